@@ -1,0 +1,50 @@
+package dev.atomsrealtime.audio;
+
+/**
+ * Where agent audio goes: a speaker, a WAV file, or a buffer an application pulls PCM from.
+ *
+ * <p>Lifecycle: {@link #open(PcmFormat)} once, then {@link #write} from one thread (the session's
+ * playback thread), then {@link #close()}. {@link #flush()}, {@link #framesPlayed()} and
+ * {@link #close()} may be called from any thread.
+ */
+public interface AudioSink extends AutoCloseable {
+
+  /**
+   * Opens the sink. Returns the format {@link #write} accepts, which may differ from
+   * {@code requested}; the caller converts when it does.
+   *
+   * @throws AudioException if the sink cannot be opened in any format
+   * @throws IllegalStateException if already opened or closed
+   */
+  PcmFormat open(PcmFormat requested);
+
+  /** The format {@link #write} accepts; only valid after {@link #open}. */
+  PcmFormat format();
+
+  /**
+   * Writes PCM ({@code length} a whole number of frames), blocking while the sink's own buffer is
+   * full, so that a real-time sink paces its caller.
+   *
+   * @throws AudioException if the sink fails (for example a device unplugged mid-call)
+   */
+  void write(byte[] buffer, int offset, int length);
+
+  /**
+   * Discards audio written but not yet played, at once (barge-in). A {@code write} blocked in
+   * another thread returns promptly.
+   */
+  void flush();
+
+  /** Blocks until everything written has been played (graceful end). */
+  void drain();
+
+  /**
+   * Frames really played so far (heard, for a speaker; stored, for a file or buffer), in
+   * {@link #format()}. Never decreases; flushed audio is not counted.
+   */
+  long framesPlayed();
+
+  /** Releases the sink without draining. Idempotent; never throws. */
+  @Override
+  void close();
+}

@@ -1,0 +1,90 @@
+package dev.atomsrealtime.audio;
+
+/**
+ * A linear PCM audio format: sample rate, channel count, bits per sample and byte order. Samples
+ * are signed integers (16, 24 or 32 bits) or unsigned 8-bit, interleaved by channel.
+ *
+ * <p>The Atoms wire format is {@link #pcm16Mono(int) signed 16-bit little-endian mono} at the
+ * session's negotiated rate. Byte sizes are always derived from frames through this type.
+ *
+ * @param sampleRateHz frames per second, 8000 to 192000
+ * @param channels interleaved channels, 1 to 8
+ * @param bitsPerSample 8, 16, 24 or 32
+ * @param bigEndian byte order of multi-byte samples
+ */
+public record PcmFormat(int sampleRateHz, int channels, int bitsPerSample, boolean bigEndian) {
+
+  public PcmFormat {
+    if (sampleRateHz < 1000 || sampleRateHz > 192_000) {
+      throw new IllegalArgumentException("sampleRateHz must be 1000..192000, got " + sampleRateHz);
+    }
+    if (channels < 1 || channels > 8) {
+      throw new IllegalArgumentException("channels must be 1..8, got " + channels);
+    }
+    if (bitsPerSample != 8 && bitsPerSample != 16 && bitsPerSample != 24 && bitsPerSample != 32) {
+      throw new IllegalArgumentException("bitsPerSample must be 8, 16, 24 or 32, got " + bitsPerSample);
+    }
+  }
+
+  /** Signed 16-bit little-endian mono at {@code sampleRateHz}: the Atoms wire format. */
+  public static PcmFormat pcm16Mono(int sampleRateHz) {
+    return new PcmFormat(sampleRateHz, 1, 16, false);
+  }
+
+  /** Signed 16-bit little-endian with {@code channels} channels. */
+  public static PcmFormat pcm16(int sampleRateHz, int channels) {
+    return new PcmFormat(sampleRateHz, channels, 16, false);
+  }
+
+  /** Bytes in one sample of one channel. */
+  public int bytesPerSample() {
+    return bitsPerSample / 8;
+  }
+
+  /** Bytes in one frame (one sample for every channel). */
+  public int bytesPerFrame() {
+    return bytesPerSample() * channels;
+  }
+
+  /** Bytes that {@code frames} frames occupy. */
+  public long bytesForFrames(long frames) {
+    return frames * bytesPerFrame();
+  }
+
+  /** Whole frames in {@code bytes} bytes (a trailing partial frame is not counted). */
+  public long framesForBytes(long bytes) {
+    return bytes / bytesPerFrame();
+  }
+
+  /** Frames in {@code millis} milliseconds, rounded down. */
+  public long framesForMillis(long millis) {
+    return millis * sampleRateHz / 1000;
+  }
+
+  /** Bytes in {@code millis} milliseconds of audio, always a whole number of frames. */
+  public int bytesForMillis(long millis) {
+    return Math.toIntExact(bytesForFrames(framesForMillis(millis)));
+  }
+
+  /** Duration of {@code frames} frames in milliseconds, rounded down. */
+  public long millisForFrames(long frames) {
+    return frames * 1000 / sampleRateHz;
+  }
+
+  /** Duration of {@code bytes} bytes in milliseconds, rounded down. */
+  public long millisForBytes(long bytes) {
+    return millisForFrames(framesForBytes(bytes));
+  }
+
+  /** Whether this is the Atoms wire format at some rate: signed 16-bit little-endian mono. */
+  public boolean isPcm16Mono() {
+    return channels == 1 && bitsPerSample == 16 && !bigEndian;
+  }
+
+  @Override
+  public String toString() {
+    String order = bitsPerSample == 8 ? "" : bigEndian ? " BE" : " LE";
+    String kind = bitsPerSample == 8 ? "PCM u8" : "PCM s" + bitsPerSample;
+    return kind + order + " " + sampleRateHz + " Hz " + (channels == 1 ? "mono" : channels == 2 ? "stereo" : channels + " ch");
+  }
+}
