@@ -1,0 +1,14 @@
+package dev.atomsrealtime.event;
+
+/**
+ * {@code input_audio_buffer.commit}: accepted by the server but currently a no-op there (turns are
+ * decided by the server's voice activity detection).
+ */
+public record InputAudioBufferCommitEvent() implements ClientEvent {
+  public static final String TYPE = "input_audio_buffer.commit";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+}

@@ -1,0 +1,22 @@
+package dev.atomsrealtime.event;
+
+import java.util.List;
+
+/**
+ * {@code session.update}: declares the client tools; the whole set replaces the previous one.
+ * Answered by {@link SessionUpdatedEvent} or an {@link ErrorEvent}.
+ *
+ * @param tools the tools to declare
+ */
+public record SessionUpdateEvent(List<ToolDefinition> tools) implements ClientEvent {
+  public static final String TYPE = "session.update";
+
+  public SessionUpdateEvent {
+    tools = List.copyOf(tools);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+}
