@@ -1,0 +1,179 @@
+package dev.atomsrealtime;
+
+import dev.atomsrealtime.internal.ClientResources;
+import dev.atomsrealtime.internal.RealAtomsSession;
+import dev.atomsrealtime.transport.TransportFactory;
+import dev.atomsrealtime.transport.javawebsocket.JavaWebSocketTransportFactory;
+import java.net.URI;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The entry point: holds the credential, base URL, transport and the shared threads, and opens
+ * {@link AtomsSession}s. Build it once and share it; it is immutable and thread-safe, and one
+ * client serves any number of concurrent sessions.
+ *
+ * <pre>{@code
+ * try (AtomsClient client = AtomsClient.builder().apiKey(System.getenv("ATOMS_API_KEY")).build()) {
+ *   AtomsSession session = client.newSession(
+ *       SessionOptions.builder().agentId("agent-123").build(), listener);
+ *   session.connect().join();
+ *   ...
+ *   session.close();
+ * }
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ *
+ * The client owns a pool of daemon threads named {@code atoms-events-N} that deliver listener
+ * callbacks (one session's callbacks are serial) and one {@code atoms-scheduler-N} thread for
+ * timeouts. Each connection also uses the transport's own threads. {@link #close()} closes open
+ * sessions and stops the client's threads.
+ */
+public final class AtomsClient implements AutoCloseable {
+  /** The production service. */
+  public static final URI DEFAULT_BASE_URL = URI.create("wss://api.smallest.ai");
+
+  /** Path of the agent WebSocket under the base URL. */
+  public static final String CONNECT_PATH = "/atoms/v1/agent/connect";
+
+  private final CredentialSupplier credentials;
+  private final URI baseUrl;
+  private final TransportFactory transportFactory;
+  private final SSLContext sslContext;
+  private final ClientResources resources;
+
+  private AtomsClient(Builder b) {
+    this.credentials = b.credentials;
+    this.baseUrl = b.baseUrl;
+    this.transportFactory = b.transportFactory;
+    this.sslContext = b.sslContext;
+    this.resources = new ClientResources();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The base URL sessions connect to. */
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  /**
+   * Creates a session; it does not connect until {@link AtomsSession#connect()}.
+   *
+   * @throws IllegalStateException if this client is closed
+   */
+  public AtomsSession newSession(SessionOptions options, SessionListener listener) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(listener, "listener");
+    return resources.register(
+        new RealAtomsSession(
+            options, listener, credentials, baseUrl, transportFactory, sslContext, resources));
+  }
+
+  /**
+   * Creates a session and connects it. The future completes with the open session, or fails like
+   * {@link AtomsSession#connect()}.
+   */
+  public CompletableFuture<AtomsSession> connect(SessionOptions options, SessionListener listener) {
+    AtomsSession session = newSession(options, listener);
+    return session.connect().thenApply(info -> session);
+  }
+
+  /** Closes every open session (gracefully, bounded) and stops the client's threads. Idempotent. */
+  @Override
+  public void close() {
+    resources.close();
+  }
+
+  /** Never shows the credential. */
+  @Override
+  public String toString() {
+    return "AtomsClient[baseUrl=" + baseUrl + ", transport=" + transportFactory + "]";
+  }
+
+  /** Builder for {@link AtomsClient}. Not thread-safe. */
+  public static final class Builder {
+    private CredentialSupplier credentials;
+    private URI baseUrl = DEFAULT_BASE_URL;
+    private TransportFactory transportFactory = new JavaWebSocketTransportFactory();
+    private SSLContext sslContext;
+
+    private Builder() {}
+
+    /** A fixed credential: an {@code sk_} API key (or a call token for a single session). */
+    public Builder apiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey must not be blank");
+      }
+      this.credentials = () -> apiKey;
+      return this;
+    }
+
+    /** A credential per connection attempt, for single-use call tokens. */
+    public Builder credentials(CredentialSupplier credentials) {
+      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /**
+     * The server: {@code wss://host[:port]} or {@code ws://} (for local test servers), without
+     * the path. Defaults to {@link #DEFAULT_BASE_URL}.
+     */
+    public Builder baseUrl(URI baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      String scheme = baseUrl.getScheme();
+      if (scheme == null) {
+        throw new IllegalArgumentException("baseUrl needs a scheme (wss:// or ws://)");
+      }
+      String s = scheme.toLowerCase(java.util.Locale.ROOT);
+      if (s.equals("https")) {
+        baseUrl = URI.create("wss" + baseUrl.toString().substring(5));
+      } else if (s.equals("http")) {
+        baseUrl = URI.create("ws" + baseUrl.toString().substring(4));
+      } else if (!s.equals("wss") && !s.equals("ws")) {
+        throw new IllegalArgumentException("baseUrl scheme must be wss or ws, got " + scheme);
+      }
+      if (baseUrl.getHost() == null) {
+        throw new IllegalArgumentException("baseUrl needs a host");
+      }
+      if (baseUrl.getRawQuery() != null || baseUrl.getRawUserInfo() != null) {
+        throw new IllegalArgumentException("baseUrl must not carry a query or user info");
+      }
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /** Convenience for {@link #baseUrl(URI)}. */
+    public Builder baseUrl(String baseUrl) {
+      return baseUrl(URI.create(baseUrl));
+    }
+
+    /** The transport; defaults to Java-WebSocket. */
+    public Builder transportFactory(TransportFactory transportFactory) {
+      this.transportFactory = Objects.requireNonNull(transportFactory, "transportFactory");
+      return this;
+    }
+
+    /**
+     * The TLS context for {@code wss://} (custom trust material, client certificates). Hostname
+     * verification stays on whatever the context.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /** @throws IllegalStateException if no credential was given */
+    public AtomsClient build() {
+      if (credentials == null) {
+        throw new IllegalStateException("a credential is required: apiKey(...) or credentials(...)");
+      }
+      return new AtomsClient(this);
+    }
+  }
+}

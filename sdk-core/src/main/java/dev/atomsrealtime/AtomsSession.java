@@ -1,0 +1,108 @@
+package dev.atomsrealtime;
+
+import dev.atomsrealtime.event.ToolDefinition;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One live conversation with an Atoms agent. Created by {@link AtomsClient#newSession}; opened by
+ * {@link #connect()}; ended by {@link #close()} (or by the server). A session is single-use: once
+ * {@link SessionState#CLOSED}, open a new one.
+ *
+ * <h2>Sending</h2>
+ *
+ * All send methods are thread-safe: many threads may send at once and frames never interleave.
+ * Nothing reaches the wire before {@code session.created}: control sends made earlier (text,
+ * tools, commit) are held and sent in order once the session opens; audio sent earlier is dropped
+ * and counted in {@link #audioFramesDroppedBeforeOpen()}, since it would be stale. Sending after
+ * {@link #close()} throws {@link IllegalStateException}.
+ *
+ * <p>This interface is thread-safe.
+ */
+public interface AtomsSession extends AutoCloseable {
+
+  /**
+   * Connects. The future completes when {@code session.created} arrives, or fails with an {@link
+   * AtomsException} subtype saying why (refused credential, unreachable server, timeout, ...).
+   * Calling it again returns the same future.
+   */
+  CompletableFuture<SessionInfo> connect();
+
+  /** The current state. */
+  SessionState state();
+
+  /** The options this session was opened with. */
+  SessionOptions options();
+
+  /** The server's session details once open, else null. */
+  SessionInfo info();
+
+  /**
+   * Sends user audio: PCM signed 16-bit little-endian mono at the negotiated rate. The bytes are
+   * copied before this returns. Stream 20-40 ms chunks continuously, silence included: the server
+   * decides turns from the audio.
+   *
+   * @throws IllegalArgumentException if {@code length} is zero or odd (a PCM16 sample is 2 bytes)
+   * @throws IllegalStateException if the session is closing or closed
+   */
+  void sendAudio(byte[] pcm, int offset, int length);
+
+  /** Sends all of {@code pcm}. See {@link #sendAudio(byte[], int, int)}. */
+  default void sendAudio(byte[] pcm) {
+    sendAudio(pcm, 0, pcm.length);
+  }
+
+  /**
+   * Sends the remaining bytes of {@code pcm} and advances its position. See {@link
+   * #sendAudio(byte[], int, int)}.
+   */
+  void sendAudio(ByteBuffer pcm);
+
+  /**
+   * Sends a user turn as text ({@code input_text.send}).
+   *
+   * @throws IllegalArgumentException if {@code text} is empty
+   * @throws IllegalStateException if the session is closing or closed
+   */
+  void sendText(String text);
+
+  /**
+   * Sends {@code input_audio_buffer.commit}. The server currently accepts it as a no-op (its own
+   * voice activity detection decides turns); it is offered for completeness.
+   */
+  void commitAudio();
+
+  /**
+   * Declares the client tools the agent may call; the whole set replaces any earlier one. The
+   * server answers with {@code session.updated} or an {@code error}.
+   *
+   * @throws IllegalArgumentException if {@code tools} is empty or two tools share a name
+   */
+  void declareTools(List<ToolDefinition> tools);
+
+  /**
+   * Answers a {@code function_call}.
+   *
+   * @throws IllegalArgumentException if {@code output} exceeds 65536 UTF-8 bytes or {@code callId}
+   *     is empty
+   */
+  void sendFunctionResult(String callId, String output);
+
+  /** Audio chunks dropped because they were sent before the session opened. */
+  long audioFramesDroppedBeforeOpen();
+
+  /**
+   * Ends the session gracefully ({@code session.close}, then the server's {@code session.closed},
+   * then close code 1000), bounded by {@link SessionOptions#closeTimeout()}; the connection is
+   * dropped if the server does not finish in time. Idempotent: later calls return the same future.
+   */
+  CompletableFuture<SessionEnd> closeAsync();
+
+  /**
+   * {@link #closeAsync()} and waits for the end (bounded). When called from a listener callback it
+   * does not wait (the end is delivered after the callback returns).
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,41 @@
+package dev.atomsrealtime;
+
+import dev.atomsrealtime.event.ServerEvent;
+
+/**
+ * Receives what happens in one {@link AtomsSession}. Every method has a no-op default; override
+ * what you need.
+ *
+ * <h2>Threading and ordering</h2>
+ *
+ * <ul>
+ *   <li>Calls for one session are serial, in the order things happened, on an SDK thread ({@code
+ *       atoms-events-*}), never on the socket's thread: a slow listener does not stall the socket
+ *       or the audio.
+ *   <li>A listener must not block for long: events of the session wait behind it. Hand slow work
+ *       (tool calls) to your own executor.
+ *   <li>{@link #onClosed} is called exactly once, last; nothing follows it. It is called even if
+ *       the session never opened.
+ *   <li>An exception thrown by a listener method is logged and otherwise ignored.
+ * </ul>
+ */
+public interface SessionListener {
+
+  /** The session opened ({@code session.created} arrived). At most once, before other events. */
+  default void onOpen(AtomsSession session, SessionInfo info) {}
+
+  /**
+   * A server event, including {@code session.created}, audio deltas and {@link
+   * dev.atomsrealtime.event.UnknownServerEvent unknown} events.
+   */
+  default void onEvent(AtomsSession session, ServerEvent event) {}
+
+  /** The session's state changed. */
+  default void onStateChanged(AtomsSession session, SessionState from, SessionState to) {}
+
+  /** A frame could not be decoded; it was skipped and the session carries on. */
+  default void onInvalidFrame(AtomsSession session, InvalidFrameException error) {}
+
+  /** Terminal: the session ended, and why. Exactly once; nothing is delivered after it. */
+  default void onClosed(AtomsSession session, SessionEnd end) {}
+}

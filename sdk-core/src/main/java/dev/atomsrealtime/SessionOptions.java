@@ -1,0 +1,204 @@
+package dev.atomsrealtime;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to open one session: the agent, mode, sample rate, prompt variables, where the credential
+ * goes, and the time bounds. Build with {@link #builder()}.
+ *
+ * <pre>{@code
+ * SessionOptions options = SessionOptions.builder()
+ *     .agentId("agent-123")
+ *     .sampleRateHz(16_000)
+ *     .variable("customer_name", "Ana")
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SessionOptions {
+  /** Rates the protocol supports. */
+  public static final int[] SUPPORTED_SAMPLE_RATES = {8_000, 16_000, 24_000, 48_000};
+
+  private final String agentId;
+  private final Mode mode;
+  private final int sampleRateHz;
+  private final Map<String, Object> variables;
+  private final AuthPlacement authPlacement;
+  private final Duration connectTimeout;
+  private final Duration sessionCreatedTimeout;
+  private final Duration closeTimeout;
+
+  private SessionOptions(Builder b) {
+    this.agentId = b.agentId;
+    this.mode = b.mode;
+    this.sampleRateHz = b.sampleRateHz;
+    this.variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
+    this.authPlacement = b.authPlacement;
+    this.connectTimeout = b.connectTimeout;
+    this.sessionCreatedTimeout = b.sessionCreatedTimeout;
+    this.closeTimeout = b.closeTimeout;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this object's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agentId = agentId;
+    b.mode = mode;
+    b.sampleRateHz = sampleRateHz;
+    b.variables.putAll(variables);
+    b.authPlacement = authPlacement;
+    b.connectTimeout = connectTimeout;
+    b.sessionCreatedTimeout = sessionCreatedTimeout;
+    b.closeTimeout = closeTimeout;
+    return b;
+  }
+
+  /** The agent to talk to, or null (a call token already names it). */
+  public String agentId() {
+    return agentId;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** The requested rate; the server's {@code session.created} has the one really used. */
+  public int sampleRateHz() {
+    return sampleRateHz;
+  }
+
+  /** Prompt variables (string, number or boolean values), in insertion order. */
+  public Map<String, Object> variables() {
+    return variables;
+  }
+
+  public AuthPlacement authPlacement() {
+    return authPlacement;
+  }
+
+  /** Bound on connecting: TCP, TLS and the WebSocket upgrade. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Bound on waiting for {@code session.created} after the upgrade. */
+  public Duration sessionCreatedTimeout() {
+    return sessionCreatedTimeout;
+  }
+
+  /** Bound on a graceful close, from {@code session.close} to the closed connection. */
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "SessionOptions[agentId=" + agentId + ", mode=" + mode + ", sampleRateHz="
+        + sampleRateHz + ", variables=" + variables.keySet() + ", authPlacement=" + authPlacement
+        + "]";
+  }
+
+  /** Builder for {@link SessionOptions}. Not thread-safe. */
+  public static final class Builder {
+    private String agentId;
+    private Mode mode = Mode.WEBCALL;
+    private int sampleRateHz = 24_000;
+    private final Map<String, Object> variables = new LinkedHashMap<>();
+    private AuthPlacement authPlacement = AuthPlacement.HEADER;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration sessionCreatedTimeout = Duration.ofSeconds(10);
+    private Duration closeTimeout = Duration.ofSeconds(2);
+
+    private Builder() {}
+
+    /** The agent id (required with an {@code sk_} API key; ignored with a call token). */
+    public Builder agentId(String agentId) {
+      if (agentId != null && agentId.isBlank()) {
+        throw new IllegalArgumentException("agentId must not be blank");
+      }
+      this.agentId = agentId;
+      return this;
+    }
+
+    public Builder mode(Mode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** 8000, 16000, 24000 (default) or 48000. */
+    public Builder sampleRateHz(int sampleRateHz) {
+      for (int rate : SUPPORTED_SAMPLE_RATES) {
+        if (rate == sampleRateHz) {
+          this.sampleRateHz = sampleRateHz;
+          return this;
+        }
+      }
+      throw new IllegalArgumentException(
+          "sampleRateHz must be 8000, 16000, 24000 or 48000, got " + sampleRateHz);
+    }
+
+    /** Adds a prompt variable; the value must be a String, Number or Boolean. */
+    public Builder variable(String name, Object value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+        throw new IllegalArgumentException("variable '" + name
+            + "' must be a String, Number or Boolean, got " + value.getClass().getName());
+      }
+      if (value instanceof Double d && (d.isNaN() || d.isInfinite())
+          || value instanceof Float f && (f.isNaN() || f.isInfinite())) {
+        throw new IllegalArgumentException("variable '" + name + "' must be a finite number");
+      }
+      variables.put(name, value);
+      return this;
+    }
+
+    /** Replaces all prompt variables. */
+    public Builder variables(Map<String, ?> variables) {
+      this.variables.clear();
+      variables.forEach(this::variable);
+      return this;
+    }
+
+    public Builder authPlacement(AuthPlacement authPlacement) {
+      this.authPlacement = Objects.requireNonNull(authPlacement, "authPlacement");
+      return this;
+    }
+
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    public Builder sessionCreatedTimeout(Duration sessionCreatedTimeout) {
+      this.sessionCreatedTimeout = positive(sessionCreatedTimeout, "sessionCreatedTimeout");
+      return this;
+    }
+
+    public Builder closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = positive(closeTimeout, "closeTimeout");
+      return this;
+    }
+
+    public SessionOptions build() {
+      return new SessionOptions(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.atomsrealtime.transport.javawebsocket;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.exceptions.IncompleteHandshakeException;
+import org.java_websocket.exceptions.InvalidHandshakeException;
+import org.java_websocket.handshake.Handshakedata;
+
+/**
+ * RFC 6455 draft that, when the server answers the upgrade with anything but 101, keeps the HTTP
+ * status and body (the library itself reports only a generic protocol error). It waits for the
+ * whole body when a {@code Content-Length} says how long it is.
+ *
+ * <p>Used by one client connection; touched only by that connection's read thread, except the
+ * volatile results.
+ */
+final class RefusalCapturingDraft extends Draft_6455 {
+  private static final int MAX_BODY_BYTES = 8 * 1024;
+
+  private volatile int refusedStatus = -1;
+  private volatile String refusedBody = "";
+
+  int refusedStatus() {
+    return refusedStatus;
+  }
+
+  String refusedBody() {
+    return refusedBody;
+  }
+
+  @Override
+  public Draft copyInstance() {
+    return new RefusalCapturingDraft();
+  }
+
+  @Override
+  public Handshakedata translateHandshake(ByteBuffer buf) throws InvalidHandshakeException {
+    int start = buf.position();
+    int status = statusOf(buf, start);
+    if (status == 101 || status == -1) {
+      return super.translateHandshake(buf);
+    }
+    refusedStatus = status;
+    int headerEnd = indexOf(buf, start, "\r\n\r\n");
+    if (headerEnd < 0) {
+      throw new IncompleteHandshakeException(Math.max(buf.remaining() * 2, 1024));
+    }
+    String headers =
+        new String(bytes(buf, start, headerEnd), StandardCharsets.ISO_8859_1)
+            .toLowerCase(Locale.ROOT);
+    int bodyStart = headerEnd + 4;
+    int available = buf.limit() - bodyStart;
+    int contentLength = contentLength(headers);
+    if (contentLength > available && contentLength <= MAX_BODY_BYTES) {
+      throw new IncompleteHandshakeException(bodyStart - start + contentLength);
+    }
+    int bodyLength = Math.min(Math.min(available, MAX_BODY_BYTES),
+        contentLength >= 0 ? contentLength : Integer.MAX_VALUE);
+    refusedBody = new String(bytes(buf, bodyStart, bodyStart + bodyLength), StandardCharsets.UTF_8);
+    buf.position(buf.limit());
+    throw new InvalidHandshakeException("HTTP " + status);
+  }
+
+  /** The status code of an HTTP status line at {@code start}, or -1 if not (yet) readable. */
+  private static int statusOf(ByteBuffer buf, int start) {
+    int lineEnd = indexOf(buf, start, "\r\n");
+    if (lineEnd < 0) {
+      return -1;
+    }
+    String line = new String(bytes(buf, start, lineEnd), StandardCharsets.ISO_8859_1);
+    String[] parts = line.split(" ", 3);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(parts[1]);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static int contentLength(String lowerHeaders) {
+    for (String line : lowerHeaders.split("\r\n")) {
+      if (line.startsWith("content-length:")) {
+        try {
+          return Integer.parseInt(line.substring("content-length:".length()).trim());
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static int indexOf(ByteBuffer buf, int from, String needle) {
+    byte[] n = needle.getBytes(StandardCharsets.ISO_8859_1);
+    outer:
+    for (int i = from; i <= buf.limit() - n.length; i++) {
+      for (int k = 0; k < n.length; k++) {
+        if (buf.get(i + k) != n[k]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static byte[] bytes(ByteBuffer buf, int from, int to) {
+    byte[] out = new byte[to - from];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = buf.get(from + i);
+    }
+    return out;
+  }
+}
