@@ -1,0 +1,167 @@
+package dev.atomsrealtime.testing;
+
+import dev.atomsrealtime.AtomsSession;
+import dev.atomsrealtime.InvalidFrameException;
+import dev.atomsrealtime.SessionEnd;
+import dev.atomsrealtime.SessionInfo;
+import dev.atomsrealtime.SessionListener;
+import dev.atomsrealtime.SessionState;
+import dev.atomsrealtime.event.ServerEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A {@link SessionListener} that records every callback for assertions with bounded waits. Also
+ * checks the listener contract as it goes: callbacks never overlap, never run on a WebSocket
+ * thread, and nothing arrives after {@code onClosed}.
+ */
+public final class RecordingListener implements SessionListener {
+  private final BlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
+  private final List<ServerEvent> allEvents = new CopyOnWriteArrayList<>();
+  private final List<String> callbacks = new CopyOnWriteArrayList<>();
+  private final List<InvalidFrameException> invalidFrames = new CopyOnWriteArrayList<>();
+  private final List<SessionState> states = new CopyOnWriteArrayList<>();
+  private final List<String> violations = new CopyOnWriteArrayList<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final AtomicInteger inside = new AtomicInteger();
+  private final AtomicInteger closedCalls = new AtomicInteger();
+  private volatile SessionEnd end;
+  private volatile SessionInfo openInfo;
+
+  private void enter(String name) {
+    if (inside.incrementAndGet() != 1) {
+      violations.add("overlapping callback " + name);
+    }
+    String thread = Thread.currentThread().getName();
+    if (thread.startsWith("WebSocket")) {
+      violations.add(name + " ran on socket thread " + thread);
+    }
+    if (closedCalls.get() > 0) {
+      violations.add(name + " after onClosed");
+    }
+    callbacks.add(name);
+  }
+
+  private void exit() {
+    inside.decrementAndGet();
+  }
+
+  @Override
+  public void onOpen(AtomsSession session, SessionInfo info) {
+    enter("onOpen");
+    openInfo = info;
+    exit();
+  }
+
+  @Override
+  public void onEvent(AtomsSession session, ServerEvent event) {
+    enter("onEvent:" + event.type());
+    allEvents.add(event);
+    events.add(event);
+    exit();
+  }
+
+  @Override
+  public void onStateChanged(AtomsSession session, SessionState from, SessionState to) {
+    enter("onStateChanged:" + to);
+    states.add(to);
+    exit();
+  }
+
+  @Override
+  public void onInvalidFrame(AtomsSession session, InvalidFrameException error) {
+    enter("onInvalidFrame");
+    invalidFrames.add(error);
+    exit();
+  }
+
+  @Override
+  public void onClosed(AtomsSession session, SessionEnd end) {
+    enter("onClosed");
+    closedCalls.incrementAndGet();
+    this.end = end;
+    closed.countDown();
+    exit();
+  }
+
+  /** The next event of {@code type}, skipping others, within {@code timeout}. */
+  public <T extends ServerEvent> T awaitEvent(Class<T> type, Duration timeout)
+      throws InterruptedException {
+    return type.cast(awaitEvent(type::isInstance, timeout));
+  }
+
+  /** The next event matching {@code p}, skipping others, within {@code timeout}. */
+  public ServerEvent awaitEvent(Predicate<ServerEvent> p, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      ServerEvent e = events.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+      if (e == null) {
+        throw new AssertionError("no matching event within " + timeout + "; saw " + callbacks);
+      }
+      if (p.test(e)) {
+        return e;
+      }
+    }
+  }
+
+  /** Waits for {@code onClosed} and returns its {@link SessionEnd}. */
+  public SessionEnd awaitClosed(Duration timeout) throws InterruptedException {
+    if (!closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("onClosed not called within " + timeout + "; saw " + callbacks);
+    }
+    return end;
+  }
+
+  /** Waits until at least {@code n} invalid frames were reported. */
+  public List<InvalidFrameException> awaitInvalidFrames(int n, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (invalidFrames.size() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected " + n + " invalid frames, saw " + invalidFrames.size());
+      }
+      // Poll events so the queue keeps moving; bounded by the deadline.
+      events.poll(10, TimeUnit.MILLISECONDS);
+    }
+    return new ArrayList<>(invalidFrames);
+  }
+
+  public List<ServerEvent> events() {
+    return new ArrayList<>(allEvents);
+  }
+
+  public List<String> callbacks() {
+    return new ArrayList<>(callbacks);
+  }
+
+  public List<SessionState> states() {
+    return new ArrayList<>(states);
+  }
+
+  public List<InvalidFrameException> invalidFrames() {
+    return new ArrayList<>(invalidFrames);
+  }
+
+  public SessionInfo openInfo() {
+    return openInfo;
+  }
+
+  public int closedCalls() {
+    return closedCalls.get();
+  }
+
+  /** Contract violations seen (overlap, socket thread, after close). Empty when all is well. */
+  public List<String> violations() {
+    return new ArrayList<>(violations);
+  }
+}
