@@ -1,0 +1,246 @@
+package dev.atomsrealtime.audio;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An {@link AudioSink} the application drains itself: a telephony bridge or media server pulls
+ * the agent's PCM with {@link #read(byte[], int, int, long, TimeUnit)} or {@link #poll} at its own
+ * pace, and the session's playback thread writes into it.
+ *
+ * <p>The format is fixed at creation and is what {@link #open(PcmFormat)} returns; wrap the sink in
+ * a {@link ConvertingAudioSink} to accept the session's format.
+ *
+ * <p>Back-pressure. The buffer holds {@code capacityMillis} of audio. When it is full, {@link
+ * #write} blocks until the application has read enough, so the sink paces the playback thread the
+ * way a sound card does; nothing is dropped. {@link #flush()} (barge-in) empties the buffer at
+ * once and makes a blocked {@code write} return, discarding the rest of its chunk. {@link
+ * #close()} does the same and makes reads return {@code -1}.
+ *
+ * <p>{@link #framesPlayed()} counts the frames the application has taken out: for latency and
+ * "what did the user hear" purposes, audio counts as played when pulled.
+ *
+ * <p>Thread-safe: {@code write} and {@code drain} from the playback thread, reads from the
+ * application's thread(s), {@code flush}, {@code close} and the counters from any thread.
+ */
+public final class PcmPullSink implements AudioSink {
+
+  private final PcmFormat format;
+  private final int frameBytes;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition readable = lock.newCondition();
+  private final Condition writable = lock.newCondition(); // space freed, flushed, or closed
+  private final ByteRing ring; // guarded by lock; holds whole frames only
+  private long flushes; // guarded by lock: bumped by flush() so that blocked writers give up
+  private boolean opened; // guarded by lock
+  private boolean closed; // guarded by lock
+  private volatile long framesRead;
+
+  private PcmPullSink(PcmFormat format, int capacityMillis) {
+    this.format = format;
+    this.frameBytes = format.bytesPerFrame();
+    int capacityBytes = format.bytesForMillis(capacityMillis);
+    if (capacityBytes < frameBytes) {
+      throw new IllegalArgumentException("capacityMillis " + capacityMillis
+          + " holds less than one frame of " + format);
+    }
+    this.ring = new ByteRing(capacityBytes);
+  }
+
+  /**
+   * Creates a sink delivering PCM in {@code format}, buffering up to {@code capacityMillis} of
+   * audio (for example 200: a short jitter buffer; more only adds latency to barge-in).
+   *
+   * @throws IllegalArgumentException if the capacity holds less than one frame
+   */
+  public static PcmPullSink create(PcmFormat format, int capacityMillis) {
+    return new PcmPullSink(Objects.requireNonNull(format, "format"), capacityMillis);
+  }
+
+  /**
+   * Opens the sink.
+   *
+   * @return the format given at creation, whatever was requested
+   * @throws IllegalStateException if already opened or closed
+   */
+  @Override
+  public PcmFormat open(PcmFormat requested) {
+    lock.lock();
+    try {
+      if (opened || closed) {
+        throw new IllegalStateException(closed ? "closed" : "already opened");
+      }
+      opened = true;
+      return format;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The format given at creation. */
+  @Override
+  public PcmFormat format() {
+    return format;
+  }
+
+  /**
+   * Buffers whole frames, blocking while the buffer is full. Returns early, discarding the rest of
+   * the chunk, if {@link #flush()} or {@link #close()} is called meanwhile; writes after close are
+   * ignored.
+   *
+   * @throws IllegalArgumentException if {@code length} is not a whole number of frames
+   * @throws IllegalStateException if not opened
+   */
+  @Override
+  public void write(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
+    if (length % frameBytes != 0) {
+      throw new IllegalArgumentException(length + " bytes is not a whole number of "
+          + frameBytes + "-byte frames");
+    }
+    lock.lock();
+    try {
+      if (!opened) {
+        throw new IllegalStateException("not opened");
+      }
+      long flushesAtStart = flushes;
+      int pos = offset;
+      int end = offset + length;
+      while (pos < end && !closed && flushes == flushesAtStart) {
+        int n = Math.min(end - pos, ring.free());
+        if (n == 0) {
+          writable.awaitUninterruptibly();
+          continue;
+        }
+        ring.write(buffer, pos, n);
+        pos += n;
+        readable.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Discards everything buffered, at once, and makes a blocked {@code write} return. */
+  @Override
+  public void flush() {
+    lock.lock();
+    try {
+      ring.clear();
+      flushes++;
+      writable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Blocks until the application has read everything buffered, or until {@link #flush()} or
+   * {@link #close()}.
+   */
+  @Override
+  public void drain() {
+    lock.lock();
+    try {
+      while (ring.size() > 0 && !closed) {
+        writable.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes up to {@code length} bytes of whole frames, waiting up to {@code timeout} for at least one
+   * frame.
+   *
+   * @return the bytes read; {@code 0} if the timeout passed with nothing to read; {@code -1} after
+   *     {@link #close()}
+   * @throws IllegalArgumentException if {@code length} is smaller than one frame
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   */
+  public int read(byte[] buffer, int offset, int length, long timeout, TimeUnit unit)
+      throws InterruptedException {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
+    int maxBytes = length - length % frameBytes;
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("length " + length + " is less than one "
+          + frameBytes + "-byte frame");
+    }
+    long remainingNanos = unit.toNanos(timeout);
+    lock.lockInterruptibly();
+    try {
+      while (ring.size() == 0 && !closed) {
+        if (remainingNanos <= 0) {
+          return 0;
+        }
+        remainingNanos = readable.awaitNanos(remainingNanos);
+      }
+      if (closed) {
+        return -1;
+      }
+      int n = Math.min(ring.size(), maxBytes);
+      ring.read(buffer, offset, n);
+      framesRead += n / frameBytes;
+      writable.signalAll();
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes up to {@code length} bytes of whole frames without waiting.
+   *
+   * @return the bytes read, {@code 0} if nothing is buffered, {@code -1} after {@link #close()}
+   * @throws IllegalArgumentException if {@code length} is smaller than one frame
+   */
+  public int poll(byte[] buffer, int offset, int length) {
+    try {
+      return read(buffer, offset, length, 0, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  /** Frames the application has read so far. Never decreases; flushed audio is not counted. */
+  @Override
+  public long framesPlayed() {
+    return framesRead;
+  }
+
+  /** Bytes buffered and not yet read (whole frames). */
+  public int bufferedBytes() {
+    lock.lock();
+    try {
+      return ring.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The buffer's capacity in bytes, a whole number of frames. */
+  public int capacityBytes() {
+    return ring.capacity();
+  }
+
+  /**
+   * Closes the sink: discards the buffer, makes blocked writes, drains and reads return (reads then
+   * return {@code -1}). Idempotent; never throws.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      ring.clear();
+      writable.signalAll();
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

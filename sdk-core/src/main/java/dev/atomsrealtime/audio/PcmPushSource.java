@@ -1,0 +1,266 @@
+package dev.atomsrealtime.audio;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An {@link AudioSource} fed by the application: a telephony bridge or media server pushes the
+ * caller's PCM with {@link #push}, and the session's capture pump reads it.
+ *
+ * <p>The format is fixed at creation (whatever the application pushes) and is what {@link
+ * #open(PcmFormat)} returns; wrap the source in a {@link ConvertingAudioSource} to deliver the
+ * session's format. Pushes may have any length, including ones that split a frame or a sample:
+ * {@link #read} only ever returns whole frames, and a frame is completed by later pushes.
+ *
+ * <p>Overflow. The buffer holds {@code capacityMillis} of audio. When a push does not fit, the
+ * newest audio is dropped, never silently: {@code push} keeps the whole frames that fit, drops the
+ * rest of the chunk, returns {@code false} and adds the dropped bytes to {@link #droppedBytes()}.
+ * Frames are dropped whole (the rest of a frame cut at the end of a chunk is dropped from the next
+ * push), so samples never become misaligned.
+ *
+ * <p>End. {@link #endOfStream()} lets {@code read} drain what is buffered and then return {@code
+ * -1} (an incomplete last frame is discarded). {@link #close()} makes a blocked {@code read}
+ * return {@code -1} at once and discards the buffer. After either, pushes are refused ({@code
+ * false}, counted as dropped).
+ *
+ * <p>Thread-safe: {@code push}, {@code endOfStream} and {@code close} from any threads; {@code
+ * read} from the pump's thread.
+ */
+public final class PcmPushSource implements AudioSource {
+
+  private final PcmFormat format;
+  private final int frameBytes;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition readable = lock.newCondition();
+  private final ByteRing ring; // guarded by lock; capacity is a whole number of frames
+  private int skipBytes; // guarded by lock: rest of a dropped frame still to arrive
+  private boolean opened; // guarded by lock
+  private boolean ended; // guarded by lock
+  private boolean closed; // guarded by lock
+  private long droppedBytes; // guarded by lock
+
+  private PcmPushSource(PcmFormat format, int capacityMillis) {
+    this.format = format;
+    this.frameBytes = format.bytesPerFrame();
+    int capacityBytes = format.bytesForMillis(capacityMillis);
+    if (capacityBytes < frameBytes) {
+      throw new IllegalArgumentException("capacityMillis " + capacityMillis
+          + " holds less than one frame of " + format);
+    }
+    this.ring = new ByteRing(capacityBytes);
+  }
+
+  /**
+   * Creates a source of PCM in {@code format}, buffering up to {@code capacityMillis} of audio
+   * (for example 1000: enough to ride out a stalled pump, small enough to bound latency).
+   *
+   * @throws IllegalArgumentException if the capacity holds less than one frame
+   */
+  public static PcmPushSource create(PcmFormat format, int capacityMillis) {
+    return new PcmPushSource(Objects.requireNonNull(format, "format"), capacityMillis);
+  }
+
+  /**
+   * Opens the source.
+   *
+   * @return the format given at creation, whatever was requested
+   * @throws IllegalStateException if already opened or closed
+   */
+  @Override
+  public PcmFormat open(PcmFormat requested) {
+    lock.lock();
+    try {
+      if (opened || closed) {
+        throw new IllegalStateException(closed ? "closed" : "already opened");
+      }
+      opened = true;
+      return format;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The format given at creation. */
+  @Override
+  public PcmFormat format() {
+    return format;
+  }
+
+  /** Pushes all of {@code pcm}; see {@link #push(byte[], int, int)}. */
+  public boolean push(byte[] pcm) {
+    return push(pcm, 0, pcm.length);
+  }
+
+  /**
+   * Appends {@code length} bytes of PCM (any length; they need not be whole frames). Never blocks
+   * beyond a short lock.
+   *
+   * @return {@code true} if all of it was buffered; {@code false} if some or all was dropped (buffer
+   *     full, or the source ended or closed), counted in {@link #droppedBytes()}
+   */
+  public boolean push(byte[] pcm, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, pcm.length);
+    return push(pcm, offset, length, null);
+  }
+
+  /**
+   * Appends the remaining bytes of {@code pcm}, like {@link #push(byte[], int, int)}. The buffer's
+   * position advances to its limit, whether the bytes were kept or dropped.
+   */
+  public boolean push(ByteBuffer pcm) {
+    int length = pcm.remaining();
+    boolean all = push(null, 0, length, pcm);
+    pcm.position(pcm.limit());
+    return all;
+  }
+
+  private boolean push(byte[] array, int offset, int length, ByteBuffer buffer) {
+    lock.lock();
+    try {
+      if (ended || closed) {
+        droppedBytes += length;
+        return length == 0;
+      }
+      int pos = buffer != null ? buffer.position() : offset;
+      int end = pos + length;
+      int accepted = 0;
+      if (skipBytes > 0) {
+        int skip = Math.min(skipBytes, length);
+        skipBytes -= skip;
+        pos += skip;
+      }
+      int partial = ring.size() % frameBytes;
+      if (partial > 0 && pos < end) {
+        // Completing a buffered frame always fits: the capacity is a whole number of frames.
+        int complete = Math.min(frameBytes - partial, end - pos);
+        append(array, buffer, pos, complete);
+        pos += complete;
+        accepted += complete;
+      }
+      int remaining = end - pos;
+      if (remaining > 0) {
+        // Keep every frame that starts in this chunk and fits whole; drop the others whole.
+        int startedFrames = (remaining + frameBytes - 1) / frameBytes;
+        int keptFrames = Math.min(startedFrames, ring.free() / frameBytes);
+        int kept = Math.min(remaining, keptFrames * frameBytes);
+        append(array, buffer, pos, kept);
+        accepted += kept;
+        int cut = (remaining - kept) % frameBytes;
+        if (cut > 0) {
+          skipBytes = frameBytes - cut; // the dropped frame's rest comes with the next push
+        }
+      }
+      int dropped = length - accepted;
+      droppedBytes += dropped;
+      if (ring.size() >= frameBytes) {
+        readable.signalAll();
+      }
+      return dropped == 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void append(byte[] array, ByteBuffer buffer, int position, int length) {
+    if (buffer != null) {
+      buffer.position(position);
+      ring.write(buffer, length);
+    } else {
+      ring.write(array, position, length);
+    }
+  }
+
+  /**
+   * Marks the end of the pushed stream: {@code read} returns what is buffered, then {@code -1}.
+   * Idempotent.
+   */
+  public void endOfStream() {
+    lock.lock();
+    try {
+      ended = true;
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Blocks until at least one whole frame is buffered, then returns up to {@code length} bytes of
+   * whole frames.
+   *
+   * @return the bytes read, or {@code -1} after {@link #endOfStream()} once drained, or after
+   *     {@link #close()}
+   * @throws IllegalArgumentException if {@code length} is smaller than one frame
+   * @throws IllegalStateException if not opened
+   */
+  @Override
+  public int read(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
+    int maxBytes = length - length % frameBytes;
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("length " + length + " is less than one "
+          + frameBytes + "-byte frame");
+    }
+    lock.lock();
+    try {
+      if (!opened) {
+        throw new IllegalStateException("not opened");
+      }
+      while (!closed && ring.size() < frameBytes && !ended) {
+        readable.awaitUninterruptibly();
+      }
+      int whole = ring.size() - ring.size() % frameBytes;
+      if (closed || whole == 0) {
+        return -1;
+      }
+      int n = Math.min(whole, maxBytes);
+      ring.read(buffer, offset, n);
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes pushed but dropped so far (buffer full, or pushed after the end). Never decreases. */
+  public long droppedBytes() {
+    lock.lock();
+    try {
+      return droppedBytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes buffered and not yet read (may include an incomplete frame). */
+  public int bufferedBytes() {
+    lock.lock();
+    try {
+      return ring.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The buffer's capacity in bytes, a whole number of frames. */
+  public int capacityBytes() {
+    return ring.capacity();
+  }
+
+  /**
+   * Closes the source: a blocked {@code read} returns {@code -1} at once, buffered audio is
+   * discarded, later pushes are refused. Idempotent; never throws.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      ring.clear();
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.atomsrealtime.audio;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = SECONDS)
+class PcmPullSinkTest {
+
+  private static final PcmFormat MONO_8K = PcmFormat.pcm16Mono(8000); // 16 bytes per ms
+
+  @Test
+  void applicationReadsWhatWasWrittenAndFramesPlayedCountsIt() throws Exception {
+    PcmPullSink sink = PcmPullSink.create(MONO_8K, 10);
+    assertEquals(MONO_8K, sink.open(PcmFormat.pcm16Mono(24_000)), "configured format wins");
+    byte[] pcm = new byte[100];
+    for (int i = 0; i < pcm.length; i++) {
+      pcm[i] = (byte) i;
+    }
+    sink.write(pcm, 0, 100);
+    assertEquals(0, sink.framesPlayed(), "nothing pulled yet");
+    byte[] out = new byte[101];
+    assertEquals(30, sink.read(out, 0, 31, 1, SECONDS), "whole frames only");
+    assertEquals(70, sink.poll(out, 30, 71));
+    assertArrayEquals(pcm, Arrays.copyOf(out, 100));
+    assertEquals(50, sink.framesPlayed());
+    assertEquals(0, sink.poll(out, 0, 100), "empty");
+    assertEquals(0, sink.read(out, 0, 100, 20, MILLISECONDS), "times out empty");
+  }
+
+  @Test
+  void writeBlocksWhenFullUntilTheApplicationReads() throws Exception {
+    PcmPullSink sink = PcmPullSink.create(MONO_8K, 1); // 16 bytes
+    sink.open(MONO_8K);
+    byte[] pcm = new byte[40];
+    for (int i = 0; i < pcm.length; i++) {
+      pcm[i] = (byte) i;
+    }
+    AtomicReference<Thread> writer = new AtomicReference<>();
+    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+      writer.set(Thread.currentThread());
+      sink.write(pcm, 0, 40);
+    });
+    Blocking.awaitParked(writer::get);
+    assertFalse(write.isDone(), "paced by the reader, like a device");
+    assertEquals(16, sink.bufferedBytes());
+    byte[] out = new byte[40];
+    int got = 0;
+    while (got < 40) {
+      got += sink.read(out, got, 40 - got, 5, SECONDS);
+    }
+    write.get(5, SECONDS);
+    assertArrayEquals(pcm, out);
+    assertEquals(20, sink.framesPlayed());
+  }
+
+  @Test
+  void flushEmptiesAtOnceAndUnblocksAWriter() throws Exception {
+    PcmPullSink sink = PcmPullSink.create(MONO_8K, 1);
+    sink.open(MONO_8K);
+    AtomicReference<Thread> writer = new AtomicReference<>();
+    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+      writer.set(Thread.currentThread());
+      sink.write(new byte[48], 0, 48);
+    });
+    Blocking.awaitParked(writer::get);
+    sink.flush();
+    write.get(5, SECONDS);
+    assertEquals(0, sink.bufferedBytes(), "the rest of the blocked chunk was discarded");
+    assertEquals(0, sink.framesPlayed(), "flushed audio is not counted as played");
+    sink.write(new byte[] {7, 7}, 0, 2);
+    byte[] out = new byte[16];
+    assertEquals(2, sink.poll(out, 0, 16), "usable after a flush");
+  }
+
+  @Test
+  void closeUnblocksAWriterAndReaders() throws Exception {
+    PcmPullSink sink = PcmPullSink.create(MONO_8K, 1);
+    sink.open(MONO_8K);
+    AtomicReference<Thread> writer = new AtomicReference<>();
+    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+      writer.set(Thread.currentThread());
+      sink.write(new byte[48], 0, 48);
+    });
+    Blocking.awaitParked(writer::get);
+    sink.close();
+    write.get(5, SECONDS);
+    assertEquals(-1, sink.poll(new byte[16], 0, 16));
+
+    PcmPullSink idle = PcmPullSink.create(MONO_8K, 1);
+    idle.open(MONO_8K);
+    AtomicReference<Thread> reader = new AtomicReference<>();
+    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+      reader.set(Thread.currentThread());
+      try {
+        return idle.read(new byte[16], 0, 16, 30, SECONDS);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Blocking.awaitParked(reader::get);
+    idle.close();
+    assertEquals(-1, read.get(5, SECONDS));
+  }
+
+  @Test
+  void drainWaitsForTheApplicationToTakeEverything() throws Exception {
+    PcmPullSink sink = PcmPullSink.create(MONO_8K, 10);
+    sink.open(MONO_8K);
+    sink.write(new byte[32], 0, 32);
+    AtomicReference<Thread> drainer = new AtomicReference<>();
+    CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> {
+      drainer.set(Thread.currentThread());
+      sink.drain();
+    });
+    Blocking.awaitParked(drainer::get);
+    assertEquals(16, sink.poll(new byte[16], 0, 16));
+    assertFalse(drain.isDone());
+    assertEquals(16, sink.poll(new byte[16], 0, 16));
+    drain.get(5, SECONDS);
+  }
+
+  @Test
+  void misuseIsRejected() {
+    PcmPullSink sink = PcmPullSink.create(MONO_8K, 10);
+    assertThrows(IllegalStateException.class, () -> sink.write(new byte[2], 0, 2));
+    sink.open(MONO_8K);
+    assertThrows(IllegalArgumentException.class, () -> sink.write(new byte[3], 0, 3));
+    assertThrows(IllegalArgumentException.class, () -> sink.poll(new byte[3], 0, 1));
+  }
+}
