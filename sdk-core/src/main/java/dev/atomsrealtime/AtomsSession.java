@@ -89,6 +89,28 @@ public interface AtomsSession extends AutoCloseable {
    */
   void sendFunctionResult(String callId, String output);
 
+  /**
+   * Attaches an audio source (the user's voice) and sink (where the agent's voice goes) and
+   * returns the engine that runs them. The capture pump streams the source in fixed chunks at the
+   * negotiated rate; the playback engine plays agent audio with barge-in (an {@code interruption}
+   * empties its queue and flushes the sink at once, and stale deltas are dropped until the next
+   * reply). Either may be null (capture only, or playback only). Formats are converted as needed.
+   * If the session is not open yet, the engine starts when it opens; it stops when the session
+   * ends. At most one engine per session.
+   *
+   * @throws IllegalStateException if audio is already attached or the session is closing/closed
+   */
+  dev.atomsrealtime.audio.SessionAudio attachAudio(
+      dev.atomsrealtime.audio.AudioSource source,
+      dev.atomsrealtime.audio.AudioSink sink,
+      dev.atomsrealtime.audio.AudioOptions options);
+
+  /** Attaches audio with {@link dev.atomsrealtime.audio.AudioOptions#defaults()}. */
+  default dev.atomsrealtime.audio.SessionAudio attachAudio(
+      dev.atomsrealtime.audio.AudioSource source, dev.atomsrealtime.audio.AudioSink sink) {
+    return attachAudio(source, sink, dev.atomsrealtime.audio.AudioOptions.defaults());
+  }
+
   /** Audio chunks dropped because they were sent before the session opened. */
   long audioFramesDroppedBeforeOpen();
 

@@ -36,6 +36,18 @@ public interface SessionListener {
   /** A frame could not be decoded; it was skipped and the session carries on. */
   default void onInvalidFrame(AtomsSession session, InvalidFrameException error) {}
 
+  /**
+   * Latency of one agent turn, measured on the client (only with audio attached). Called once
+   * per turn, when the turn is over.
+   */
+  default void onTurnMetrics(AtomsSession session, dev.atomsrealtime.audio.TurnMetrics metrics) {}
+
+  /**
+   * The audio source or sink failed (for example a device was unplugged). Capture or playback
+   * stopped; the session itself stays open.
+   */
+  default void onAudioError(AtomsSession session, dev.atomsrealtime.audio.AudioException error) {}
+
   /** Terminal: the session ended, and why. Exactly once; nothing is delivered after it. */
   default void onClosed(AtomsSession session, SessionEnd end) {}
 }

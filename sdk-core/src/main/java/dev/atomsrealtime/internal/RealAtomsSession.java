@@ -12,7 +12,17 @@ import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionListener;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
+import dev.atomsrealtime.audio.AudioException;
+import dev.atomsrealtime.audio.AudioOptions;
+import dev.atomsrealtime.audio.AudioSink;
+import dev.atomsrealtime.audio.AudioSource;
+import dev.atomsrealtime.audio.SessionAudio;
+import dev.atomsrealtime.audio.TurnMetrics;
+import dev.atomsrealtime.event.AgentStartTalkingEvent;
+import dev.atomsrealtime.event.AgentStopTalkingEvent;
 import dev.atomsrealtime.event.ClientEvent;
+import dev.atomsrealtime.event.InterruptionEvent;
+import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ErrorEvent;
 import dev.atomsrealtime.event.FunctionCallResultEvent;
 import dev.atomsrealtime.event.InputAudioBufferCommitEvent;
@@ -93,6 +103,9 @@ public final class RealAtomsSession implements AtomsSession {
   private boolean upgraded;
   // Guarded by lock.
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+  // Guarded by lock; volatile for the read thread's lock-free hooks.
+  private volatile AudioEngine audio;
 
   private final CompletableFuture<SessionInfo> opened = new CompletableFuture<>();
   private final CompletableFuture<SessionEnd> ended = new CompletableFuture<>();
@@ -341,6 +354,51 @@ public final class RealAtomsSession implements AtomsSession {
   }
 
   @Override
+  public SessionAudio attachAudio(AudioSource source, AudioSink sink, AudioOptions audioOptions) {
+    Objects.requireNonNull(audioOptions, "audioOptions");
+    if (source == null && sink == null) {
+      throw new IllegalArgumentException("attach a source, a sink, or both");
+    }
+    AudioEngine engine;
+    int rate = -1;
+    synchronized (lock) {
+      if (audio != null) {
+        throw new IllegalStateException("audio is already attached to this session");
+      }
+      if (state == SessionState.CLOSING || state == SessionState.CLOSED) {
+        throw new IllegalStateException("cannot attach audio: the session is " + state);
+      }
+      engine = new AudioEngine(new AudioHost(), source, sink, audioOptions);
+      audio = engine;
+      if (state == SessionState.OPEN) {
+        rate = info.sampleRateHz();
+      }
+    }
+    if (rate > 0) {
+      engine.start(rate);
+    }
+    return engine;
+  }
+
+  private final class AudioHost implements AudioEngine.Host {
+    @Override
+    public void sendAudio(byte[] pcm, int offset, int length) {
+      RealAtomsSession.this.sendAudio(pcm, offset, length);
+    }
+
+    @Override
+    public void turnMetrics(TurnMetrics metrics) {
+      log.info("session {} {}", id, metrics.summary());
+      events.execute(() -> safely(() -> listener.onTurnMetrics(RealAtomsSession.this, metrics)));
+    }
+
+    @Override
+    public void audioError(AudioException error) {
+      events.execute(() -> safely(() -> listener.onAudioError(RealAtomsSession.this, error)));
+    }
+  }
+
+  @Override
   public long audioFramesDroppedBeforeOpen() {
     return audioDroppedBeforeOpen.get();
   }
@@ -489,6 +547,19 @@ public final class RealAtomsSession implements AtomsSession {
       onSessionCreated(created);
       return;
     }
+    AudioEngine engine = audio;
+    if (engine != null) {
+      // Audio reacts on this thread, before the listener: barge-in must not wait behind it.
+      if (event instanceof OutputAudioDeltaEvent delta) {
+        engine.onDelta(delta);
+      } else if (event instanceof AgentStartTalkingEvent) {
+        engine.onAgentStartTalking();
+      } else if (event instanceof AgentStopTalkingEvent) {
+        engine.onAgentStopTalking();
+      } else if (event instanceof InterruptionEvent) {
+        engine.onInterruption();
+      }
+    }
     if (event instanceof ErrorEvent error) {
       synchronized (lock) {
         lastError = error;
@@ -521,6 +592,10 @@ public final class RealAtomsSession implements AtomsSession {
         t.sendText(frame);
       }
       setState(SessionState.OPEN);
+    }
+    AudioEngine engine = audio;
+    if (engine != null) {
+      engine.start(newInfo.sampleRateHz());
     }
     log.info("session {} open: session {} call {} at {} Hz", id, newInfo.sessionId(),
         newInfo.callId(), newInfo.sampleRateHz());
@@ -597,6 +672,9 @@ public final class RealAtomsSession implements AtomsSession {
     cancelTimersLocked();
     held.clear();
     setState(SessionState.CLOSED);
+    if (audio != null) {
+      audio.stop();
+    }
     if (cause != null) {
       log.info("session {} ended: close code {}, {}", id, code, cause.getMessage());
     } else {

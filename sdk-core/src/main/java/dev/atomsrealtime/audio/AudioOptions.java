@@ -1,0 +1,154 @@
+package dev.atomsrealtime.audio;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a session's audio engine runs: chunk size, duplex mode, queue bound and barge-in timing.
+ * Build with {@link #builder()}; {@link #defaults()} suits most uses.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class AudioOptions {
+  private final int chunkMillis;
+  private final Duplex duplex;
+  private final int halfDuplexTailMillis;
+  private final int playbackQueueMillis;
+  private final Duration staleDeltaTimeout;
+  private final boolean streamSilenceAfterSourceEnds;
+  private final double voiceThresholdDbfs;
+
+  private AudioOptions(Builder b) {
+    this.chunkMillis = b.chunkMillis;
+    this.duplex = b.duplex;
+    this.halfDuplexTailMillis = b.halfDuplexTailMillis;
+    this.playbackQueueMillis = b.playbackQueueMillis;
+    this.staleDeltaTimeout = b.staleDeltaTimeout;
+    this.streamSilenceAfterSourceEnds = b.streamSilenceAfterSourceEnds;
+    this.voiceThresholdDbfs = b.voiceThresholdDbfs;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** 20 ms chunks, full duplex, 60 s playback queue, 5 s stale-delta timeout. */
+  public static AudioOptions defaults() {
+    return builder().build();
+  }
+
+  /** Size of each audio chunk sent to the server, in milliseconds. */
+  public int chunkMillis() {
+    return chunkMillis;
+  }
+
+  public Duplex duplex() {
+    return duplex;
+  }
+
+  /** In half duplex: how long after playback drains the microphone stays gated. */
+  public int halfDuplexTailMillis() {
+    return halfDuplexTailMillis;
+  }
+
+  /** Most agent audio held for playback; beyond it, the oldest queued audio is dropped. */
+  public int playbackQueueMillis() {
+    return playbackQueueMillis;
+  }
+
+  /**
+   * After {@code interruption}, agent deltas are dropped until the next start-talking event, or
+   * until this long has passed without one (so a lost start event cannot mute the agent forever).
+   */
+  public Duration staleDeltaTimeout() {
+    return staleDeltaTimeout;
+  }
+
+  /**
+   * Whether the pump keeps streaming silence (in real time) after the source ends, so the
+   * server's voice detection sees the end of speech and the conversation can go on.
+   */
+  public boolean streamSilenceAfterSourceEnds() {
+    return streamSilenceAfterSourceEnds;
+  }
+
+  /** Energy above which a microphone chunk counts as speech, for latency measurement. */
+  public double voiceThresholdDbfs() {
+    return voiceThresholdDbfs;
+  }
+
+  /** Builder for {@link AudioOptions}. Not thread-safe. */
+  public static final class Builder {
+    private int chunkMillis = 20;
+    private Duplex duplex = Duplex.FULL;
+    private int halfDuplexTailMillis = 300;
+    private int playbackQueueMillis = 60_000;
+    private Duration staleDeltaTimeout = Duration.ofSeconds(5);
+    private boolean streamSilenceAfterSourceEnds = true;
+    private double voiceThresholdDbfs = -45.0;
+
+    private Builder() {}
+
+    /** 10 to 100 ms (default 20; the protocol recommends 20-40). */
+    public Builder chunkMillis(int chunkMillis) {
+      if (chunkMillis < 10 || chunkMillis > 100) {
+        throw new IllegalArgumentException("chunkMillis must be 10..100, got " + chunkMillis);
+      }
+      this.chunkMillis = chunkMillis;
+      return this;
+    }
+
+    public Builder duplex(Duplex duplex) {
+      this.duplex = Objects.requireNonNull(duplex, "duplex");
+      return this;
+    }
+
+    /** 0 to 5000 ms (default 300). */
+    public Builder halfDuplexTailMillis(int halfDuplexTailMillis) {
+      if (halfDuplexTailMillis < 0 || halfDuplexTailMillis > 5_000) {
+        throw new IllegalArgumentException(
+            "halfDuplexTailMillis must be 0..5000, got " + halfDuplexTailMillis);
+      }
+      this.halfDuplexTailMillis = halfDuplexTailMillis;
+      return this;
+    }
+
+    /** 1000 to 600000 ms (default 60000). */
+    public Builder playbackQueueMillis(int playbackQueueMillis) {
+      if (playbackQueueMillis < 1_000 || playbackQueueMillis > 600_000) {
+        throw new IllegalArgumentException(
+            "playbackQueueMillis must be 1000..600000, got " + playbackQueueMillis);
+      }
+      this.playbackQueueMillis = playbackQueueMillis;
+      return this;
+    }
+
+    public Builder staleDeltaTimeout(Duration staleDeltaTimeout) {
+      Objects.requireNonNull(staleDeltaTimeout, "staleDeltaTimeout");
+      if (staleDeltaTimeout.isNegative() || staleDeltaTimeout.isZero()) {
+        throw new IllegalArgumentException("staleDeltaTimeout must be positive");
+      }
+      this.staleDeltaTimeout = staleDeltaTimeout;
+      return this;
+    }
+
+    public Builder streamSilenceAfterSourceEnds(boolean streamSilenceAfterSourceEnds) {
+      this.streamSilenceAfterSourceEnds = streamSilenceAfterSourceEnds;
+      return this;
+    }
+
+    /** -90 to 0 dBFS (default -45). */
+    public Builder voiceThresholdDbfs(double voiceThresholdDbfs) {
+      if (!(voiceThresholdDbfs >= -90 && voiceThresholdDbfs <= 0)) {
+        throw new IllegalArgumentException(
+            "voiceThresholdDbfs must be -90..0, got " + voiceThresholdDbfs);
+      }
+      this.voiceThresholdDbfs = voiceThresholdDbfs;
+      return this;
+    }
+
+    public AudioOptions build() {
+      return new AudioOptions(this);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.atomsrealtime.audio;
+
+/**
+ * The audio engine attached to a session: a capture pump that streams the source to the agent in
+ * fixed chunks, and a playback engine that plays the agent's voice into the sink with barge-in.
+ * Obtained from {@code AtomsSession.attachAudio}; it stops by itself when the session ends.
+ *
+ * <p>Thread-safe.
+ */
+public interface SessionAudio extends AutoCloseable {
+
+  /**
+   * Mutes the microphone without ending the session: the source keeps being read (so a live
+   * microphone does not back up), and silence is sent in its place so the server's voice
+   * detection sees the user stop speaking and the connection stays active.
+   */
+  void mute();
+
+  /** Unmutes the microphone. */
+  void unmute();
+
+  boolean isMuted();
+
+  /** Whether the microphone is currently gated by half duplex (the agent is speaking). */
+  boolean isGatedByPlayback();
+
+  /** The format the session uses on the wire (PCM16 mono at the negotiated rate), once started. */
+  PcmFormat sessionFormat();
+
+  /** A snapshot of the counters. */
+  AudioStats stats();
+
+  /**
+   * Waits until all agent audio received so far has been played (the queue is empty and the sink
+   * has played what it was given), for example before closing the session so a reply is heard to
+   * the end.
+   *
+   * @return true if playback went idle within {@code timeout}
+   */
+  boolean awaitPlaybackIdle(java.time.Duration timeout) throws InterruptedException;
+
+  /**
+   * Waits until the source has ended (a file source reached its end) and its last chunk was sent.
+   *
+   * @return true if that happened within {@code timeout}
+   */
+  boolean awaitSourceEnded(java.time.Duration timeout) throws InterruptedException;
+
+  /** Frames of agent audio the sink has really played, in the session's format. */
+  long framesPlayed();
+
+  /**
+   * Stops capture and playback and closes the source and sink. Queued agent audio is discarded
+   * (and counted). Idempotent. The session stays open. The engine also stops this way when the
+   * session ends; call {@link #awaitPlaybackIdle} first to let a reply finish.
+   */
+  @Override
+  void close();
+}
