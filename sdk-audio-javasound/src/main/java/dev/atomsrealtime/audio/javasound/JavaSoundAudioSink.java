@@ -427,9 +427,9 @@ public final class JavaSoundAudioSink implements AudioSink {
     }
 
     /**
-     * The device buffer to ask for, 10 to 1000 ms; {@value JavaSoundAudioSink#DEFAULT_BUFFER_MILLIS}
-     * ms by default. Smaller means a quicker silence on flush; the device may grant another size,
-     * and the log says which.
+     * The device buffer to ask for, 10 to 1000 ms; {@link #DEFAULT_BUFFER_MILLIS 80 ms} by default.
+     * Smaller means a quicker silence on flush; the device may grant another size, and the log
+     * says which.
      */
     public Builder bufferMillis(int bufferMillis) {
       if (bufferMillis < 10 || bufferMillis > 1000) {

@@ -330,8 +330,8 @@ public final class JavaSoundAudioSource implements AudioSource {
     }
 
     /**
-     * The device buffer to ask for, 10 to 1000 ms; {@value JavaSoundAudioSource#DEFAULT_BUFFER_MILLIS} ms by
-     * default. The device may grant another size; the log says which.
+     * The device buffer to ask for, 10 to 1000 ms; {@link #DEFAULT_BUFFER_MILLIS 80 ms} by default.
+     * The device may grant another size; the log says which.
      */
     public Builder bufferMillis(int bufferMillis) {
       if (bufferMillis < 10 || bufferMillis > 1000) {

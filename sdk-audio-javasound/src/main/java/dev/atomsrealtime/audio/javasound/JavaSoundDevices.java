@@ -255,7 +255,8 @@ public final class JavaSoundDevices {
     Class<?> lineClass = kind == Kind.CAPTURE ? TargetDataLine.class : SourceDataLine.class;
     List<JavaSoundDevice> result = new ArrayList<>();
     for (Mixer mixer : mixers()) {
-      Line.Info[] infos = kind == Kind.CAPTURE ? mixer.getTargetLineInfo() : mixer.getSourceLineInfo();
+      Line.Info[] infos =
+          kind == Kind.CAPTURE ? mixer.getTargetLineInfo() : mixer.getSourceLineInfo();
       boolean offersLine = false;
       List<AudioFormat> formats = new ArrayList<>();
       for (Line.Info info : infos) {
