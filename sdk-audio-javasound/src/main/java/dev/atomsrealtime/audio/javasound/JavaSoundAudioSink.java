@@ -1,0 +1,459 @@
+package dev.atomsrealtime.audio.javasound;
+
+import dev.atomsrealtime.audio.AudioSink;
+import dev.atomsrealtime.audio.PcmFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.sound.sampled.Mixer;
+import javax.sound.sampled.SourceDataLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A speaker: an {@link AudioSink} over a javax.sound {@link SourceDataLine}.
+ *
+ * <p>{@link #open(PcmFormat)} opens the requested format when the device supports it, else the
+ * closest one it does support, and returns that; the caller converts. The device buffer is small
+ * ({@value #DEFAULT_BUFFER_MILLIS} ms by default) so that little audio is queued in it: {@link
+ * #write} blocks in the line's own {@code write}, which paces the caller at real time, and {@link
+ * #flush()} (barge-in) calls {@link SourceDataLine#flush()}, which makes a blocked {@code write}
+ * return at once. The rest of a {@code write} that a flush cut short is discarded, not played.
+ *
+ * <p>{@link #framesPlayed()} follows {@link SourceDataLine#getLongFramePosition()}. Some lines
+ * (the JDK's ALSA lines among them) move their position past the discarded audio on flush; this
+ * sink subtracts that jump, so flushed frames are not counted, and never reports less than
+ * before.
+ *
+ * <p>A device that disappears mid-call ends {@link #write} or {@link #drain()} with an {@link
+ * AudioDeviceLostException} within about the stall timeout, never a hang. For a line that stops
+ * moving while a write is blocked in it, a daemon thread {@code atoms-playback-watchdog-N} lives
+ * from {@code open} to {@code close} (none when the stall timeout is 0).
+ *
+ * <p>Thread-safe as the {@link AudioSink} contract requires: one writing thread; {@link #flush()},
+ * {@link #framesPlayed()} and {@link #close()} from any thread.
+ */
+public final class JavaSoundAudioSink implements AudioSink {
+
+  private static final Logger log = LoggerFactory.getLogger(JavaSoundAudioSink.class);
+
+  /** Default device buffer: small, so that a flush silences quickly. */
+  public static final int DEFAULT_BUFFER_MILLIS = 80;
+
+  /** Default time without progress after which the device counts as lost. */
+  public static final long DEFAULT_STALL_TIMEOUT_MILLIS = 2000;
+
+  /** Wait between writes that took nothing (an error path only; normal writes block). */
+  private static final long EMPTY_WRITE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  private final JavaSoundDevices devices;
+  private final DeviceSelector selector;
+  private final int bufferMillis;
+  private final long stallTimeoutNanos;
+
+  /** Guards the opened and closed transitions. */
+  private final Object stateLock = new Object();
+
+  /**
+   * Guards the line's position bookkeeping (positionOffsetFrames, playedFrames, lineUsable)
+   * and the flushes; any thread, held only for non-blocking line calls.
+   */
+  private final Object positionLock = new Object();
+
+  /** Set once, under stateLock, by open(); read by all threads. */
+  private volatile SourceDataLine line;
+
+  private volatile PcmFormat format;
+  private volatile StallWatchdog watchdog;
+  private boolean openCalled; // under stateLock
+
+  /** Set by close(), any thread. */
+  private volatile boolean closed;
+
+  /** Why the device counts as lost; set by the watchdog or the writing thread. */
+  private volatile String lostReason;
+
+  /**
+   * Counts flushes; odd while a flush is in progress. A write that sees it change knows that what
+   * it wrote meanwhile is stale. Written under positionLock.
+   */
+  private volatile long flushEpoch;
+
+  private long positionOffsetFrames; // under positionLock: frames the line counts but were flushed
+  private long playedFrames; // under positionLock: the highest value framesPlayed() returned
+  private boolean lineUsable; // under positionLock: the line is open and may be asked
+
+  private JavaSoundAudioSink(Builder builder) {
+    this.devices = builder.devices;
+    this.selector = builder.selector;
+    this.bufferMillis = builder.bufferMillis;
+    this.stallTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(builder.stallTimeoutMillis);
+  }
+
+  /** The system's default speaker, with default settings. */
+  public static JavaSoundAudioSink defaultSpeaker() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public PcmFormat open(PcmFormat requested) {
+    Objects.requireNonNull(requested, "requested");
+    synchronized (stateLock) {
+      if (openCalled || closed) {
+        throw new IllegalStateException(closed ? "sink is closed" : "sink already opened");
+      }
+      openCalled = true;
+    }
+    LineOpener.Opened<SourceDataLine> opened;
+    try {
+      opened = LineOpener.open(devices, selector, SourceDataLine.class, requested, bufferMillis);
+    } catch (RuntimeException e) {
+      closed = true;
+      throw e;
+    }
+    StallWatchdog dog = stallTimeoutNanos > 0
+        ? new StallWatchdog(false, stallTimeoutNanos, this::framePosition, this::onStall)
+        : null;
+    synchronized (stateLock) {
+      format = opened.format();
+      line = opened.line();
+      watchdog = dog;
+      if (closed) {
+        LineOpener.closeQuietly(opened.line()); // closed while opening
+        return opened.format();
+      }
+      synchronized (positionLock) {
+        positionOffsetFrames = opened.line().getLongFramePosition();
+        lineUsable = true;
+      }
+      if (dog != null) {
+        dog.start();
+      }
+    }
+    if (opened.format().equals(requested)) {
+      log.info("Speaker {} opened in {}, buffer {} ms",
+          opened.deviceLabel(), opened.format(), opened.bufferMillis());
+    } else {
+      log.info("Speaker {} opened in {} (requested {} is not supported; caller converts),"
+              + " buffer {} ms",
+          opened.deviceLabel(), opened.format(), requested, opened.bufferMillis());
+    }
+    return opened.format();
+  }
+
+  @Override
+  public PcmFormat format() {
+    PcmFormat f = format;
+    if (f == null) {
+      throw new IllegalStateException("sink not opened");
+    }
+    return f;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>After {@link #close()}, writes are discarded (a write racing a close is normal shutdown).
+   */
+  @Override
+  public void write(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
+    SourceDataLine l = line;
+    if (l == null) {
+      if (closed) {
+        return;
+      }
+      throw new IllegalStateException("sink not opened");
+    }
+    int frameBytes = format.bytesPerFrame();
+    if (length % frameBytes != 0) {
+      throw new IllegalArgumentException(
+          "length " + length + " is not a whole number of " + frameBytes + "-byte frames");
+    }
+    long epoch = flushEpoch;
+    if ((epoch & 1) != 0) {
+      return; // a flush is in progress: this audio is already stale
+    }
+    StallWatchdog dog = watchdog;
+    int nextOffset = offset;
+    int remaining = length;
+    long emptySinceNanos = 0;
+    while (remaining > 0) {
+      if (closed) {
+        return;
+      }
+      throwIfLost();
+      int n;
+      if (dog != null) {
+        dog.ioStarted();
+      }
+      try {
+        n = l.write(buffer, nextOffset, remaining);
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        throw lost("the playback line failed: " + e, e);
+      } finally {
+        if (dog != null) {
+          dog.ioEnded();
+        }
+      }
+      if (closed) {
+        return;
+      }
+      throwIfLost();
+      if (flushEpoch != epoch) {
+        if (n > 0) {
+          discardStale(); // a flush raced this write: what it put in the line is stale
+        }
+        return;
+      }
+      if (n > 0) {
+        nextOffset += n;
+        remaining -= n;
+        emptySinceNanos = 0;
+        continue;
+      }
+      if (!l.isOpen()) {
+        throw lost("the playback line was closed by someone else (device gone?)", null);
+      }
+      long now = System.nanoTime();
+      if (emptySinceNanos == 0) {
+        emptySinceNanos = now;
+      } else if (stallTimeoutNanos > 0 && now - emptySinceNanos >= stallTimeoutNanos) {
+        throw lost("the playback line took no audio for "
+            + TimeUnit.NANOSECONDS.toMillis(now - emptySinceNanos) + " ms", null);
+      }
+      LockSupport.parkNanos(EMPTY_WRITE_BACKOFF_NANOS);
+    }
+  }
+
+  @Override
+  public void flush() {
+    synchronized (positionLock) {
+      if (!lineUsable) {
+        return;
+      }
+      flushEpoch++; // odd: writes starting now are stale
+      flushLine();
+      flushEpoch++;
+    }
+  }
+
+  @Override
+  public void drain() {
+    SourceDataLine l = line;
+    if (l == null || closed) {
+      return;
+    }
+    StallWatchdog dog = watchdog;
+    if (dog != null) {
+      dog.ioStarted();
+    }
+    try {
+      l.drain();
+    } catch (RuntimeException e) {
+      if (!closed) {
+        throw lost("the playback line failed while draining: " + e, e);
+      }
+    } finally {
+      if (dog != null) {
+        dog.ioEnded();
+      }
+    }
+    if (!closed) {
+      throwIfLost();
+    }
+  }
+
+  @Override
+  public long framesPlayed() {
+    synchronized (positionLock) {
+      if (lineUsable) {
+        long position = line.getLongFramePosition() - positionOffsetFrames;
+        if (position > playedFrames) {
+          playedFrames = position;
+        }
+      }
+      return playedFrames;
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (stateLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    framesPlayed(); // remember the final position
+    synchronized (positionLock) {
+      lineUsable = false;
+    }
+    StallWatchdog dog = watchdog;
+    if (dog != null) {
+      dog.stop();
+    }
+    SourceDataLine l = line;
+    if (l != null) {
+      try {
+        l.stop();
+      } catch (RuntimeException e) {
+        // A lost device may refuse; closing below is what matters.
+      }
+      LineOpener.closeQuietly(l);
+      log.info("Speaker closed after {} frames played", playedFrames());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JavaSoundAudioSink[" + selector + ", " + (format == null ? "not open" : format) + "]";
+  }
+
+  /** Flushes the line and keeps the frames it discarded out of framesPlayed(). */
+  private void flushLine() {
+    SourceDataLine l = line;
+    long before = l.getLongFramePosition();
+    l.flush();
+    long after = l.getLongFramePosition();
+    positionOffsetFrames += after - before;
+  }
+
+  private void discardStale() {
+    synchronized (positionLock) {
+      if (lineUsable) {
+        flushLine();
+      }
+    }
+  }
+
+  private long playedFrames() {
+    synchronized (positionLock) {
+      return playedFrames;
+    }
+  }
+
+  private long framePosition() {
+    synchronized (positionLock) {
+      return lineUsable ? line.getLongFramePosition() : -1;
+    }
+  }
+
+  /** On the watchdog thread: the line made no progress during a write; end that write. */
+  private void onStall() {
+    if (closed) {
+      return;
+    }
+    lostReason = "the playback device played nothing for "
+        + TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos) + " ms";
+    log.warn("Speaker lost: {}; closing it", lostReason);
+    framesPlayed();
+    synchronized (positionLock) {
+      lineUsable = false;
+    }
+    LineOpener.closeQuietly(line);
+  }
+
+  private void throwIfLost() {
+    String reason = lostReason;
+    if (reason != null) {
+      throw new AudioDeviceLostException("Speaker lost: " + reason);
+    }
+  }
+
+  private AudioDeviceLostException lost(String reason, Throwable cause) {
+    if (lostReason == null) {
+      lostReason = reason;
+      log.warn("Speaker lost: {}", reason);
+    }
+    return new AudioDeviceLostException("Speaker lost: " + reason, cause);
+  }
+
+  /** Builds a {@link JavaSoundAudioSink}. Not thread-safe. */
+  public static final class Builder {
+    private JavaSoundDevices devices = JavaSoundDevices.system();
+    private DeviceSelector selector = DeviceSelector.DEFAULT;
+    private int bufferMillis = DEFAULT_BUFFER_MILLIS;
+    private long stallTimeoutMillis = DEFAULT_STALL_TIMEOUT_MILLIS;
+
+    private Builder() {}
+
+    /** Where devices come from; {@link JavaSoundDevices#system()} by default. */
+    public Builder devices(JavaSoundDevices devices) {
+      this.devices = Objects.requireNonNull(devices, "devices");
+      return this;
+    }
+
+    /** Plays on this mixer (its first {@link SourceDataLine}). */
+    public Builder mixer(Mixer mixer) {
+      this.devices = JavaSoundDevices.of(List.of(mixer));
+      this.selector = DeviceSelector.DEFAULT;
+      return this;
+    }
+
+    /** Plays on this device, as listed by {@link JavaSoundDevices#playbackDevices()}. */
+    public Builder device(JavaSoundDevice device) {
+      this.selector = DeviceSelector.of(Objects.requireNonNull(device, "device"));
+      return this;
+    }
+
+    /**
+     * Plays on the device with this exact name, else the only one whose name contains it
+     * (ignoring case). Resolved when the sink opens.
+     */
+    public Builder device(String nameOrPart) {
+      this.selector = DeviceSelector.named(Objects.requireNonNull(nameOrPart, "nameOrPart"));
+      return this;
+    }
+
+    /** Plays on the device at this index of {@link JavaSoundDevices#playbackDevices()}. */
+    public Builder deviceIndex(int index) {
+      this.selector = DeviceSelector.at(index);
+      return this;
+    }
+
+    /** The system's (or the given mixers') default device; the default. */
+    public Builder defaultDevice() {
+      this.selector = DeviceSelector.DEFAULT;
+      return this;
+    }
+
+    /**
+     * The device buffer to ask for, 10 to 1000 ms; {@link #DEFAULT_BUFFER_MILLIS 80 ms} by default.
+     * Smaller means a quicker silence on flush; the device may grant another size, and the log
+     * says which.
+     */
+    public Builder bufferMillis(int bufferMillis) {
+      if (bufferMillis < 10 || bufferMillis > 1000) {
+        throw new IllegalArgumentException("bufferMillis must be 10..1000, got " + bufferMillis);
+      }
+      this.bufferMillis = bufferMillis;
+      return this;
+    }
+
+    /**
+     * How long the device may play nothing while a write or drain waits on it before it counts as
+     * lost; 2000 ms by default, 0 to wait forever (and start no watchdog thread).
+     */
+    public Builder stallTimeoutMillis(long stallTimeoutMillis) {
+      if (stallTimeoutMillis < 0) {
+        throw new IllegalArgumentException(
+            "stallTimeoutMillis must be >= 0, got " + stallTimeoutMillis);
+      }
+      this.stallTimeoutMillis = stallTimeoutMillis;
+      return this;
+    }
+
+    public JavaSoundAudioSink build() {
+      return new JavaSoundAudioSink(this);
+    }
+  }
+}

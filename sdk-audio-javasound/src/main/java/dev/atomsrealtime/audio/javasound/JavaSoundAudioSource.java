@@ -1,0 +1,361 @@
+package dev.atomsrealtime.audio.javasound;
+
+import dev.atomsrealtime.audio.AudioSource;
+import dev.atomsrealtime.audio.PcmFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.sound.sampled.Mixer;
+import javax.sound.sampled.TargetDataLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A microphone: an {@link AudioSource} over a javax.sound {@link TargetDataLine}.
+ *
+ * <p>{@link #open(PcmFormat)} opens the requested format when the device supports it, else the
+ * closest one it does support, and returns that; the caller converts. {@link #read} runs on the
+ * caller's thread and blocks in the line's own {@code read}, which paces the caller at real time.
+ *
+ * <p>A device that disappears mid-call ends {@link #read} with an {@link AudioDeviceLostException}
+ * within about the stall timeout, never a hang: when the line closes underneath, throws, keeps
+ * returning nothing, or stops advancing while a read is blocked in it. For the last case a daemon
+ * thread {@code atoms-capture-watchdog-N} lives from {@code open} to {@code close} (none when the
+ * stall timeout is 0).
+ *
+ * <p>Thread-safe as the {@link AudioSource} contract requires: one reading thread; {@link
+ * #close()} from any thread.
+ */
+public final class JavaSoundAudioSource implements AudioSource {
+
+  private static final Logger log = LoggerFactory.getLogger(JavaSoundAudioSource.class);
+
+  /** Default device buffer: small, so little audio waits in it. */
+  public static final int DEFAULT_BUFFER_MILLIS = 80;
+
+  /** Default time without progress after which the device counts as lost. */
+  public static final long DEFAULT_STALL_TIMEOUT_MILLIS = 2000;
+
+  /** Wait between reads that returned nothing (an error path only; normal reads block). */
+  private static final long EMPTY_READ_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  private final JavaSoundDevices devices;
+  private final DeviceSelector selector;
+  private final int bufferMillis;
+  private final long stallTimeoutNanos;
+
+  /** Guards the opened and closed transitions. */
+  private final Object stateLock = new Object();
+
+  /** Set once, under stateLock, by open(); read by the reading thread and close(). */
+  private volatile TargetDataLine line;
+
+  private volatile PcmFormat format;
+  private volatile StallWatchdog watchdog;
+  private boolean openCalled; // under stateLock
+
+  /** Set by close(), any thread. */
+  private volatile boolean closed;
+
+  /** Why the device counts as lost; set by the watchdog or the reading thread. */
+  private volatile String lostReason;
+
+  private JavaSoundAudioSource(Builder builder) {
+    this.devices = builder.devices;
+    this.selector = builder.selector;
+    this.bufferMillis = builder.bufferMillis;
+    this.stallTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(builder.stallTimeoutMillis);
+  }
+
+  /** The system's default microphone, with default settings. */
+  public static JavaSoundAudioSource defaultMicrophone() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public PcmFormat open(PcmFormat requested) {
+    Objects.requireNonNull(requested, "requested");
+    synchronized (stateLock) {
+      if (openCalled || closed) {
+        throw new IllegalStateException(closed ? "source is closed" : "source already opened");
+      }
+      openCalled = true;
+    }
+    LineOpener.Opened<TargetDataLine> opened;
+    try {
+      opened =
+          LineOpener.open(devices, selector, TargetDataLine.class, requested, bufferMillis);
+    } catch (RuntimeException e) {
+      closed = true;
+      throw e;
+    }
+    StallWatchdog dog = stallTimeoutNanos > 0
+        ? new StallWatchdog(true, stallTimeoutNanos, this::framePosition, this::onStall)
+        : null;
+    synchronized (stateLock) {
+      format = opened.format();
+      line = opened.line();
+      watchdog = dog;
+      if (closed) {
+        LineOpener.closeQuietly(opened.line()); // closed while opening
+        return opened.format();
+      }
+      if (dog != null) {
+        dog.start();
+      }
+    }
+    if (opened.format().equals(requested)) {
+      log.info("Microphone {} opened in {}, buffer {} ms",
+          opened.deviceLabel(), opened.format(), opened.bufferMillis());
+    } else {
+      log.info("Microphone {} opened in {} (requested {} is not supported; caller converts),"
+              + " buffer {} ms",
+          opened.deviceLabel(), opened.format(), requested, opened.bufferMillis());
+    }
+    return opened.format();
+  }
+
+  @Override
+  public PcmFormat format() {
+    PcmFormat f = format;
+    if (f == null) {
+      throw new IllegalStateException("source not opened");
+    }
+    return f;
+  }
+
+  @Override
+  public int read(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
+    TargetDataLine l = line;
+    if (l == null) {
+      if (closed) {
+        return -1;
+      }
+      throw new IllegalStateException("source not opened");
+    }
+    int frameBytes = format.bytesPerFrame();
+    int wantBytes = length - length % frameBytes;
+    if (wantBytes == 0) {
+      throw new IllegalArgumentException(
+          "length " + length + " is less than one frame (" + frameBytes + " bytes)");
+    }
+    StallWatchdog dog = watchdog;
+    long emptySinceNanos = 0;
+    while (true) {
+      if (closed) {
+        return -1;
+      }
+      throwIfLost();
+      int n;
+      if (dog != null) {
+        dog.ioStarted();
+      }
+      try {
+        n = l.read(buffer, offset, wantBytes);
+      } catch (RuntimeException e) {
+        if (closed) {
+          return -1;
+        }
+        throw lost("the capture line failed: " + e, e);
+      } finally {
+        if (dog != null) {
+          dog.ioEnded();
+        }
+      }
+      if (closed) {
+        return -1;
+      }
+      throwIfLost();
+      if (n > 0) {
+        int partial = n % frameBytes;
+        return partial == 0 ? n : completeFrame(l, buffer, offset, n, frameBytes - partial);
+      }
+      if (!l.isOpen()) {
+        throw lost("the capture line was closed by someone else (device gone?)", null);
+      }
+      long now = System.nanoTime();
+      if (emptySinceNanos == 0) {
+        emptySinceNanos = now;
+      } else if (stallTimeoutNanos > 0 && now - emptySinceNanos >= stallTimeoutNanos) {
+        throw lost("the capture line returned no audio for "
+            + TimeUnit.NANOSECONDS.toMillis(now - emptySinceNanos) + " ms", null);
+      }
+      LockSupport.parkNanos(EMPTY_READ_BACKOFF_NANOS);
+    }
+  }
+
+  /** Reads the rest of a frame a line returned only part of (lines should not, but may). */
+  private int completeFrame(TargetDataLine l, byte[] buffer, int offset, int n, int missing) {
+    try {
+      int got = 0;
+      while (got < missing && !closed && lostReason == null && l.isOpen()) {
+        int r = l.read(buffer, offset + n + got, missing - got);
+        if (r <= 0) {
+          break;
+        }
+        got += r;
+      }
+      if (got == missing) {
+        return n + missing;
+      }
+    } catch (RuntimeException e) {
+      // Fall through: drop the partial frame.
+    }
+    int whole = n - n % format.bytesPerFrame();
+    if (whole > 0) {
+      return whole;
+    }
+    if (closed) {
+      return -1;
+    }
+    throw lost("the capture line returned a partial frame and then nothing", null);
+  }
+
+  @Override
+  public void close() {
+    synchronized (stateLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    StallWatchdog dog = watchdog;
+    if (dog != null) {
+      dog.stop();
+    }
+    TargetDataLine l = line;
+    if (l != null) {
+      try {
+        l.stop();
+      } catch (RuntimeException e) {
+        // A lost device may refuse; closing below is what matters.
+      }
+      LineOpener.closeQuietly(l);
+      log.info("Microphone closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JavaSoundAudioSource[" + selector + ", " + (format == null ? "not open" : format) + "]";
+  }
+
+  private long framePosition() {
+    TargetDataLine l = line;
+    return l == null || closed ? -1 : l.getLongFramePosition();
+  }
+
+  /** On the watchdog thread: the line made no progress during a read; end that read. */
+  private void onStall() {
+    if (closed) {
+      return;
+    }
+    lostReason = "the capture device delivered nothing for "
+        + TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos) + " ms";
+    log.warn("Microphone lost: {}; closing it", lostReason);
+    TargetDataLine l = line;
+    if (l != null) {
+      LineOpener.closeQuietly(l);
+    }
+  }
+
+  private void throwIfLost() {
+    String reason = lostReason;
+    if (reason != null) {
+      throw new AudioDeviceLostException("Microphone lost: " + reason);
+    }
+  }
+
+  private AudioDeviceLostException lost(String reason, Throwable cause) {
+    if (lostReason == null) {
+      lostReason = reason;
+      log.warn("Microphone lost: {}", reason);
+    }
+    return new AudioDeviceLostException("Microphone lost: " + reason, cause);
+  }
+
+  /** Builds a {@link JavaSoundAudioSource}. Not thread-safe. */
+  public static final class Builder {
+    private JavaSoundDevices devices = JavaSoundDevices.system();
+    private DeviceSelector selector = DeviceSelector.DEFAULT;
+    private int bufferMillis = DEFAULT_BUFFER_MILLIS;
+    private long stallTimeoutMillis = DEFAULT_STALL_TIMEOUT_MILLIS;
+
+    private Builder() {}
+
+    /** Where devices come from; {@link JavaSoundDevices#system()} by default. */
+    public Builder devices(JavaSoundDevices devices) {
+      this.devices = Objects.requireNonNull(devices, "devices");
+      return this;
+    }
+
+    /** Captures from this mixer (its first {@link TargetDataLine}). */
+    public Builder mixer(Mixer mixer) {
+      this.devices = JavaSoundDevices.of(List.of(mixer));
+      this.selector = DeviceSelector.DEFAULT;
+      return this;
+    }
+
+    /** Captures from this device, as listed by {@link JavaSoundDevices#captureDevices()}. */
+    public Builder device(JavaSoundDevice device) {
+      this.selector = DeviceSelector.of(Objects.requireNonNull(device, "device"));
+      return this;
+    }
+
+    /**
+     * Captures from the device with this exact name, else the only one whose name contains it
+     * (ignoring case). Resolved when the source opens.
+     */
+    public Builder device(String nameOrPart) {
+      this.selector = DeviceSelector.named(Objects.requireNonNull(nameOrPart, "nameOrPart"));
+      return this;
+    }
+
+    /** Captures from the device at this index of {@link JavaSoundDevices#captureDevices()}. */
+    public Builder deviceIndex(int index) {
+      this.selector = DeviceSelector.at(index);
+      return this;
+    }
+
+    /** The system's (or the given mixers') default device; the default. */
+    public Builder defaultDevice() {
+      this.selector = DeviceSelector.DEFAULT;
+      return this;
+    }
+
+    /**
+     * The device buffer to ask for, 10 to 1000 ms; {@link #DEFAULT_BUFFER_MILLIS 80 ms} by default.
+     * The device may grant another size; the log says which.
+     */
+    public Builder bufferMillis(int bufferMillis) {
+      if (bufferMillis < 10 || bufferMillis > 1000) {
+        throw new IllegalArgumentException("bufferMillis must be 10..1000, got " + bufferMillis);
+      }
+      this.bufferMillis = bufferMillis;
+      return this;
+    }
+
+    /**
+     * How long the device may deliver nothing before it counts as lost; 2000 ms by default, 0 to
+     * wait forever (and start no watchdog thread).
+     */
+    public Builder stallTimeoutMillis(long stallTimeoutMillis) {
+      if (stallTimeoutMillis < 0) {
+        throw new IllegalArgumentException(
+            "stallTimeoutMillis must be >= 0, got " + stallTimeoutMillis);
+      }
+      this.stallTimeoutMillis = stallTimeoutMillis;
+      return this;
+    }
+
+    public JavaSoundAudioSource build() {
+      return new JavaSoundAudioSource(this);
+    }
+  }
+}
