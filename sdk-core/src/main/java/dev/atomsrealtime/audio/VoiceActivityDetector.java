@@ -246,6 +246,7 @@ public final class VoiceActivityDetector {
       return this;
     }
 
+    /** Builds the detector. */
     public VoiceActivityDetector build() {
       return new VoiceActivityDetector(this);
     }
