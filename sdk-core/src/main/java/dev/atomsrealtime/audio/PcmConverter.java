@@ -110,8 +110,8 @@ public final class PcmConverter {
 
   /**
    * Converts a whole stream in one call ({@link #convert(byte[], int, int) convert} then {@link
-   * #finish()}), returning a new array. A trailing incomplete frame is dropped. Convenient for files
-   * and tests; streaming code should keep a converter instead.
+   * #finish()}), returning a new array. A trailing incomplete frame is dropped. Convenient for
+   * files and tests; streaming code should keep a converter instead.
    */
   public static byte[] convertAll(PcmFormat from, PcmFormat to, byte[] pcm) {
     PcmConverter converter = create(from, to);
@@ -279,7 +279,10 @@ public final class PcmConverter {
     return outputArray;
   }
 
-  /** Where the result of the last {@link #convert(byte[], int, int)} starts in {@link #outputArray()}. */
+  /**
+   * Where the result of the last {@link #convert(byte[], int, int)} starts in {@link
+   * #outputArray()} (zero after a finish).
+   */
   public int outputOffset() {
     return outputOffset;
   }

@@ -153,8 +153,8 @@ public final class PcmPullSink implements AudioSink {
   }
 
   /**
-   * Takes up to {@code length} bytes of whole frames, waiting up to {@code timeout} for at least one
-   * frame.
+   * Takes up to {@code length} bytes of whole frames, waiting up to {@code timeout} for at least
+   * one frame.
    *
    * @return the bytes read; {@code 0} if the timeout passed with nothing to read; {@code -1} after
    *     {@link #close()}

@@ -97,8 +97,8 @@ public final class PcmPushSource implements AudioSource {
    * Appends {@code length} bytes of PCM (any length; they need not be whole frames). Never blocks
    * beyond a short lock.
    *
-   * @return {@code true} if all of it was buffered; {@code false} if some or all was dropped (buffer
-   *     full, or the source ended or closed), counted in {@link #droppedBytes()}
+   * @return {@code true} if all of it was buffered; {@code false} if some or all was dropped
+   *     (buffer full, or the source ended or closed), counted in {@link #droppedBytes()}
    */
   public boolean push(byte[] pcm, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, pcm.length);

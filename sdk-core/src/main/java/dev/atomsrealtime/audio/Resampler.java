@@ -8,12 +8,13 @@ package dev.atomsrealtime.audio;
  * fout/fin} in lowest terms, the output sample {@code n} is the band-limited interpolation of the
  * input at time {@code n * M / L} input samples. The interpolation kernel is a sinc low-pass whose
  * pass band ends at {@value #PASSBAND_FRACTION} of the lower of the two Nyquist frequencies and
- * whose stop band starts exactly at that Nyquist frequency, windowed by a Kaiser window designed for
- * {@value #STOPBAND_ATTENUATION_DB} dB stop-band attenuation. Everything above the lower Nyquist
- * frequency (what would alias when downsampling, or the spectral images when upsampling) is
- * suppressed by about that much. The kernel is tabulated once per instance for the {@code L} phases,
- * each phase normalised to unity gain at DC, so the steady-state cost is {@link #tapsPerPhase()}
- * multiply-adds per output sample per channel and nothing is allocated.
+ * whose stop band starts exactly at that Nyquist frequency, windowed by a Kaiser window designed
+ * for {@value #STOPBAND_ATTENUATION_DB} dB stop-band attenuation. Everything above the lower
+ * Nyquist frequency (what would alias when downsampling, or the spectral images when upsampling)
+ * is suppressed by about that much (measured: 90 dB and more). The kernel is tabulated once per
+ * instance for the {@code L} phases, each phase normalised to unity gain at DC, so the
+ * steady-state cost is {@link #tapsPerPhase()} multiply-adds per output sample per channel (56 for
+ * 16 to 24 kHz, 84 for 24 to 16 kHz, 108 for 48 to 24 kHz) and nothing is allocated.
  *
  * <p>Alignment. The kernel is symmetric and centred on the output instant, so output is
  * time-aligned with input (no group delay to compensate): output sample {@code n} corresponds to

@@ -156,7 +156,7 @@ class PcmConverterTest {
   }
 
   @Test
-  void convertedSpeechMatchesSoxWithin35DbSnr() {
+  void convertedSpeechMatchesSoxWithin50DbSnr() {
     // The 22050 Hz fixture and the 24 kHz fixture were made from the same espeak-ng output; the
     // 24 kHz one by sox's resampler (and padded with 0.3 s of silence). Both resamplers are
     // band-limited and time-aligned; they differ only in their transition bands.
@@ -174,7 +174,7 @@ class PcmConverterTest {
       error += (ours[n] - reference) * (ours[n] - reference);
     }
     double snrDb = 10 * Math.log10(signal / error);
-    assertTrue(snrDb > 35, "SNR vs sox " + snrDb + " dB, want > 35 dB");
+    assertTrue(snrDb > 50, "SNR vs sox " + snrDb + " dB (measured 56.6), want > 50 dB");
   }
 
   @Test

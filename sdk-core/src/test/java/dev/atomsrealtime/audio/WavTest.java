@@ -57,8 +57,7 @@ class WavTest {
   @Test
   void refusesGarbageAndTruncatedHeaders() {
     assertRefused(new byte[] {'R', 'I', 'F'}, "not a WAV file: 3 bytes");
-    assertRefused("ID3\u0003\0\0\0\0\0\0\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
-        "not a WAV file: starts with 'ID3\\x03'");
+    assertRefused(ascii("ID3\u0003\0\0\0\0\0\0\0\0"), "not a WAV file: starts with 'ID3\\x03'");
     assertRefused(ascii("RIFF\0\0\0\0AVI "), "expected 'RIFF' ... 'WAVE'");
     assertRefused(ascii("RIFX\0\0\0\0WAVE"), "big-endian RIFX");
     assertRefused(ascii("RIFF\0\0\0\0WAVE"), "truncated WAV: no 'fmt ' chunk");
