@@ -10,6 +10,7 @@ import dev.atomsrealtime.audio.PcmConverter;
 import dev.atomsrealtime.audio.PcmFormat;
 import dev.atomsrealtime.audio.SessionAudio;
 import dev.atomsrealtime.audio.TurnMetrics;
+import dev.atomsrealtime.audio.VoiceActivityDetector;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -252,7 +253,7 @@ public final class AudioEngine implements SessionAudio {
   }
 
   private void sendChunk(byte[] chunk, byte[] silence) {
-    boolean voiced = Pcm16.rmsDbfs(chunk, 0, chunk.length) >= options.voiceThresholdDbfs();
+    boolean voiced = VoiceActivityDetector.rmsDbfs(chunk, 0, chunk.length) >= options.voiceThresholdDbfs();
     boolean gate = updateHalfDuplexGate();
     if (muted || gate) {
       host.sendAudio(silence, 0, silence.length);
