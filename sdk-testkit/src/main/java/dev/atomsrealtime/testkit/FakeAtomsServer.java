@@ -243,12 +243,19 @@ public final class FakeAtomsServer implements AutoCloseable {
     }
   }
 
-  /** Every accepted connection so far, open or closed, in the order accepted. */
+  /**
+   * Every accepted connection so far, open or closed, in the order accepted. A connection is
+   * listed from the moment its upgrade is accepted, just before it opens; prefer {@link
+   * #awaitConnection} to get one to talk to.
+   */
   public List<FakeConnection> connections() {
     return List.copyOf(connections);
   }
 
-  /** How many connections have been accepted since the server started. */
+  /**
+   * How many upgrades have been accepted since the server started (counted before the 101 is
+   * sent, so a client that has seen its upgrade succeed is always included).
+   */
   public int connectionCount() {
     return connections.size();
   }
@@ -363,7 +370,7 @@ public final class FakeAtomsServer implements AutoCloseable {
         return verdict.refusal();
       }
       log.debug("handshake accepted");
-      conn.setAttachment(
+      FakeConnection connection =
           new FakeConnection(
               FakeAtomsServer.this,
               conn,
@@ -372,7 +379,11 @@ public final class FakeAtomsServer implements AutoCloseable {
               verdict.sampleRateHz(),
               silentAfterUpgrade,
               behavior,
-              callbackThreads.newSerialExecutor()));
+              callbackThreads.newSerialExecutor());
+      conn.setAttachment(connection);
+      // Counted before the 101 goes out, so a client that sees its upgrade succeed also sees
+      // connectionCount() include it. awaitConnection() hands it out only once it is open.
+      connections.add(connection);
       return new HandshakeImpl1Server();
     }
 
@@ -380,7 +391,6 @@ public final class FakeAtomsServer implements AutoCloseable {
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
       Object attachment = conn.getAttachment();
       if (attachment instanceof FakeConnection connection) {
-        connections.add(connection);
         connection.opened(sessionCreatedAutomatically);
         unclaimed.add(connection);
       } else {
