@@ -345,6 +345,7 @@ public final class FakeAtomsServer implements AutoCloseable {
       setReuseAddr(true);
       // The server never pings: no extra timer thread, and clients decide liveness themselves.
       setConnectionLostTimeout(0);
+      setWebSocketFactory(new PausableChannels());
     }
 
     List<? extends Thread> workers() {

@@ -239,6 +239,16 @@ public final class FakeConnection {
     ((WebSocketImpl) socket).closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by server", false);
   }
 
+  /**
+   * Stops (true) or resumes (false) reading from the client's socket. While stopped, what the
+   * client sends stays in TCP buffers: once they fill, the client's sends back up, which is how a
+   * test simulates a slow or stalled server. A client close is noticed only after reading resumes.
+   */
+  public void stopReading(boolean stop) {
+    log.debug("connection {} {} reading", id, stop ? "stops" : "resumes");
+    PausableChannels.setPaused(((WebSocketImpl) socket).getChannel(), stop);
+  }
+
   // -----------------------------------------------------------------------------------------------
   // What the client sent
 

@@ -337,4 +337,21 @@ class FakeConnectionTest {
     assertEquals("scripted failure", server.behaviorFailures().get(0).getMessage());
     assertSame(connection, server.connections().get(0));
   }
+
+  @Test
+  void stopReadingHoldsClientFramesUntilResumed() throws Exception {
+    TestClient client = openSession();
+    FakeConnection connection = server.awaitConnection(WAIT);
+    connection.stopReading(true);
+    client.send(new InputTextSendEvent("held"));
+    // Writing while paused re-arms reads inside Java-WebSocket; the pause must survive it.
+    connection.send(new AgentStartTalkingEvent(null));
+    client.next(AgentStartTalkingEvent.class);
+    assertThrows(
+        AwaitTimeoutException.class,
+        () -> connection.awaitReceived(InputTextSendEvent.class, Duration.ofMillis(300)));
+
+    connection.stopReading(false);
+    assertEquals("held", connection.awaitReceived(InputTextSendEvent.class, WAIT).text());
+  }
 }
