@@ -11,8 +11,8 @@ import org.java_websocket.handshake.Handshakedata;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
 
 /**
- * RFC 6455 with one addition: a {@link HttpRefusal} returned as the server's response handshake
- * is written as that plain HTTP response (any status, any body) instead of a 101.
+ * RFC 6455 with one addition: a {@link HttpRefusal} returned as the server's response handshake is
+ * written as that plain HTTP response (any status, any body) instead of a 101.
  */
 final class AtomsDraft extends Draft_6455 {
 

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CallbackThreads {
   private static final Logger log = LoggerFactory.getLogger(CallbackThreads.class);
+
   /** Numbers threads across all servers of the JVM, so names stay unique. */
   private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
 
@@ -58,8 +59,7 @@ final class CallbackThreads {
     pool.shutdown();
     // Called from a callback (our own thread), the pool cannot terminate before we return.
     boolean ownThread = threads.contains(Thread.currentThread());
-    if (!ownThread
-        && !pool.awaitTermination(remaining(deadlineNanos), TimeUnit.NANOSECONDS)) {
+    if (!ownThread && !pool.awaitTermination(remaining(deadlineNanos), TimeUnit.NANOSECONDS)) {
       log.warn("callbacks still running at shutdown; interrupting them");
       pool.shutdownNow();
     }

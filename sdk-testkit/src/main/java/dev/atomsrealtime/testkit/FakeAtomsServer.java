@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Atoms realtime server on the loopback interface, for testing clients offline: it accepts
  * WebSocket upgrades on {@code 127.0.0.1} at an ephemeral port, validates them like the Atoms
- * gateway, opens a session, records every frame the client sends, answers like the real server,
- * and lets the test script the rest (agent events, audio, errors, closes, dropped connections,
- * refused handshakes). It has no test-framework dependency.
+ * gateway, opens a session, records every frame the client sends, answers like the real server, and
+ * lets the test script the rest (agent events, audio, errors, closes, dropped connections, refused
+ * handshakes). It has no test-framework dependency.
  *
  * <pre>{@code
  * try (FakeAtomsServer server =
@@ -69,8 +69,8 @@ import org.slf4j.LoggerFactory;
  *   <li>for {@code sk_} style credentials (anything not starting {@code wct_}): {@code agent_id}
  *       other than {@link Builder#agentId} (when set): 401; {@code mode} not {@code webcall} or
  *       {@code chat}: 400; {@code sample_rate} not 8000, 16000, 24000 or 48000: 400; {@code
- *       variables} not a JSON object: 400. A {@code wct_} call token fixes agent, mode and rate,
- *       so these parameters are ignored with it, as the real server does.
+ *       variables} not a JSON object: 400. A {@code wct_} call token fixes agent, mode and rate, so
+ *       these parameters are ignored with it, as the real server does.
  * </ol>
  *
  * <p>Every handshake, accepted or refused, is kept in {@link #handshakes()}.
@@ -154,7 +154,8 @@ public final class FakeAtomsServer implements AutoCloseable {
       listening.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       close();
-      throw new IllegalStateException("FakeAtomsServer could not listen on 127.0.0.1", e.getCause());
+      throw new IllegalStateException(
+          "FakeAtomsServer could not listen on 127.0.0.1", e.getCause());
     } catch (TimeoutException e) {
       close();
       throw new IllegalStateException("FakeAtomsServer did not start within " + START_TIMEOUT);
@@ -167,7 +168,9 @@ public final class FakeAtomsServer implements AutoCloseable {
     return this;
   }
 
-  /** The base URL, {@code ws://127.0.0.1:<port>}; clients connect to it plus {@link #CONNECT_PATH}. */
+  /**
+   * The base URL, {@code ws://127.0.0.1:<port>}; clients connect to it plus {@link #CONNECT_PATH}.
+   */
   public URI uri() {
     return URI.create("ws://127.0.0.1:" + port());
   }
@@ -244,17 +247,17 @@ public final class FakeAtomsServer implements AutoCloseable {
   }
 
   /**
-   * Every accepted connection so far, open or closed, in the order accepted. A connection is
-   * listed from the moment its upgrade is accepted, just before it opens; prefer {@link
-   * #awaitConnection} to get one to talk to.
+   * Every accepted connection so far, open or closed, in the order accepted. A connection is listed
+   * from the moment its upgrade is accepted, just before it opens; prefer {@link #awaitConnection}
+   * to get one to talk to.
    */
   public List<FakeConnection> connections() {
     return List.copyOf(connections);
   }
 
   /**
-   * How many upgrades have been accepted since the server started (counted before the 101 is
-   * sent, so a client that has seen its upgrade succeed is always included).
+   * How many upgrades have been accepted since the server started (counted before the 101 is sent,
+   * so a client that has seen its upgrade succeed is always included).
    */
   public int connectionCount() {
     return connections.size();
@@ -285,7 +288,8 @@ public final class FakeAtomsServer implements AutoCloseable {
     long deadline = System.nanoTime() + closeTimeout.toNanos();
     boolean interrupted = false;
     try {
-      endpoint.stop((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)) / 2),
+      endpoint.stop(
+          (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)) / 2),
           "server closed");
     } catch (InterruptedException e) {
       interrupted = true;
@@ -312,7 +316,8 @@ public final class FakeAtomsServer implements AutoCloseable {
       allEnded = false;
     }
     if (!allEnded) {
-      log.warn("FakeAtomsServer closed but some of its threads were still running after {}",
+      log.warn(
+          "FakeAtomsServer closed but some of its threads were still running after {}",
           closeTimeout);
     } else {
       log.info("FakeAtomsServer closed");
@@ -324,8 +329,13 @@ public final class FakeAtomsServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "FakeAtomsServer[" + (listening.isDone() ? "port=" + endpoint.getPort() : "not started")
-        + ", connections=" + connections.size() + ", handshakes=" + handshakes.size() + "]";
+    return "FakeAtomsServer["
+        + (listening.isDone() ? "port=" + endpoint.getPort() : "not started")
+        + ", connections="
+        + connections.size()
+        + ", handshakes="
+        + handshakes.size()
+        + "]";
   }
 
   void behaviorFailed(FakeConnection connection, String callback, RuntimeException e) {

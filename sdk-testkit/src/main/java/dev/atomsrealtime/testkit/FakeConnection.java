@@ -51,10 +51,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Default replies</h2>
  *
  * <p>Like the real server, the connection answers a frame received before {@code session.created}
- * with {@code error no_session}, {@code session.close} with {@code session.closed
- * client_requested} then close 1000, {@code session.update} with {@code session.updated} (the tool
- * names), an unknown {@code type} with {@code error invalid_event}, and a frame that is not JSON
- * with {@code error invalid_json}. A {@link ServerBehavior} can suppress each of them; a {@link
+ * with {@code error no_session}, {@code session.close} with {@code session.closed client_requested}
+ * then close 1000, {@code session.update} with {@code session.updated} (the tool names), an unknown
+ * {@code type} with {@code error invalid_event}, and a frame that is not JSON with {@code error
+ * invalid_json}. A {@link ServerBehavior} can suppress each of them; a {@link
  * FakeAtomsServer.Builder#silentAfterUpgrade silent} connection sends none.
  */
 public final class FakeConnection {
@@ -69,6 +69,7 @@ public final class FakeConnection {
   private final int sampleRateHz;
   private final boolean silent;
   private final ServerBehavior behavior;
+
   /** Runs this connection's behaviour callbacks and default replies, one at a time. */
   private final Executor callbacks;
 
@@ -401,7 +402,8 @@ public final class FakeConnection {
     ClientEvent event = null;
     InvalidClientFrame invalid = null;
     try {
-      event = binary == null ? CODEC.decodeClient(text) : CODEC.decodeClient(binary, 0, binary.length);
+      event =
+          binary == null ? CODEC.decodeClient(text) : CODEC.decodeClient(binary, 0, binary.length);
     } catch (InvalidFrameException e) {
       String content = binary == null ? text : new String(binary, StandardCharsets.UTF_8);
       invalid = new InvalidClientFrame(content, binary != null, e.frameType(), e.getMessage());

@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * @param rawQuery the query as sent (still percent-encoded), or an empty string
  * @param queryParameters the query parameters, percent-decoded, in order; when a name repeats the
  *     first value is kept
- * @param headers the request headers; lookups ignore case (repeated headers are joined with
- *     {@code "; "})
+ * @param headers the request headers; lookups ignore case (repeated headers are joined with {@code
+ *     "; "})
  * @param credential the credential presented (the header's when both were sent), or null
  * @param credentialSource where the credential was found
  * @param accepted whether the upgrade was accepted

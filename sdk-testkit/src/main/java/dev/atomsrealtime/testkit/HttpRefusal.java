@@ -10,8 +10,8 @@ import org.java_websocket.handshake.HandshakeImpl1Server;
  * <p>Java-WebSocket's own refusal path (throwing {@code InvalidDataException} from {@code
  * onWebsocketHandshakeReceivedAsServer}) always answers {@code 404 WebSocket Upgrade Failure} with
  * an HTML body, whatever the exception says. So the server returns one of these as the "response
- * handshake" instead, and {@link AtomsDraft} writes it out verbatim; the server then flushes it
- * and closes the TCP connection without ever sending a WebSocket frame.
+ * handshake" instead, and {@link AtomsDraft} writes it out verbatim; the server then flushes it and
+ * closes the TCP connection without ever sending a WebSocket frame.
  */
 final class HttpRefusal extends HandshakeImpl1Server {
   private static final Map<Integer, String> REASONS =

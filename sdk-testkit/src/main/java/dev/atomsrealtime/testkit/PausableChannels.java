@@ -16,9 +16,9 @@ import org.java_websocket.drafts.Draft;
  * A socket factory whose channels can stop reading, so that a test can let the client's sends back
  * up into TCP (the server's receive buffer fills, then the client's send buffer).
  *
- * <p>Java-WebSocket reads eagerly and re-arms {@code OP_READ} whenever it writes, so pausing
- * cannot just clear the interest: a paused channel reads nothing and clears {@code OP_READ} again
- * each time the selector finds it readable.
+ * <p>Java-WebSocket reads eagerly and re-arms {@code OP_READ} whenever it writes, so pausing cannot
+ * just clear the interest: a paused channel reads nothing and clears {@code OP_READ} again each
+ * time the selector finds it readable.
  */
 final class PausableChannels implements WebSocketServerFactory {
 

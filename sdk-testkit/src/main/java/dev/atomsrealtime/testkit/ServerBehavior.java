@@ -5,8 +5,8 @@ import dev.atomsrealtime.event.ClientEvent;
 /**
  * Scripts what a {@link FakeAtomsServer} does on each connection, beyond its built-in replies. All
  * methods have no-op defaults; implement only what the scenario needs. One instance serves every
- * connection of a server, so keep per-connection state keyed by the {@link FakeConnection} (or in
- * a map created in {@link #onConnected}).
+ * connection of a server, so keep per-connection state keyed by the {@link FakeConnection} (or in a
+ * map created in {@link #onConnected}).
  *
  * <h2>Threading and ordering</h2>
  *
@@ -17,16 +17,16 @@ import dev.atomsrealtime.event.ClientEvent;
  *   <li>A callback may block (for example to simulate a slow agent); that delays later callbacks
  *       and default replies of the same connection only. The socket keeps reading meanwhile: every
  *       frame is recorded in {@link FakeConnection#received()} as soon as it arrives.
- *   <li>Order per connection: {@link #onConnected} first; {@link #onSessionCreated} once
- *       {@code session.created} has been sent; {@link #onClientEvent}/{@link #onInvalidFrame} per
- *       frame, in arrival order; {@link #onClosed} exactly once and last (frames that arrive after
- *       the connection closed are recorded but not passed to the behaviour).
+ *   <li>Order per connection: {@link #onConnected} first; {@link #onSessionCreated} once {@code
+ *       session.created} has been sent; {@link #onClientEvent}/{@link #onInvalidFrame} per frame,
+ *       in arrival order; {@link #onClosed} exactly once and last (frames that arrive after the
+ *       connection closed are recorded but not passed to the behaviour).
  *   <li>An exception thrown by a callback is logged, kept in {@link
  *       FakeAtomsServer#behaviorFailures()}, and otherwise ignored: the connection stays up.
  * </ul>
  *
- * <p>Sending from a callback ({@link FakeConnection#send}, {@link FakeConnection#close}) is safe and
- * does not block.
+ * <p>Sending from a callback ({@link FakeConnection#send}, {@link FakeConnection#close}) is safe
+ * and does not block.
  */
 public interface ServerBehavior {
 
@@ -57,8 +57,7 @@ public interface ServerBehavior {
   }
 
   /**
-   * A client frame could not be decoded (it is already in {@link
-   * FakeConnection#invalidFrames()}).
+   * A client frame could not be decoded (it is already in {@link FakeConnection#invalidFrames()}).
    *
    * @return true to suppress the default reply: {@code error invalid_json} when the frame is not a
    *     JSON object, else {@code error no_session} before {@code session.created} or {@code error

@@ -163,8 +163,7 @@ class FakeAtomsServerHandshakeTest {
   @Test
   void refusesHeaderAndQueryCredentialTogetherWith400() throws Exception {
     start(FakeAtomsServer.builder());
-    RawHttp.Response response =
-        RawHttp.upgrade(server.port(), PATH + "?token=" + KEY, bearer(KEY));
+    RawHttp.Response response = RawHttp.upgrade(server.port(), PATH + "?token=" + KEY, bearer(KEY));
     assertEquals(400, response.status());
     assertTrue(response.body().contains("not both"), response.body());
     HandshakeRecord record = server.handshakes().get(0);

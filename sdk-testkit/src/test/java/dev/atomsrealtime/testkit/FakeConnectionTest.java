@@ -102,7 +102,8 @@ class FakeConnectionTest {
     TestClient client = openSession();
     client.send(
         new SessionUpdateEvent(
-            List.of(ToolDefinition.builder("lookup").build(), ToolDefinition.builder("book").build())));
+            List.of(
+                ToolDefinition.builder("lookup").build(), ToolDefinition.builder("book").build())));
     assertEquals(List.of("lookup", "book"), client.next(SessionUpdatedEvent.class).tools());
   }
 
@@ -122,7 +123,8 @@ class FakeConnectionTest {
     assertThrows(IllegalStateException.class, connection::sendSessionCreated);
 
     client.send(new SessionCloseEvent());
-    assertEquals(SessionClosedEvent.CLIENT_REQUESTED, client.next(SessionClosedEvent.class).reason());
+    assertEquals(
+        SessionClosedEvent.CLIENT_REQUESTED, client.next(SessionClosedEvent.class).reason());
   }
 
   @Test
@@ -131,7 +133,8 @@ class FakeConnectionTest {
     FakeConnection connection = server.awaitConnection(WAIT);
     client.send(new SessionCloseEvent());
 
-    assertEquals(SessionClosedEvent.CLIENT_REQUESTED, client.next(SessionClosedEvent.class).reason());
+    assertEquals(
+        SessionClosedEvent.CLIENT_REQUESTED, client.next(SessionClosedEvent.class).reason());
     TestClient.Close close = client.awaitClose();
     assertEquals(1000, close.code());
     assertTrue(close.remote());
@@ -174,8 +177,7 @@ class FakeConnectionTest {
     connection.send(OutputAudioDeltaEvent.of(pcm));
     connection.sendRaw("{oops");
 
-    assertEquals(
-        "2024-05-01T10:00:00", client.next(AgentStartTalkingEvent.class).timestamp());
+    assertEquals("2024-05-01T10:00:00", client.next(AgentStartTalkingEvent.class).timestamp());
     assertArrayEquals(pcm, client.next(OutputAudioDeltaEvent.class).audioCopy());
     assertArrayEquals(pcm, client.next(OutputAudioDeltaEvent.class).audioCopy());
     assertEquals("{oops", client.nextFrame().text());

@@ -64,10 +64,11 @@ class ServerLifecycleTest {
     second.next(SessionCreatedEvent.class);
     assertTrue(callbacks.await(5, SECONDS));
     FakeConnection connection = server.awaitConnection(WAIT);
-    assertTrue(ThreadLeaks.matching().stream()
-        .anyMatch(t -> t.getName().startsWith("atoms-fakeserver-")));
-    assertTrue(ThreadLeaks.matching().stream()
-        .anyMatch(t -> t.getName().startsWith("WebSocketSelector-")));
+    assertTrue(
+        ThreadLeaks.matching().stream().anyMatch(t -> t.getName().startsWith("atoms-fakeserver-")));
+    assertTrue(
+        ThreadLeaks.matching().stream()
+            .anyMatch(t -> t.getName().startsWith("WebSocketSelector-")));
 
     server.close();
 
@@ -81,8 +82,11 @@ class ServerLifecycleTest {
         List.of(),
         ThreadLeaks.matching().stream()
             .map(Thread::getName)
-            .filter(n -> n.startsWith("atoms-fakeserver-") || n.startsWith("WebSocketSelector-")
-                || n.startsWith("WebSocketWorker-"))
+            .filter(
+                n ->
+                    n.startsWith("atoms-fakeserver-")
+                        || n.startsWith("WebSocketSelector-")
+                        || n.startsWith("WebSocketWorker-"))
             .toList());
     server.close(); // idempotent
   }

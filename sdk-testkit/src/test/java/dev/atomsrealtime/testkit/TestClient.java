@@ -49,7 +49,8 @@ final class TestClient extends WebSocketClient {
 
   static TestClient connect(URI uri, String bearer) throws InterruptedException {
     TestClient client =
-        new TestClient(uri, bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer));
+        new TestClient(
+            uri, bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer));
     client.connectBlocking(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     return client;
   }
