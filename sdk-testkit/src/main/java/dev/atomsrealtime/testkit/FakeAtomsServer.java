@@ -1,0 +1,534 @@
+package dev.atomsrealtime.testkit;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.HandshakeImpl1Server;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.WebSocketServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Atoms realtime server on the loopback interface, for testing clients offline: it accepts
+ * WebSocket upgrades on {@code 127.0.0.1} at an ephemeral port, validates them like the Atoms
+ * gateway, opens a session, records every frame the client sends, answers like the real server, and
+ * lets the test script the rest (agent events, audio, errors, closes, dropped connections, refused
+ * handshakes). It has no test-framework dependency.
+ *
+ * <pre>{@code
+ * try (FakeAtomsServer server =
+ *     FakeAtomsServer.builder().credential("sk_test_123").agentId("agent-1").build().start()) {
+ *   // Point the client at server.uri() (ws://127.0.0.1:<port>) instead of wss://api.smallest.ai;
+ *   // it connects to <uri>/atoms/v1/agent/connect?agent_id=agent-1 with "Bearer sk_test_123".
+ *   startMyApp(server.uri());
+ *
+ *   FakeConnection connection = server.awaitConnection(Duration.ofSeconds(5));
+ *   // session.created (24000 Hz unless the client asked for another rate) is already sent.
+ *   InputTextSendEvent text =
+ *       connection.awaitReceived(InputTextSendEvent.class, Duration.ofSeconds(5));
+ *   connection.send(new AgentStartTalkingEvent(null));
+ *   connection.sendAudio(pcm16le);
+ *   connection.send(new AgentStopTalkingEvent(null));
+ *   connection.sendErrorAndClose("internal_error", "worker crashed"); // error, then close 4000
+ *   connection.awaitClosed(Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ *
+ * <h2>Handshakes</h2>
+ *
+ * <p>Upgrades are checked in this order, and refused with a plain HTTP response carrying the
+ * gateway's JSON body ({@code {"status":false,"errors":["..."]}}) before any WebSocket frame:
+ *
+ * <ol>
+ *   <li>a refusal scripted with {@link #refuseNextHandshakes} (any status, any body);
+ *   <li>the path must be {@code /atoms/v1/agent/connect}, else 404;
+ *   <li>a malformed query string: 400;
+ *   <li>both {@code Authorization} and a {@code token} query parameter: 400 (never send both);
+ *   <li>no credential, a non-Bearer {@code Authorization}, an empty one, or one other than {@link
+ *       Builder#credential}: 401;
+ *   <li>for {@code sk_} style credentials (anything not starting {@code wct_}): {@code agent_id}
+ *       other than {@link Builder#agentId} (when set): 401; {@code mode} not {@code webcall} or
+ *       {@code chat}: 400; {@code sample_rate} not 8000, 16000, 24000 or 48000: 400; {@code
+ *       variables} not a JSON object: 400. A {@code wct_} call token fixes agent, mode and rate, so
+ *       these parameters are ignored with it, as the real server does.
+ * </ol>
+ *
+ * <p>Every handshake, accepted or refused, is kept in {@link #handshakes()}.
+ *
+ * <h2>Threads</h2>
+ *
+ * <p>Thread-safe. The server runs Java-WebSocket's selector thread ({@code WebSocketSelector-*})
+ * and two decoder threads ({@code WebSocketWorker-*}) plus a pool of its own ({@code
+ * atoms-fakeserver-N}) where each connection's {@link ServerBehavior} callbacks and default replies
+ * run serially; all are daemon threads. {@link #close()} stops every one of them and returns when
+ * they have ended (bounded by {@link Builder#closeTimeout}, 5 s by default).
+ */
+public final class FakeAtomsServer implements AutoCloseable {
+  /** The path clients connect to. */
+  public static final String CONNECT_PATH = HandshakeCheck.CONNECT_PATH;
+
+  private static final Logger log = LoggerFactory.getLogger(FakeAtomsServer.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(5);
+  private static final int DECODER_THREADS = 2;
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  /** Attached to a refused socket until Java-WebSocket has flushed the refusal. */
+  private record Refused(HttpRefusal refusal) {}
+
+  private final HandshakeCheck check;
+  private final boolean sessionCreatedAutomatically;
+  private final ServerBehavior behavior;
+  private final Duration closeTimeout;
+  private final Endpoint endpoint;
+  private final CallbackThreads callbackThreads = new CallbackThreads();
+  private final CompletableFuture<Void> listening = new CompletableFuture<>();
+
+  private final AtomicReference<HttpRefusal> scriptedRefusal = new AtomicReference<>();
+  private volatile boolean silentAfterUpgrade;
+  private final AtomicInteger connectionIds = new AtomicInteger();
+  private final BlockingQueue<FakeConnection> unclaimed = new LinkedBlockingQueue<>();
+  private final List<FakeConnection> connections = new CopyOnWriteArrayList<>();
+  private final List<HandshakeRecord> handshakes = new CopyOnWriteArrayList<>();
+  private final List<Throwable> behaviorFailures = new CopyOnWriteArrayList<>();
+
+  /** Written by the selector thread in onStart, read by close(). */
+  private volatile Thread selectorThread;
+
+  private State state = State.NEW; // guarded by this
+
+  private FakeAtomsServer(Builder builder) {
+    this.check = new HandshakeCheck(builder.credential, builder.agentId, builder.sampleRateHz);
+    this.sessionCreatedAutomatically = builder.sessionCreatedAutomatically;
+    this.behavior = builder.behavior;
+    this.closeTimeout = builder.closeTimeout;
+    this.silentAfterUpgrade = builder.silentAfterUpgrade;
+    this.endpoint = new Endpoint();
+  }
+
+  /** A builder with the defaults: any non-empty credential, any agent, automatic session. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds {@code 127.0.0.1} on an ephemeral port and waits (at most 5 s) until it is listening.
+   *
+   * @return this server
+   * @throws IllegalStateException if called twice, after {@link #close()}, or if the server could
+   *     not listen
+   */
+  public FakeAtomsServer start() {
+    synchronized (this) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("a FakeAtomsServer can be started only once");
+      }
+      state = State.STARTED;
+    }
+    endpoint.start();
+    try {
+      listening.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      close();
+      throw new IllegalStateException(
+          "FakeAtomsServer could not listen on 127.0.0.1", e.getCause());
+    } catch (TimeoutException e) {
+      close();
+      throw new IllegalStateException("FakeAtomsServer did not start within " + START_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new IllegalStateException("interrupted while starting FakeAtomsServer", e);
+    }
+    log.info("FakeAtomsServer listening on {}", uri());
+    return this;
+  }
+
+  /**
+   * The base URL, {@code ws://127.0.0.1:<port>}; clients connect to it plus {@link #CONNECT_PATH}.
+   */
+  public URI uri() {
+    return URI.create("ws://127.0.0.1:" + port());
+  }
+
+  /**
+   * The full connect URL with {@code rawQuery} appended as given (it must already be
+   * percent-encoded), for tests that drive a plain WebSocket client.
+   */
+  public URI connectUri(String rawQuery) {
+    String query = rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery;
+    return URI.create(uri() + CONNECT_PATH + query);
+  }
+
+  /**
+   * The port the server listens on.
+   *
+   * @throws IllegalStateException if the server has not been started
+   */
+  public int port() {
+    if (!listening.isDone() || listening.isCompletedExceptionally()) {
+      throw new IllegalStateException("FakeAtomsServer is not listening; call start() first");
+    }
+    return endpoint.getPort();
+  }
+
+  /**
+   * Refuses every following upgrade with {@code httpStatus} and {@code body} (sent as is, as {@code
+   * application/json} when it looks like JSON, else as text) until {@link #acceptHandshakes()}.
+   * Connections already open are not affected.
+   *
+   * @param httpStatus 200-599, not 101
+   */
+  public void refuseNextHandshakes(int httpStatus, String body) {
+    scriptedRefusal.set(new HttpRefusal(httpStatus, body));
+  }
+
+  /** Ends {@link #refuseNextHandshakes}: upgrades are validated normally again. */
+  public void acceptHandshakes() {
+    scriptedRefusal.set(null);
+  }
+
+  /**
+   * For connections accepted from now on: when true, accept the upgrade and then send nothing on
+   * our own, neither {@code session.created} nor default replies (a hung agent). Scripts can still
+   * send through the {@link FakeConnection}.
+   */
+  public void silentAfterUpgrade(boolean silent) {
+    this.silentAfterUpgrade = silent;
+  }
+
+  /**
+   * Returns the next accepted connection not yet returned by this method, in the order they were
+   * accepted, waiting for it if needed.
+   *
+   * @throws AwaitTimeoutException if none is accepted within {@code timeout}
+   * @throws IllegalStateException if interrupted (the interrupt flag is set again)
+   */
+  public FakeConnection awaitConnection(Duration timeout) {
+    try {
+      FakeConnection connection = unclaimed.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (connection == null) {
+        throw new AwaitTimeoutException(
+            "no connection accepted within "
+                + timeout
+                + "; handshakes seen: "
+                + handshakes.size()
+                + (handshakes.isEmpty() ? "" : ", last: " + handshakes.get(handshakes.size() - 1)));
+      }
+      return connection;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a connection", e);
+    }
+  }
+
+  /**
+   * Every accepted connection so far, open or closed, in the order accepted. A connection is listed
+   * from the moment its upgrade is accepted, just before it opens; prefer {@link #awaitConnection}
+   * to get one to talk to.
+   */
+  public List<FakeConnection> connections() {
+    return List.copyOf(connections);
+  }
+
+  /**
+   * How many upgrades have been accepted since the server started (counted before the 101 is sent,
+   * so a client that has seen its upgrade succeed is always included).
+   */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  /** Every handshake seen so far, accepted or refused, in arrival order. */
+  public List<HandshakeRecord> handshakes() {
+    return List.copyOf(handshakes);
+  }
+
+  /** Exceptions thrown by {@link ServerBehavior} callbacks (tests may assert this is empty). */
+  public List<Throwable> behaviorFailures() {
+    return List.copyOf(behaviorFailures);
+  }
+
+  /**
+   * Closes every connection (close code 1001), stops listening, and waits until every thread the
+   * server started has ended, for at most the close timeout. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = State.CLOSED;
+    }
+    long deadline = System.nanoTime() + closeTimeout.toNanos();
+    boolean interrupted = false;
+    try {
+      endpoint.stop(
+          (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)) / 2),
+          "server closed");
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    for (FakeConnection connection : connections) {
+      connection.forceClosed();
+    }
+    List<Thread> socketThreads = new ArrayList<>(endpoint.workers());
+    if (selectorThread != null) {
+      socketThreads.add(selectorThread);
+    }
+    boolean allEnded = true;
+    try {
+      for (Thread t : socketThreads) {
+        if (t != Thread.currentThread()) {
+          t.interrupt(); // workers only end on interrupt; the selector has stopped by now
+          TimeUnit.NANOSECONDS.timedJoin(t, Math.max(remaining(deadline), 1_000_000L));
+          allEnded &= !t.isAlive();
+        }
+      }
+      allEnded &= callbackThreads.shutdown(deadline);
+    } catch (InterruptedException e) {
+      interrupted = true;
+      allEnded = false;
+    }
+    if (!allEnded) {
+      log.warn(
+          "FakeAtomsServer closed but some of its threads were still running after {}",
+          closeTimeout);
+    } else {
+      log.info("FakeAtomsServer closed");
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FakeAtomsServer["
+        + (listening.isDone() ? "port=" + endpoint.getPort() : "not started")
+        + ", connections="
+        + connections.size()
+        + ", handshakes="
+        + handshakes.size()
+        + "]";
+  }
+
+  void behaviorFailed(FakeConnection connection, String callback, RuntimeException e) {
+    log.warn("ServerBehavior.{} failed on connection {}", callback, connection.id(), e);
+    behaviorFailures.add(e);
+  }
+
+  private static long remaining(long deadlineNanos) {
+    return Math.max(0, deadlineNanos - System.nanoTime());
+  }
+
+  /** The Java-WebSocket server; its callbacks run on the selector and worker threads. */
+  private final class Endpoint extends WebSocketServer {
+    Endpoint() {
+      super(new InetSocketAddress("127.0.0.1", 0), DECODER_THREADS, List.of(new AtomsDraft()));
+      setDaemon(true);
+      setReuseAddr(true);
+      // The server never pings: no extra timer thread, and clients decide liveness themselves.
+      setConnectionLostTimeout(0);
+      setWebSocketFactory(new PausableChannels());
+    }
+
+    List<? extends Thread> workers() {
+      return decoders;
+    }
+
+    @Override
+    public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(
+        WebSocket conn, Draft draft, ClientHandshake request) throws InvalidDataException {
+      HandshakeCheck.Verdict verdict;
+      try {
+        verdict = check.check(request, scriptedRefusal.get());
+      } catch (RuntimeException e) {
+        log.warn("handshake check failed", e);
+        HttpRefusal refusal = HandshakeCheck.error(500, "Internal server error");
+        conn.setAttachment(new Refused(refusal));
+        return refusal;
+      }
+      handshakes.add(verdict.record());
+      if (verdict.refusal() != null) {
+        log.debug("handshake refused with {}", verdict.refusal().status());
+        conn.setAttachment(new Refused(verdict.refusal()));
+        return verdict.refusal();
+      }
+      log.debug("handshake accepted");
+      FakeConnection connection =
+          new FakeConnection(
+              FakeAtomsServer.this,
+              conn,
+              connectionIds.incrementAndGet(),
+              verdict.record(),
+              verdict.sampleRateHz(),
+              silentAfterUpgrade,
+              behavior,
+              callbackThreads.newSerialExecutor());
+      conn.setAttachment(connection);
+      // Counted before the 101 goes out, so a client that sees its upgrade succeed also sees
+      // connectionCount() include it. awaitConnection() hands it out only once it is open.
+      connections.add(connection);
+      return new HandshakeImpl1Server();
+    }
+
+    @Override
+    public void onOpen(WebSocket conn, ClientHandshake handshake) {
+      Object attachment = conn.getAttachment();
+      if (attachment instanceof FakeConnection connection) {
+        connection.opened(sessionCreatedAutomatically);
+        unclaimed.add(connection);
+      } else {
+        // A refusal went out instead of the 101: flush it, then close the TCP connection.
+        ((WebSocketImpl) conn).flushAndClose(CloseFrame.NEVER_CONNECTED, "refused", false);
+      }
+    }
+
+    @Override
+    public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+      if (conn.getAttachment() instanceof FakeConnection connection) {
+        connection.closed(code, reason, remote);
+      }
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, String message) {
+      if (conn.getAttachment() instanceof FakeConnection connection) {
+        connection.frameReceived(message, null);
+      }
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, ByteBuffer message) {
+      if (conn.getAttachment() instanceof FakeConnection connection) {
+        byte[] bytes = new byte[message.remaining()];
+        message.get(bytes);
+        connection.frameReceived(null, bytes);
+      }
+    }
+
+    @Override
+    public void onError(WebSocket conn, Exception ex) {
+      if (conn == null && !listening.isDone()) {
+        listening.completeExceptionally(ex);
+      } else {
+        log.debug("socket error", ex);
+      }
+    }
+
+    @Override
+    public void onStart() {
+      selectorThread = Thread.currentThread();
+      listening.complete(null);
+    }
+  }
+
+  /**
+   * Configures a {@link FakeAtomsServer}. Not thread-safe; build once. The defaults accept any
+   * non-empty credential and any agent, send {@code session.created} right after the upgrade, and
+   * announce the requested {@code sample_rate} (24000 when none).
+   */
+  public static final class Builder {
+    private String credential;
+    private String agentId;
+    private boolean sessionCreatedAutomatically = true;
+    private Integer sampleRateHz;
+    private ServerBehavior behavior = ServerBehavior.NONE;
+    private boolean silentAfterUpgrade;
+    private Duration closeTimeout = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    /**
+     * The only credential accepted ({@code Authorization: Bearer <credential>} or {@code
+     * ?token=<credential>}); null (the default) accepts any non-empty credential.
+     */
+    public Builder credential(String credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    /**
+     * The agent clients must name in {@code agent_id} (else 401); null (the default) accepts any.
+     * Not checked for {@code wct_} call tokens, which name the agent themselves.
+     */
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
+    }
+
+    /**
+     * Whether to send {@code session.created} right after the upgrade (default true). When false,
+     * the test or a {@link ServerBehavior} calls {@link FakeConnection#sendSessionCreated()}.
+     */
+    public Builder sessionCreatedAutomatically(boolean automatic) {
+      this.sessionCreatedAutomatically = automatic;
+      return this;
+    }
+
+    /**
+     * The rate to announce in {@code session.created}, whatever the client asked for (the real
+     * server may do the same); null (the default) announces the requested {@code sample_rate}, or
+     * 24000 when none was requested.
+     */
+    public Builder sampleRateHz(Integer sampleRateHz) {
+      if (sampleRateHz != null && sampleRateHz <= 0) {
+        throw new IllegalArgumentException("sampleRateHz must be positive: " + sampleRateHz);
+      }
+      this.sampleRateHz = sampleRateHz;
+      return this;
+    }
+
+    /** Scripted behaviour for every connection (default {@link ServerBehavior#NONE}). */
+    public Builder behavior(ServerBehavior behavior) {
+      this.behavior = Objects.requireNonNull(behavior, "behavior");
+      return this;
+    }
+
+    /** The initial value of {@link FakeAtomsServer#silentAfterUpgrade} (default false). */
+    public Builder silentAfterUpgrade(boolean silent) {
+      this.silentAfterUpgrade = silent;
+      return this;
+    }
+
+    /** The most {@link FakeAtomsServer#close()} waits for its threads to end (default 5 s). */
+    public Builder closeTimeout(Duration closeTimeout) {
+      if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+        throw new IllegalArgumentException("closeTimeout must be positive: " + closeTimeout);
+      }
+      this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    /** Builds the server; call {@link FakeAtomsServer#start()} next. */
+    public FakeAtomsServer build() {
+      return new FakeAtomsServer(this);
+    }
+  }
+}

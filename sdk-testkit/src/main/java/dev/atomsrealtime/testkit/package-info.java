@@ -1,0 +1,13 @@
+/**
+ * Test support for applications built on the Atoms SDK: {@link
+ * dev.atomsrealtime.testkit.FakeAtomsServer}, a real Atoms realtime server on the loopback
+ * interface that validates handshakes like the gateway, opens sessions, records what the client
+ * sends and lets a test (or a {@link dev.atomsrealtime.testkit.ServerBehavior}) script the agent's
+ * side, including failures: refused handshakes, fatal errors, abrupt drops and silent servers.
+ *
+ * <p>This package depends on no test framework; use it from JUnit, TestNG or a plain {@code main}.
+ * Waits are always bounded and fail with {@link dev.atomsrealtime.testkit.AwaitTimeoutException}.
+ * Nothing here prints credentials: handshake records redact them in {@code toString()}, and logs
+ * (SLF4J, DEBUG) name event types only, never audio.
+ */
+package dev.atomsrealtime.testkit;
