@@ -31,9 +31,14 @@ final class RefusalCapturingDraft extends Draft_6455 {
     return refusedBody;
   }
 
+  /**
+   * The library copies the draft it is given into the connection; this draft belongs to exactly
+   * one connection, so it hands out itself and the transport reads the results from the instance
+   * the connection really used.
+   */
   @Override
   public Draft copyInstance() {
-    return new RefusalCapturingDraft();
+    return this;
   }
 
   @Override
