@@ -87,8 +87,8 @@ public final class AudioEngine implements SessionAudio {
   private volatile boolean agentTalking;
   private volatile long lastPlaybackBusyNanos;
 
-  // Frames written to the sink, in the session's format. Playback thread writes.
-  private final AtomicLong framesWritten = new AtomicLong();
+  // Frames handed to the sink, in the sink's own format. Playback thread writes.
+  private final AtomicLong sinkFramesWritten = new AtomicLong();
   private volatile long sinkFramesPerSessionFrameNum = 1;
   private volatile long sinkFramesPerSessionFrameDen = 1;
 
@@ -373,6 +373,12 @@ public final class AudioEngine implements SessionAudio {
     sink.flush();
     synchronized (writeLock) {
       sink.flush();
+      // Whatever the sink had not played is gone now: count from what it really played.
+      try {
+        sinkFramesWritten.set(sink.framesPlayed());
+      } catch (RuntimeException e) {
+        log.debug("audio engine {}: sink position unavailable after flush", id);
+      }
     }
     long silentNanos = System.nanoTime() - t0;
     latency.interrupted(t0, silentNanos);
@@ -413,10 +419,18 @@ public final class AudioEngine implements SessionAudio {
         sinkFramesPerSessionFrameDen = fmt.sampleRateHz();
       }
       int pieceBytes = Math.max(2, fmt.bytesForMillis(PIECE_MILLIS));
+      long lastGeneration = 0;
       while (running) {
         Chunk chunk = take();
         if (chunk == null) {
           break;
+        }
+        if (chunk.generation != lastGeneration) {
+          // A new reply after an interruption: no resampler history from the old one.
+          lastGeneration = chunk.generation;
+          if (converter != null) {
+            converter.reset();
+          }
         }
         int off = 0;
         boolean first = true;
@@ -424,22 +438,30 @@ public final class AudioEngine implements SessionAudio {
           int len = Math.min(pieceBytes, chunk.pcm.length - off);
           synchronized (writeLock) {
             if (chunk.generation != generation) {
+              bytesDiscardedByInterruption.addAndGet(chunk.pcm.length - off);
               break;
             }
             if (converter == null) {
               sink.write(chunk.pcm, off, len);
+              sinkFramesWritten.addAndGet(len / 2);
             } else {
               int n = converter.convert(chunk.pcm, off, len);
               if (n > 0) {
                 sink.write(converter.outputArray(), converter.outputOffset(), n);
+                sinkFramesWritten.addAndGet(n / opened.bytesPerFrame());
               }
             }
+          }
+          if (chunk.generation != generation) {
+            // An interruption flushed the sink while this piece was being written: the sink
+            // discarded it (a sink that cannot take audio back had already stored it).
+            bytesDiscardedByInterruption.addAndGet(chunk.pcm.length - off);
+            break;
           }
           if (first) {
             latency.firstPlayed(System.nanoTime(), chunk.generation);
             first = false;
           }
-          framesWritten.addAndGet(len / 2);
           deltaBytesPlayed.addAndGet(len);
           off += len;
         }
@@ -511,11 +533,16 @@ public final class AudioEngine implements SessionAudio {
     }
   }
 
+  /** Frames given to the sink that it has not played yet (in the sink's format). */
   private long unplayedFrames() {
-    if (sink == null) {
+    if (sink == null || format == null) {
       return 0;
     }
-    return Math.max(0, framesWritten.get() - framesPlayed());
+    try {
+      return Math.max(0, sinkFramesWritten.get() - sink.framesPlayed());
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   private boolean isPlaybackIdle() {
@@ -587,7 +614,7 @@ public final class AudioEngine implements SessionAudio {
     try {
       sinkFrames = sink.framesPlayed();
     } catch (RuntimeException e) {
-      return framesWritten.get();
+      return 0;
     }
     return sinkFrames * sinkFramesPerSessionFrameDen / sinkFramesPerSessionFrameNum;
   }

@@ -6,6 +6,8 @@ import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionListener;
 import dev.atomsrealtime.SessionState;
+import dev.atomsrealtime.audio.AudioException;
+import dev.atomsrealtime.audio.TurnMetrics;
 import dev.atomsrealtime.event.ServerEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +32,8 @@ public final class RecordingListener implements SessionListener {
   private final List<InvalidFrameException> invalidFrames = new CopyOnWriteArrayList<>();
   private final List<SessionState> states = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
+  private final BlockingQueue<TurnMetrics> metrics = new LinkedBlockingQueue<>();
+  private final List<AudioException> audioErrors = new CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger inside = new AtomicInteger();
   private final AtomicInteger closedCalls = new AtomicInteger();
@@ -81,6 +85,33 @@ public final class RecordingListener implements SessionListener {
     enter("onInvalidFrame");
     invalidFrames.add(error);
     exit();
+  }
+
+  @Override
+  public void onTurnMetrics(AtomsSession session, TurnMetrics m) {
+    enter("onTurnMetrics");
+    metrics.add(m);
+    exit();
+  }
+
+  @Override
+  public void onAudioError(AtomsSession session, AudioException error) {
+    enter("onAudioError");
+    audioErrors.add(error);
+    exit();
+  }
+
+  /** The next turn's metrics, within {@code timeout}. */
+  public TurnMetrics awaitTurnMetrics(Duration timeout) throws InterruptedException {
+    TurnMetrics m = metrics.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (m == null) {
+      throw new AssertionError("no turn metrics within " + timeout + "; saw " + callbacks);
+    }
+    return m;
+  }
+
+  public List<AudioException> audioErrors() {
+    return new ArrayList<>(audioErrors);
   }
 
   @Override
