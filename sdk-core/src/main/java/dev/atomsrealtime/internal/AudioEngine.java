@@ -60,9 +60,13 @@ public final class AudioEngine implements SessionAudio {
 
   private volatile PcmFormat format;
   private volatile boolean running;
+  // After a normal end: playback finishes the queued audio (until the deadline), capture stops.
+  private volatile boolean draining;
+  private volatile long drainDeadlineNanos;
   private volatile boolean stopped;
   private volatile boolean muted;
   private volatile boolean gated;
+  private volatile double micLevelDbfs = -120.0;
   private Thread captureThread;
   private Thread playbackThread;
   private final CountDownLatch sourceEnded = new CountDownLatch(1);
@@ -74,6 +78,7 @@ public final class AudioEngine implements SessionAudio {
   private long queuedBytes;
   private long queueCapacityBytes;
   private boolean writing; // the playback thread holds a chunk it has not finished writing
+  private int inFlightBytes; // size of that chunk
 
   // Generation of agent audio: bumped by every interruption. Written on the read thread.
   private volatile long generation;
@@ -253,7 +258,9 @@ public final class AudioEngine implements SessionAudio {
   }
 
   private void sendChunk(byte[] chunk, byte[] silence) {
-    boolean voiced = VoiceActivityDetector.rmsDbfs(chunk, 0, chunk.length) >= options.voiceThresholdDbfs();
+    double level = VoiceActivityDetector.rmsDbfs(chunk, 0, chunk.length);
+    micLevelDbfs = level;
+    boolean voiced = level >= options.voiceThresholdDbfs();
     boolean gate = updateHalfDuplexGate();
     if (muted || gate) {
       host.sendAudio(silence, 0, silence.length);
@@ -420,7 +427,7 @@ public final class AudioEngine implements SessionAudio {
       }
       int pieceBytes = Math.max(2, fmt.bytesForMillis(PIECE_MILLIS));
       long lastGeneration = 0;
-      while (running) {
+      while (playing()) {
         Chunk chunk = take();
         if (chunk == null) {
           break;
@@ -434,7 +441,7 @@ public final class AudioEngine implements SessionAudio {
         }
         int off = 0;
         boolean first = true;
-        while (off < chunk.pcm.length && running) {
+        while (off < chunk.pcm.length && playing()) {
           int len = Math.min(pieceBytes, chunk.pcm.length - off);
           synchronized (writeLock) {
             if (chunk.generation != generation) {
@@ -485,6 +492,10 @@ public final class AudioEngine implements SessionAudio {
     }
   }
 
+  private boolean playing() {
+    return running || draining && System.nanoTime() < drainDeadlineNanos;
+  }
+
   private Chunk take() {
     queueLock.lock();
     try {
@@ -494,12 +505,13 @@ public final class AudioEngine implements SessionAudio {
         emitReadyMetricsLater = true;
         queueChanged.awaitUninterruptibly();
       }
-      if (!running) {
+      if (!playing() || queue.isEmpty()) {
         return null;
       }
       Chunk c = queue.poll();
       queuedBytes -= c.pcm.length;
       writing = true;
+      inFlightBytes = c.pcm.length;
       return c;
     } finally {
       queueLock.unlock();
@@ -580,6 +592,11 @@ public final class AudioEngine implements SessionAudio {
   }
 
   @Override
+  public double micLevelDbfs() {
+    return micLevelDbfs;
+  }
+
+  @Override
   public PcmFormat sessionFormat() {
     return format;
   }
@@ -625,7 +642,7 @@ public final class AudioEngine implements SessionAudio {
     while (true) {
       queueLock.lock();
       try {
-        while (running && (!queue.isEmpty() || writing)) {
+        while (playing() && (!queue.isEmpty() || writing)) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             return false;
@@ -635,7 +652,7 @@ public final class AudioEngine implements SessionAudio {
       } finally {
         queueLock.unlock();
       }
-      if (!running || unplayedFrames() == 0) {
+      if (!playing() || unplayedFrames() == 0) {
         return true;
       }
       // A device sink still plays what it was given: poll its position, bounded.
@@ -661,33 +678,49 @@ public final class AudioEngine implements SessionAudio {
 
   /** Signals the threads to stop and releases the devices; does not wait. Idempotent. */
   public void stop() {
+    stop(false);
+  }
+
+  /**
+   * Stops the engine without waiting. With {@code drainQueued} (a normal end of the session),
+   * capture stops at once but playback first finishes the agent audio already queued, bounded by
+   * its duration plus a second; otherwise queued audio is discarded. Idempotent.
+   */
+  public void stop(boolean drainQueued) {
+    long queuedMillis;
     synchronized (this) {
       if (stopped) {
         return;
       }
       stopped = true;
-      running = false;
-    }
-    queueLock.lock();
-    try {
-      if (queuedBytes > 0) {
-        log.debug("audio engine {}: {} bytes of queued agent audio discarded at stop", id,
-            queuedBytes);
+      queueLock.lock();
+      try {
+        long pending = queuedBytes + (writing ? inFlightBytes : 0);
+        queuedMillis = format == null ? 0 : format.millisForBytes(pending);
+        if (drainQueued && pending > 0 && playbackThread != null) {
+          drainDeadlineNanos = System.nanoTime()
+              + TimeUnit.MILLISECONDS.toNanos(queuedMillis + 1_000);
+          draining = true;
+        } else if (queuedBytes > 0) {
+          log.debug("audio engine {}: {} ms of queued agent audio discarded at stop", id,
+              queuedMillis);
+          queue.clear();
+          queuedBytes = 0;
+        }
+        running = false;
+        queueChanged.signalAll();
+      } finally {
+        queueLock.unlock();
       }
-      queue.clear();
-      queuedBytes = 0;
-      queueChanged.signalAll();
-    } finally {
-      queueLock.unlock();
     }
     if (source != null) {
       source.close(); // unblocks a pending read
     }
-    if (sink != null) {
+    if (sink != null && !draining) {
       sink.flush(); // unblocks a pending write; the playback thread closes the sink
-      if (playbackThread == null) {
-        sink.close();
-      }
+    }
+    if (sink != null && playbackThread == null) {
+      sink.close();
     }
     latency.sessionEnded();
     emitReadyMetrics();

@@ -673,7 +673,7 @@ public final class RealAtomsSession implements AtomsSession {
     held.clear();
     setState(SessionState.CLOSED);
     if (audio != null) {
-      audio.stop();
+      audio.stop(cause == null && !clientInitiated);
     }
     if (cause != null) {
       log.info("session {} ended: close code {}, {}", id, code, cause.getMessage());

@@ -359,6 +359,38 @@ class SessionAudioTest {
   }
 
   @Test
+  void whenTheAgentEndsTheCallQueuedAudioStillPlaysToTheEnd() throws Exception {
+    FakeConnection conn = open();
+    Path wav = dir.resolve("ended.wav");
+    SessionAudio audio = session.attachAudio(null,
+        RealTimeAudioSink.wrap(WavFileSink.create(wav)));
+    byte[] pcm = reply(600, 7);
+    conn.send(new AgentStartTalkingEvent(null));
+    conn.sendAudio(pcm);
+    conn.send(new AgentStopTalkingEvent(null));
+    conn.send(new dev.atomsrealtime.event.SessionClosedEvent("ended"));
+    conn.close(1000, "");
+    assertTrue(listener.awaitClosed(WAIT).isNormal());
+    audio.close(); // waits (bounded) for playback to finish and the WAV to be completed
+    assertArrayEquals(pcm, Wav.read(wav).pcm());
+  }
+
+  @Test
+  void aLostConnectionDiscardsQueuedAudio() throws Exception {
+    FakeConnection conn = open();
+    RecordingSink recorder = new RecordingSink();
+    SessionAudio audio = session.attachAudio(null, RealTimeAudioSink.wrap(recorder));
+    conn.send(new AgentStartTalkingEvent(null));
+    conn.sendAudio(reply(3_000, 7));
+    listener.awaitEvent(OutputAudioDeltaEvent.class, WAIT);
+    conn.drop();
+    listener.awaitClosed(WAIT);
+    audio.close();
+    assertTrue(recorder.bytes().length < FMT.bytesForMillis(1_000),
+        "played " + recorder.bytes().length + " bytes after the drop");
+  }
+
+  @Test
   void audioAttachesOnceAndNotAfterClose() throws Exception {
     open();
     session.attachAudio(null, new RecordingSink());
