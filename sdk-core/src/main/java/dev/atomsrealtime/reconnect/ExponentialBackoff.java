@@ -14,8 +14,8 @@ import java.util.random.RandomGenerator;
  * 1), maxDelay)}. The delay returned is the nominal delay times a uniform random factor in {@code
  * [1 - jitterFraction, 1 + jitterFraction)}. The policy gives up (returns empty) when {@code n >
  * maxAttempts}, or, if {@link Builder#maxElapsed(Duration) maxElapsed} is set, when the attempt
- * would start later than {@code maxElapsed} after the connection was lost ({@code elapsed + delay
- * > maxElapsed}).
+ * would start later than {@code maxElapsed} after the connection was lost ({@code elapsed + delay >
+ * maxElapsed}).
  *
  * <p><b>Why jitter after the cap.</b> When a server restarts, every client loses its connection at
  * the same moment. Jitter keeps their attempts apart. If the jittered delay were capped afterwards
@@ -105,8 +105,8 @@ public final class ExponentialBackoff implements ReconnectPolicy {
   }
 
   /**
-   * The delay before {@code attempt} before jitter: {@code min(initialDelay * multiplier^(attempt
-   * - 1), maxDelay)}. Does not look at {@code maxAttempts}.
+   * The delay before {@code attempt} before jitter: {@code min(initialDelay * multiplier^(attempt -
+   * 1), maxDelay)}. Does not look at {@code maxAttempts}.
    *
    * @throws IllegalArgumentException if {@code attempt} is less than 1
    */
@@ -164,9 +164,18 @@ public final class ExponentialBackoff implements ReconnectPolicy {
 
   @Override
   public String toString() {
-    return "ExponentialBackoff{initialDelay=" + initialDelay + ", multiplier=" + multiplier
-        + ", maxDelay=" + maxDelay + ", jitterFraction=" + jitterFraction + ", maxAttempts="
-        + maxAttempts + (maxElapsed == null ? "" : ", maxElapsed=" + maxElapsed) + "}";
+    return "ExponentialBackoff{initialDelay="
+        + initialDelay
+        + ", multiplier="
+        + multiplier
+        + ", maxDelay="
+        + maxDelay
+        + ", jitterFraction="
+        + jitterFraction
+        + ", maxAttempts="
+        + maxAttempts
+        + (maxElapsed == null ? "" : ", maxElapsed=" + maxElapsed)
+        + "}";
   }
 
   /**
@@ -225,8 +234,8 @@ public final class ExponentialBackoff implements ReconnectPolicy {
 
     /**
      * The jitter as a fraction of the capped delay: each delay is multiplied by a uniform random
-     * factor in {@code [1 - jitterFraction, 1 + jitterFraction)}. In {@code [0, 1)}; 0 turns
-     * jitter off. Default 0.2.
+     * factor in {@code [1 - jitterFraction, 1 + jitterFraction)}. In {@code [0, 1)}; 0 turns jitter
+     * off. Default 0.2.
      */
     public Builder jitterFraction(double jitterFraction) {
       if (!(jitterFraction >= 0.0 && jitterFraction < 1.0)) {
@@ -284,7 +293,10 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     public ExponentialBackoff build() {
       if (maxDelay.compareTo(initialDelay) < 0) {
         throw new IllegalArgumentException(
-            "maxDelay (" + maxDelay + ") must not be less than initialDelay (" + initialDelay
+            "maxDelay ("
+                + maxDelay
+                + ") must not be less than initialDelay ("
+                + initialDelay
                 + ")");
       }
       return new ExponentialBackoff(this);

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Decides how long to wait before the next reconnect attempt, or that the session should give
- * up. A pure function of the {@link ReconnectContext}: attempt number, time since the connection
- * was lost, and the failure. It does not sleep, schedule, or keep state between calls; the session
- * does the waiting on its own scheduler, so the policy can be shared by every session of a client
- * and tested without a clock.
+ * Decides how long to wait before the next reconnect attempt, or that the session should give up. A
+ * pure function of the {@link ReconnectContext}: attempt number, time since the connection was
+ * lost, and the failure. It does not sleep, schedule, or keep state between calls; the session does
+ * the waiting on its own scheduler, so the policy can be shared by every session of a client and
+ * tested without a clock.
  *
  * <h2>What a reconnect is</h2>
  *
@@ -30,9 +30,9 @@ import java.util.Optional;
  * <h2>Attempt numbering</h2>
  *
  * <p>{@link ReconnectContext#attempt()} is 1 for the first reconnect after a connection is lost and
- * grows by one with each failed attempt. Once an attempt opens a session ({@code
- * session.created}), the streak is over and the next loss starts again at 1 (as grpc resets its
- * backoff when a connection becomes ready).
+ * grows by one with each failed attempt. Once an attempt opens a session ({@code session.created}),
+ * the streak is over and the next loss starts again at 1 (as grpc resets its backoff when a
+ * connection becomes ready).
  *
  * <h2>Implementing</h2>
  *
@@ -64,15 +64,15 @@ public interface ReconnectPolicy {
   Optional<Duration> nextDelay(ReconnectContext context);
 
   /**
-   * The documented default backoff (PROTOCOL.md §3): first delay 500 ms, doubling, capped at 30
-   * s, with ±20 % uniform jitter applied after the cap, and at most 10 attempts, with no bound on
-   * the elapsed time.
+   * The documented default backoff (PROTOCOL.md §3): first delay 500 ms, doubling, capped at 30 s,
+   * with ±20 % uniform jitter applied after the cap, and at most 10 attempts, with no bound on the
+   * elapsed time.
    *
-   * <p>The nominal delays are 0.5, 1, 2, 4, 8, 16, 30, 30, 30 and 30 seconds (each then jittered
-   * by up to ±20 %), about 2.5 minutes in all before the session gives up. Jitter comes after the
-   * cap so that clients that lost their connections together (a server restart) do not all retry
-   * in the same instant once their delays reach the cap; capped delays therefore range from 24 to
-   * 36 s. Randomness comes from {@link java.util.concurrent.ThreadLocalRandom}; use {@link
+   * <p>The nominal delays are 0.5, 1, 2, 4, 8, 16, 30, 30, 30 and 30 seconds (each then jittered by
+   * up to ±20 %), about 2.5 minutes in all before the session gives up. Jitter comes after the cap
+   * so that clients that lost their connections together (a server restart) do not all retry in the
+   * same instant once their delays reach the cap; capped delays therefore range from 24 to 36 s.
+   * Randomness comes from {@link java.util.concurrent.ThreadLocalRandom}; use {@link
    * ExponentialBackoff#builder()} to inject a seeded generator or change any value.
    *
    * @return the shared default policy; thread-safe

@@ -51,9 +51,9 @@ import java.util.Objects;
  *
  * <p>Types that carry the facts (HTTP status, server error code) are classified from those facts;
  * {@link ConnectionException} and other exceptions are classified by their {@link
- * AtomsException#isRetryable()} flag, which the SDK sets from the close code or the transport
- * error when it creates them. For every exception the SDK creates, {@link #isRetryable} agrees
- * with {@link AtomsException#isRetryable()}.
+ * AtomsException#isRetryable()} flag, which the SDK sets from the close code or the transport error
+ * when it creates them. For every exception the SDK creates, {@link #isRetryable} agrees with
+ * {@link AtomsException#isRetryable()}.
  *
  * <p>Every reconnect is a new session with a new credential from the supplier; see {@link
  * ReconnectPolicy}. This class is stateless and thread-safe.
@@ -63,8 +63,8 @@ public final class RetryClassifier {
 
   /**
    * Whether a session that ended this way should reconnect: false for a normal end ({@link
-   * SessionEnd#cause()} is null: close 1000, or the agent ended the call) and for an end the
-   * client asked for (even if a failure was recorded on the way), else {@link
+   * SessionEnd#cause()} is null: close 1000, or the agent ended the call) and for an end the client
+   * asked for (even if a failure was recorded on the way), else {@link
    * #isRetryable(AtomsException)} of the cause.
    *
    * @throws NullPointerException if {@code end} is null
@@ -78,8 +78,8 @@ public final class RetryClassifier {
   }
 
   /**
-   * Whether a new session may succeed where the one that failed with {@code cause} did not. See
-   * the table in the class documentation.
+   * Whether a new session may succeed where the one that failed with {@code cause} did not. See the
+   * table in the class documentation.
    *
    * @throws NullPointerException if {@code cause} is null
    */

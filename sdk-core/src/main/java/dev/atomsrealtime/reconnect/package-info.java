@@ -10,10 +10,10 @@
  * dev.atomsrealtime.reconnect.ReconnectContext}; so policies are shareable, and testable without
  * waiting.
  *
- * <p>The Atoms protocol has no session resumption. A reconnect is a <strong>new session</strong>:
- * a new {@code session_id} and {@code call_id}, the agent's greeting again, tools declared again,
- * and audio captured while disconnected dropped rather than replayed. The credential is asked of
- * the {@link dev.atomsrealtime.CredentialSupplier} again for every attempt, and a single-use
- * {@code wct_} call token must be freshly minted each time.
+ * <p>The Atoms protocol has no session resumption. A reconnect is a <strong>new session</strong>: a
+ * new {@code session_id} and {@code call_id}, the agent's greeting again, tools declared again, and
+ * audio captured while disconnected dropped rather than replayed. The credential is asked of the
+ * {@link dev.atomsrealtime.CredentialSupplier} again for every attempt, and a single-use {@code
+ * wct_} call token must be freshly minted each time.
  */
 package dev.atomsrealtime.reconnect;

@@ -145,8 +145,7 @@ class ExponentialBackoffTest {
             .build();
     // Attempt 7 waits 30 s: allowed up to exactly 60 s after the loss, not beyond.
     assertEquals(
-        Optional.of(Duration.ofSeconds(30)),
-        policy.nextDelay(attempt(7, Duration.ofSeconds(30))));
+        Optional.of(Duration.ofSeconds(30)), policy.nextDelay(attempt(7, Duration.ofSeconds(30))));
     assertEquals(Optional.empty(), policy.nextDelay(attempt(7, Duration.ofMillis(30_001))));
     assertEquals(Optional.empty(), policy.nextDelay(attempt(1, Duration.ofSeconds(60))));
     assertEquals(
@@ -253,49 +252,67 @@ class ExponentialBackoffTest {
 
   @Test
   void rejectsInvalidArgumentsWithClearMessages() {
-    assertRejected("initialDelay must be positive, was PT0S",
+    assertRejected(
+        "initialDelay must be positive, was PT0S",
         () -> ExponentialBackoff.builder().initialDelay(Duration.ZERO));
-    assertRejected("initialDelay must be positive, was PT-1S",
+    assertRejected(
+        "initialDelay must be positive, was PT-1S",
         () -> ExponentialBackoff.builder().initialDelay(Duration.ofSeconds(-1)));
-    assertRejected("initialDelay must be at most 365 days",
+    assertRejected(
+        "initialDelay must be at most 365 days",
         () -> ExponentialBackoff.builder().initialDelay(Duration.ofDays(400)));
-    assertRejected("multiplier must be finite and at least 1, was 0.5",
+    assertRejected(
+        "multiplier must be finite and at least 1, was 0.5",
         () -> ExponentialBackoff.builder().multiplier(0.5));
-    assertRejected("multiplier must be finite and at least 1, was NaN",
+    assertRejected(
+        "multiplier must be finite and at least 1, was NaN",
         () -> ExponentialBackoff.builder().multiplier(Double.NaN));
-    assertRejected("multiplier must be finite and at least 1, was Infinity",
+    assertRejected(
+        "multiplier must be finite and at least 1, was Infinity",
         () -> ExponentialBackoff.builder().multiplier(Double.POSITIVE_INFINITY));
-    assertRejected("maxDelay must be positive, was PT0S",
+    assertRejected(
+        "maxDelay must be positive, was PT0S",
         () -> ExponentialBackoff.builder().maxDelay(Duration.ZERO));
-    assertRejected("maxDelay (PT0.1S) must not be less than initialDelay (PT0.5S)",
+    assertRejected(
+        "maxDelay (PT0.1S) must not be less than initialDelay (PT0.5S)",
         () -> ExponentialBackoff.builder().maxDelay(Duration.ofMillis(100)).build());
-    assertRejected("jitterFraction must be at least 0 and less than 1, was 1.0",
+    assertRejected(
+        "jitterFraction must be at least 0 and less than 1, was 1.0",
         () -> ExponentialBackoff.builder().jitterFraction(1.0));
-    assertRejected("jitterFraction must be at least 0 and less than 1, was -0.1",
+    assertRejected(
+        "jitterFraction must be at least 0 and less than 1, was -0.1",
         () -> ExponentialBackoff.builder().jitterFraction(-0.1));
-    assertRejected("jitterFraction must be at least 0 and less than 1, was NaN",
+    assertRejected(
+        "jitterFraction must be at least 0 and less than 1, was NaN",
         () -> ExponentialBackoff.builder().jitterFraction(Double.NaN));
-    assertRejected("maxAttempts must be at least 1 (use ReconnectPolicy.never() for none), was 0",
+    assertRejected(
+        "maxAttempts must be at least 1 (use ReconnectPolicy.never() for none), was 0",
         () -> ExponentialBackoff.builder().maxAttempts(0));
-    assertRejected("maxElapsed must be positive, was PT0S",
+    assertRejected(
+        "maxElapsed must be positive, was PT0S",
         () -> ExponentialBackoff.builder().maxElapsed(Duration.ZERO));
-    assertRejected("multiplier must be finite and at least 1, was 0.9",
-        () -> ReconnectPolicy.exponentialBackoff(
-            Duration.ofMillis(500), 0.9, Duration.ofSeconds(30), 0.2, 10));
+    assertRejected(
+        "multiplier must be finite and at least 1, was 0.9",
+        () ->
+            ReconnectPolicy.exponentialBackoff(
+                Duration.ofMillis(500), 0.9, Duration.ofSeconds(30), 0.2, 10));
     assertThrows(NullPointerException.class, () -> ExponentialBackoff.builder().random(null));
-    assertThrows(NullPointerException.class,
-        () -> ExponentialBackoff.builder().initialDelay(null));
-    assertThrows(NullPointerException.class,
+    assertThrows(NullPointerException.class, () -> ExponentialBackoff.builder().initialDelay(null));
+    assertThrows(
+        NullPointerException.class,
         () -> ReconnectPolicy.exponentialBackoff(null, 2, Duration.ofSeconds(1), 0, 1));
-    assertRejected("attempt must be 1 or more (1-based), was 0",
+    assertRejected(
+        "attempt must be 1 or more (1-based), was 0",
         () -> ExponentialBackoff.builder().build().nominalDelay(0));
   }
 
   @Test
   void contextRejectsImpossibleValues() {
-    assertRejected("attempt must be 1 or more (1-based), was 0",
+    assertRejected(
+        "attempt must be 1 or more (1-based), was 0",
         () -> new ReconnectContext(0, Duration.ZERO, LOST));
-    assertRejected("elapsed must not be negative, was PT-0.001S",
+    assertRejected(
+        "elapsed must not be negative, was PT-0.001S",
         () -> new ReconnectContext(1, Duration.ofMillis(-1), LOST));
     assertThrows(NullPointerException.class, () -> new ReconnectContext(1, null, LOST));
     assertThrows(NullPointerException.class, () -> new ReconnectContext(1, Duration.ZERO, null));
@@ -306,8 +323,8 @@ class ExponentialBackoffTest {
     ReconnectPolicy policy = ExponentialBackoff.builder().jitterFraction(0).build();
     AtomsException other = new AtomsException("anything", false);
     assertEquals(
-        policy.nextDelay(attempt(3)), policy.nextDelay(new ReconnectContext(3, Duration.ZERO,
-            other)));
+        policy.nextDelay(attempt(3)),
+        policy.nextDelay(new ReconnectContext(3, Duration.ZERO, other)));
     assertFalse(policy.nextDelay(new ReconnectContext(11, Duration.ZERO, other)).isPresent());
   }
 

@@ -76,8 +76,10 @@ class RetryClassifierTest {
         // §1 handshake failures: plain HTTP before the upgrade.
         arguments("HTTP 401 at the upgrade", handshake(401, "unauthorized"), NO),
         arguments("HTTP 403 at the upgrade", handshake(403, ""), NO),
-        arguments("HTTP 400 Invalid agent id (upgrade not honoured)",
-            handshake(400, "{\"errors\":[\"Invalid agent id\"]}"), NO),
+        arguments(
+            "HTTP 400 Invalid agent id (upgrade not honoured)",
+            handshake(400, "{\"errors\":[\"Invalid agent id\"]}"),
+            NO),
         arguments("HTTP 400 other", handshake(400, "bad request"), NO),
         arguments("HTTP 404", handshake(404, ""), NO),
         arguments("HTTP 429", handshake(429, ""), NO),
@@ -110,25 +112,32 @@ class RetryClassifierTest {
         arguments("close 1014 (bad gateway)", close(1014, null, null), RETRY),
         arguments("close 1002 (protocol error)", close(1002, null, null), NO),
         arguments("close 1008 (policy violation)", close(1008, null, null), NO),
-        arguments("close 1000 before session.created",
-            Failures.fromClose(1000, "", null, null, false), NO),
+        arguments(
+            "close 1000 before session.created",
+            Failures.fromClose(1000, "", null, null, false),
+            NO),
         // Connecting.
-        arguments("connection refused",
+        arguments(
+            "connection refused",
             Failures.fromTransportFailure(new ConnectException("Connection refused"), BASE),
             RETRY),
-        arguments("unknown host",
+        arguments(
+            "unknown host",
             Failures.fromTransportFailure(new UnknownHostException("api.smallest.ai"), BASE),
             RETRY),
         arguments("TLS certificate rejected", certificateRejected(), NO),
-        arguments("TLS negotiation failed",
-            Failures.fromTransportFailure(new SSLHandshakeException("No appropriate protocol"),
-                BASE),
+        arguments(
+            "TLS negotiation failed",
+            Failures.fromTransportFailure(
+                new SSLHandshakeException("No appropriate protocol"), BASE),
             NO),
         arguments("connection dropped during the TLS handshake", tlsDropped(), RETRY),
         arguments("timeout", new AtomsTimeoutException("no session.created within PT10S"), RETRY),
         // The application's credential supplier.
-        arguments("credential supplier threw",
-            Failures.fromCredentialSupplier(new IllegalStateException("token service down")), NO),
+        arguments(
+            "credential supplier threw",
+            Failures.fromCredentialSupplier(new IllegalStateException("token service down")),
+            NO),
         arguments("credential supplier returned nothing", Failures.missingCredential(), NO));
   }
 
@@ -148,20 +157,24 @@ class RetryClassifierTest {
     return Stream.of(
         arguments("close 1000 after session.created", end(1000, null, null, false), NO),
         arguments("client closed (1000)", end(1000, "client_requested", null, true), NO),
-        arguments("client closed while connecting (1001 we started)",
-            end(1001, null, null, true), NO),
-        arguments("client closed, then the server failed with 4000",
-            end(4000, null, internal, true), NO),
+        arguments(
+            "client closed while connecting (1001 we started)", end(1001, null, null, true), NO),
+        arguments(
+            "client closed, then the server failed with 4000", end(4000, null, internal, true), NO),
         arguments("agent ended the call, 1000", end(1000, "ended", null, false), NO),
         arguments("agent ended the call, 1001", end(1001, "ended", null, false), NO),
         arguments("agent ended the call, dropped (1006)", end(1006, "ended", null, false), NO),
         arguments("server going away (1001)", end(1001, null, null, false), RETRY),
-        arguments("server going away (1001) after websocket_closed",
-            end(1001, "websocket_closed", null, false), RETRY),
+        arguments(
+            "server going away (1001) after websocket_closed",
+            end(1001, "websocket_closed", null, false),
+            RETRY),
         arguments("connection lost (1006)", end(1006, null, null, false), RETRY),
         arguments("4000 after internal_error", end(4000, null, internal, false), RETRY),
-        arguments("4000 after internal_error and setup_failed",
-            end(4000, "setup_failed", internal, false), RETRY),
+        arguments(
+            "4000 after internal_error and setup_failed",
+            end(4000, "setup_failed", internal, false),
+            RETRY),
         arguments("4000 after invalid_event", end(4000, null, invalid, false), NO),
         arguments("4401", end(4401, null, null, false), NO));
   }

@@ -54,12 +54,16 @@ public final class ManualScheduler implements ScheduledExecutorService {
 
   /** Guarded by {@code lock}. */
   private final PriorityQueue<Task<?>> queue = new PriorityQueue<>(ManualScheduler::compareDue);
+
   /** Guarded by {@code lock}. */
   private long currentNanos;
+
   /** Guarded by {@code lock}. */
   private long nextSequence;
+
   /** Guarded by {@code lock}. */
   private boolean shutdown;
+
   /** The thread running tasks, or null. Guarded by {@code lock}. */
   private Thread runner;
 
@@ -207,7 +211,8 @@ public final class ManualScheduler implements ScheduledExecutorService {
     synchronized (lock) {
       if (runner != null) {
         throw new IllegalStateException(
-            "tasks are already running on " + runner.getName()
+            "tasks are already running on "
+                + runner.getName()
                 + "; a task must not run or forward the scheduler");
       }
       runner = Thread.currentThread();
@@ -246,8 +251,9 @@ public final class ManualScheduler implements ScheduledExecutorService {
   @Override
   public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
     Objects.requireNonNull(command, "command");
-    return enqueue(new Task<>(Executors.callable(command, null), command, unit.toNanos(delay), 0,
-        Kind.ONE_SHOT));
+    return enqueue(
+        new Task<>(
+            Executors.callable(command, null), command, unit.toNanos(delay), 0, Kind.ONE_SHOT));
   }
 
   @Override
@@ -274,8 +280,13 @@ public final class ManualScheduler implements ScheduledExecutorService {
     if (period <= 0) {
       throw new IllegalArgumentException("period must be positive, was " + period + " " + unit);
     }
-    return enqueue(new Task<>(Executors.callable(command, null), command,
-        unit.toNanos(initialDelay), unit.toNanos(period), kind));
+    return enqueue(
+        new Task<>(
+            Executors.callable(command, null),
+            command,
+            unit.toNanos(initialDelay),
+            unit.toNanos(period),
+            kind));
   }
 
   /** Queues {@code command} as due now; it runs at the next {@code runDueTasks}/forward. */
@@ -395,15 +406,21 @@ public final class ManualScheduler implements ScheduledExecutorService {
 
   private static UnsupportedOperationException blocking(String method) {
     return new UnsupportedOperationException(
-        "ManualScheduler does not support " + method + ": it blocks until tasks finish, and"
+        "ManualScheduler does not support "
+            + method
+            + ": it blocks until tasks finish, and"
             + " tasks here run only when the test calls runDueTasks() or forwardTime()");
   }
 
   @Override
   public String toString() {
     synchronized (lock) {
-      return "ManualScheduler{nanoTime=" + currentNanos + ", pending=" + queue.size()
-          + (shutdown ? ", shut down" : "") + "}";
+      return "ManualScheduler{nanoTime="
+          + currentNanos
+          + ", pending="
+          + queue.size()
+          + (shutdown ? ", shut down" : "")
+          + "}";
     }
   }
 
@@ -431,13 +448,15 @@ public final class ManualScheduler implements ScheduledExecutorService {
     private final long periodNanos;
     private final Kind kind;
     private final CompletableFuture<V> result = new CompletableFuture<>();
+
     /** Guarded by {@code lock} once queued. */
     private long dueNanos;
+
     /** Guarded by {@code lock} once queued. */
     private long sequence;
 
-    Task(Callable<V> callable, Object command, long initialDelayNanos, long periodNanos,
-        Kind kind) {
+    Task(
+        Callable<V> callable, Object command, long initialDelayNanos, long periodNanos, Kind kind) {
       this.callable = callable;
       this.command = command;
       this.initialDelayNanos = initialDelayNanos;
@@ -530,10 +549,14 @@ public final class ManualScheduler implements ScheduledExecutorService {
         now = currentNanos;
       }
       String state =
-          result.isCancelled() ? "cancelled" : result.isDone() ? "done" : "due in "
-              + Duration.ofNanos(due - now);
+          result.isCancelled()
+              ? "cancelled"
+              : result.isDone() ? "done" : "due in " + Duration.ofNanos(due - now);
       return kind.name().toLowerCase(java.util.Locale.ROOT)
-          + (kind.periodic ? " every " + Duration.ofNanos(periodNanos) : "") + " " + state + ": "
+          + (kind.periodic ? " every " + Duration.ofNanos(periodNanos) : "")
+          + " "
+          + state
+          + ": "
           + command;
     }
   }

@@ -207,8 +207,8 @@ class ManualSchedulerTest {
     assertEquals(1, scheduler.numDueWithin(Duration.ofSeconds(1)));
     AssertionError e = assertThrows(AssertionError.class, scheduler::assertNoPendingTasks);
     assertTrue(e.getMessage().contains("2 task(s)"), e.getMessage());
-    assertTrue(e.getMessage().contains("sooner") && e.getMessage().contains("PT1S"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("sooner") && e.getMessage().contains("PT1S"), e.getMessage());
     scheduler.forwardTime(Duration.ofSeconds(2));
   }
 
@@ -223,8 +223,8 @@ class ManualSchedulerTest {
     assertFalse(scheduler.isTerminated());
     assertFalse(scheduler.awaitTermination(1, SECONDS));
     assertThrows(RejectedExecutionException.class, () -> scheduler.execute(record("late")));
-    assertThrows(RejectedExecutionException.class,
-        () -> scheduler.schedule(record("late"), 1, SECONDS));
+    assertThrows(
+        RejectedExecutionException.class, () -> scheduler.schedule(record("late"), 1, SECONDS));
     scheduler.forwardTime(Duration.ofSeconds(3));
     assertEquals(List.of("delayed@2000"), log);
     assertTrue(scheduler.isTerminated());
@@ -248,21 +248,23 @@ class ManualSchedulerTest {
   @Test
   void blockingBulkMethodsAreUnsupported() {
     UnsupportedOperationException e =
-        assertThrows(UnsupportedOperationException.class,
-            () -> scheduler.invokeAll(List.of(() -> 1)));
+        assertThrows(
+            UnsupportedOperationException.class, () -> scheduler.invokeAll(List.of(() -> 1)));
     assertTrue(e.getMessage().contains("invokeAll"), e.getMessage());
-    assertThrows(UnsupportedOperationException.class,
-        () -> scheduler.invokeAny(List.of(() -> 1)));
-    assertThrows(UnsupportedOperationException.class,
+    assertThrows(UnsupportedOperationException.class, () -> scheduler.invokeAny(List.of(() -> 1)));
+    assertThrows(
+        UnsupportedOperationException.class,
         () -> scheduler.invokeAll(List.of(() -> 1), 1, SECONDS));
-    assertThrows(UnsupportedOperationException.class,
+    assertThrows(
+        UnsupportedOperationException.class,
         () -> scheduler.invokeAny(List.of(() -> 1), 1, SECONDS));
   }
 
   @Test
   void argumentsAreChecked() {
     assertThrows(IllegalArgumentException.class, () -> scheduler.forwardNanos(-1));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> scheduler.scheduleAtFixedRate(record("x"), 0, 0, SECONDS));
     assertThrows(NullPointerException.class, () -> scheduler.execute(null));
   }
