@@ -143,14 +143,11 @@ public final class RealAtomsSession implements AtomsSession {
       try {
         credential = credentials.get();
       } catch (RuntimeException e) {
-        failBeforeStart(
-            new AtomsException("the credential supplier failed: " + e.getClass().getName(), false,
-                e));
+        failBeforeStart(Failures.fromCredentialSupplier(e));
         return opened;
       }
       if (credential == null || credential.isBlank()) {
-        failBeforeStart(new AtomsException("the credential supplier returned no credential",
-            false));
+        failBeforeStart(Failures.missingCredential());
         return opened;
       }
       TransportRequest request = buildRequest(credential);
