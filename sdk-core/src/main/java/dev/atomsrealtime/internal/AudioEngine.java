@@ -114,6 +114,14 @@ public final class AudioEngine implements SessionAudio {
 
   /** Starts the threads once the negotiated rate is known. Called once. */
   public synchronized void start(int sampleRateHz) {
+    if (running && format != null && format.sampleRateHz() != sampleRateHz) {
+      log.warn("audio engine {}: the new session negotiated {} Hz instead of {} Hz; audio stops",
+          id, sampleRateHz, format.sampleRateHz());
+      host.audioError(new AudioException("the reconnected session negotiated " + sampleRateHz
+          + " Hz instead of " + format.sampleRateHz() + " Hz; attach audio again"));
+      stop();
+      return;
+    }
     if (running || stopped) {
       return;
     }
@@ -390,6 +398,15 @@ public final class AudioEngine implements SessionAudio {
     long silentNanos = System.nanoTime() - t0;
     latency.interrupted(t0, silentNanos);
     emitReadyMetrics();
+  }
+
+  /**
+   * The connection was lost and a new session will start: agent audio of the old session is
+   * discarded now (counted as discarded by interruption) and the sink silenced.
+   */
+  public void onConnectionLost() {
+    onInterruption();
+    staleGate = false;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * checks the listener contract as it goes: callbacks never overlap, never run on a WebSocket
  * thread, and nothing arrives after {@code onClosed}.
  */
-public final class RecordingListener implements SessionListener {
+public class RecordingListener implements SessionListener {
   private final BlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
   private final List<ServerEvent> allEvents = new CopyOnWriteArrayList<>();
   private final List<String> callbacks = new CopyOnWriteArrayList<>();
@@ -142,6 +142,22 @@ public final class RecordingListener implements SessionListener {
       if (p.test(e)) {
         return e;
       }
+    }
+  }
+
+  /**
+   * Like {@link #awaitEvent(Predicate, Duration)}, but returns null at the timeout instead of
+   * failing when {@code nullOnTimeout}: for asserting that nothing matching arrives.
+   */
+  public ServerEvent awaitEvent(Predicate<ServerEvent> p, Duration timeout, boolean nullOnTimeout)
+      throws InterruptedException {
+    try {
+      return awaitEvent(p, timeout);
+    } catch (AssertionError e) {
+      if (nullOnTimeout) {
+        return null;
+      }
+      throw e;
     }
   }
 
