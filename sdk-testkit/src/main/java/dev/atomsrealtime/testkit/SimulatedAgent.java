@@ -73,7 +73,9 @@ import java.util.function.Supplier;
  *       interruption}, sends no more audio of that reply, then {@code agent_stop_talking} and the
  *       final {@code transcript} with the words spoken so far (possibly empty). The new speech is
  *       the next utterance. Speech that starts while the agent is still thinking cancels the
- *       pending reply silently ({@link AgentTurn.Outcome#CANCELLED}).
+ *       pending reply silently ({@link AgentTurn.Outcome#CANCELLED}). Like the real agent, it hears
+ *       whatever the client streams: a client without echo cancellation or half duplex that sends
+ *       the agent's own voice back interrupts it.
  *   <li>{@code input_text.send} is a user turn too: {@code transcript} (role {@code user}) with the
  *       text, then an audio reply as above; it interrupts a talking agent like speech does.
  * </ul>

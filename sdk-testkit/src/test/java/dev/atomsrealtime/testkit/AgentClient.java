@@ -76,6 +76,7 @@ final class AgentClient {
   /** What the client saw of one agent reply. */
   record Reply(
       Instant startedAt,
+      Instant stoppedAt,
       List<byte[]> deltas,
       byte[] audio,
       List<String> transcriptDeltas,
@@ -91,6 +92,7 @@ final class AgentClient {
     List<byte[]> deltas = new ArrayList<>();
     ByteArrayOutputStream audio = new ByteArrayOutputStream();
     List<String> texts = new ArrayList<>();
+    Instant stoppedAt;
     while (true) {
       ServerEvent event = next();
       if (event instanceof OutputAudioDeltaEvent delta) {
@@ -107,7 +109,7 @@ final class AgentClient {
         }
         texts.add(text.text());
       } else if (event instanceof AgentStopTalkingEvent stop) {
-        Instant.parse(stop.timestamp());
+        stoppedAt = Instant.parse(stop.timestamp());
         break;
       } else {
         fail("unexpected event in a reply: " + event);
@@ -115,6 +117,6 @@ final class AgentClient {
     }
     TranscriptEvent last = next(TranscriptEvent.class);
     assertEquals(Role.AGENT, last.role());
-    return new Reply(startedAt, deltas, audio.toByteArray(), texts, last.text());
+    return new Reply(startedAt, stoppedAt, deltas, audio.toByteArray(), texts, last.text());
   }
 }

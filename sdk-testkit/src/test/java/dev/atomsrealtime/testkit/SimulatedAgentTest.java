@@ -138,6 +138,30 @@ class SimulatedAgentTest {
         Arrays.copyOfRange(user, from, from + utterance.audioBytes()), utterance.audio());
   }
 
+  @Test
+  void blipsShorterThanMinSpeechAreIgnored() throws Exception {
+    SimulatedAgent agent = fast().minSpeechMillis(200).build();
+    AgentClient client = open(agent, "agent_id=a&sample_rate=16000");
+    // 100 ms of a loud 440 Hz tone between stretches of silence: too short to be speech.
+    byte[] blip = new byte[16000 * 2 * 1500 / 1000];
+    for (int i = 0; i < 1600; i++) {
+      short sample = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / 16000));
+      int at = (8000 + i) * 2; // from 500 ms
+      blip[at] = (byte) sample;
+      blip[at + 1] = (byte) (sample >> 8);
+    }
+    byte[] user = client.wire(SimulatedAgent.bundledUserUtterance());
+
+    client.sendAudio(blip);
+    client.sendAudio(user);
+
+    client.userTranscript();
+    client.reply();
+    UserUtterance utterance = agent.awaitSession(WAIT).awaitUtterances(1, WAIT).get(0);
+    assertTrue(utterance.startMillis() > 1500, utterance::toString);
+    assertEquals(1, agent.session(server.connections().get(0)).utterances().size());
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {8000, 16000, 48000})
   void replyAudioIsResampledToTheNegotiatedRate(int sampleRateHz) throws Exception {
