@@ -220,8 +220,8 @@ public final class SimulatedAgent implements ServerBehavior {
   // Sessions
 
   /**
-   * Returns the next session not yet returned by this method, in the order connections opened,
-   * waiting for it if needed.
+   * Returns the next session not yet returned by this method, in the order the agent saw their
+   * connections open, waiting for it if needed.
    *
    * @throws AwaitTimeoutException if no connection opens within {@code timeout}
    * @throws IllegalStateException if interrupted (the interrupt flag is set again)
@@ -550,7 +550,7 @@ public final class SimulatedAgent implements ServerBehavior {
 
     /**
      * The text of every reply to the user (its transcript deltas and final transcript). Default:
-     * {@link #DEFAULT_REPLY_TEXT}, the words of the bundled reply audio.
+     * {@link SimulatedAgent#DEFAULT_REPLY_TEXT}, the words of the bundled reply audio.
      */
     public Builder replyText(String text) {
       Objects.requireNonNull(text, "text");
@@ -570,8 +570,8 @@ public final class SimulatedAgent implements ServerBehavior {
 
     /**
      * The audio of every reply (any WAV {@link Wav} reads; converted to each connection's rate with
-     * {@link dev.atomsrealtime.audio.PcmConverter}). Default: {@link #bundledAgentReply()}. Turns
-     * off {@link #echo()}.
+     * {@link dev.atomsrealtime.audio.PcmConverter}). Default: {@link
+     * SimulatedAgent#bundledAgentReply()}. Turns off {@link #echo()}.
      */
     public Builder replyAudio(WavData audio) {
       Objects.requireNonNull(audio, "audio");
