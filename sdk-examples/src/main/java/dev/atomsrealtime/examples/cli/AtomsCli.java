@@ -37,6 +37,12 @@ public final class AtomsCli implements java.util.concurrent.Callable<Integer> {
   /** Runs the CLI and returns its exit code (the testable entry point). */
   public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
       Map<String, String> env) {
+    return run(args, stdin, stdout, stderr, env, JavaSoundDevices.system());
+  }
+
+  /** {@link #run(String[], InputStream, PrintStream, PrintStream, Map)} with given devices. */
+  static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
+      Map<String, String> env, JavaSoundDevices devices) {
     for (String a : args) {
       if (a.equals("-v") || a.equals("--verbose")) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
@@ -46,13 +52,13 @@ public final class AtomsCli implements java.util.concurrent.Callable<Integer> {
       @Override
       public <K> K create(Class<K> cls) throws Exception {
         if (cls == TalkCommand.class) {
-          return cls.cast(new TalkCommand(stdout, env));
+          return cls.cast(new TalkCommand(stdout, env, devices));
         }
         if (cls == ChatCommand.class) {
           return cls.cast(new ChatCommand(stdin, stdout, env));
         }
         if (cls == DevicesCommand.class) {
-          return cls.cast(new DevicesCommand(stdout, JavaSoundDevices.system()));
+          return cls.cast(new DevicesCommand(stdout, devices));
         }
         return CommandLine.defaultFactory().create(cls);
       }

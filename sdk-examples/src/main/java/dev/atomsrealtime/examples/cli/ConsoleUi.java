@@ -40,6 +40,7 @@ final class ConsoleUi implements SessionListener {
   private volatile SessionAudio audio;
   private volatile String activity = "connecting";
   private volatile boolean agentSpeaking;
+  private volatile boolean audioFailed;
   private volatile long lastAgentActivityNanos = System.nanoTime();
   private volatile int printedTurns;
   private volatile String partial = "";
@@ -123,7 +124,12 @@ final class ConsoleUi implements SessionListener {
 
   @Override
   public void onAudioError(AtomsSession session, AudioException error) {
+    audioFailed = true;
     say("audio error: " + error.getMessage());
+  }
+
+  boolean audioFailed() {
+    return audioFailed;
   }
 
   @Override

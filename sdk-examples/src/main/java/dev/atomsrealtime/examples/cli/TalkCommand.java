@@ -17,7 +17,8 @@ import dev.atomsrealtime.audio.Wav;
 import dev.atomsrealtime.audio.WavData;
 import dev.atomsrealtime.audio.WavFileSink;
 import dev.atomsrealtime.audio.WavFileSource;
-import dev.atomsrealtime.audio.javasound.AudioDeviceNotFoundException;
+import dev.atomsrealtime.audio.javasound.JavaSoundDevice;
+import dev.atomsrealtime.audio.javasound.JavaSoundDevices;
 import dev.atomsrealtime.audio.javasound.JavaSoundAudioSink;
 import dev.atomsrealtime.audio.javasound.JavaSoundAudioSource;
 import dev.atomsrealtime.testkit.SimulatedAgent;
@@ -101,10 +102,12 @@ final class TalkCommand implements Callable<Integer> {
 
   private final PrintStream stdout;
   private final Map<String, String> env;
+  private final JavaSoundDevices devices;
 
-  TalkCommand(PrintStream stdout, Map<String, String> env) {
+  TalkCommand(PrintStream stdout, Map<String, String> env, JavaSoundDevices devices) {
     this.stdout = stdout;
     this.env = env;
+    this.devices = devices;
   }
 
   @Override
@@ -211,31 +214,44 @@ final class TalkCommand implements Callable<Integer> {
       Wav.read(in); // refuse an unsupported file now, with its reason, before connecting
       return WavFileSource.of(in);
     }
-    try {
-      return mic == null ? JavaSoundAudioSource.defaultMicrophone()
-          : JavaSoundAudioSource.builder().device(mic).build();
-    } catch (AudioDeviceNotFoundException e) {
-      throw new AudioException(e.getMessage() + " (use --in FILE.wav or --demo to talk without"
-          + " a microphone)", e);
+    // Resolve the device now, so a missing one is reported before any call is made.
+    if (devices.captureDevices().isEmpty()) {
+      throw new AudioException("no microphone found (javax.sound offers no capture device);"
+          + " use --in FILE.wav or --demo to talk without one");
     }
+    JavaSoundAudioSource.Builder b = JavaSoundAudioSource.builder().devices(devices);
+    if (mic != null) {
+      b.device(pick(mic, true));
+    }
+    return b.build();
+  }
+
+  /** A device by index (digits) or by name or unique part of it. */
+  private JavaSoundDevice pick(String nameOrIndex, boolean capture) {
+    if (nameOrIndex.chars().allMatch(Character::isDigit)) {
+      int index = Integer.parseInt(nameOrIndex);
+      return capture ? devices.captureDevice(index) : devices.playbackDevice(index);
+    }
+    return capture ? devices.captureDevice(nameOrIndex) : devices.playbackDevice(nameOrIndex);
   }
 
   private AudioSink openSink(ConsoleUi ui) {
     if (out != null) {
       return RealTimeAudioSink.wrap(WavFileSink.create(out));
     }
-    try {
-      AudioSink s = speaker == null ? JavaSoundAudioSink.defaultSpeaker()
-          : JavaSoundAudioSink.builder().device(speaker).build();
-      sinkIsSpeaker = true;
-      return s;
-    } catch (AudioDeviceNotFoundException e) {
+    if (devices.playbackDevices().isEmpty()) {
       if (speaker != null) {
-        throw e;
+        throw new AudioException("no speaker found (javax.sound offers no playback device)");
       }
       ui.say("no speaker found; the agent's voice is not played (use --out FILE.wav to keep it)");
       return RealTimeAudioSink.wrap(new DiscardingSink());
     }
+    JavaSoundAudioSink.Builder b = JavaSoundAudioSink.builder().devices(devices);
+    if (speaker != null) {
+      b.device(pick(speaker, false));
+    }
+    sinkIsSpeaker = true;
+    return b.build();
   }
 
   /** The scripted demo: a request, a pause, then a barge-in while the agent answers. */
@@ -259,6 +275,10 @@ final class TalkCommand implements Callable<Integer> {
     while (!ui.awaitClosed(100, TimeUnit.MILLISECONDS)) {
       if (System.nanoTime() > deadline) {
         ui.say("reached --max-seconds; ending the session");
+        return;
+      }
+      if (ui.audioFailed()) {
+        ui.say("audio stopped; ending the session");
         return;
       }
       if (fromFile && audio.awaitSourceEnded(java.time.Duration.ZERO) && !ui.agentSpeaking()
@@ -304,6 +324,9 @@ final class TalkCommand implements Callable<Integer> {
     if (end.cause() != null) {
       stdout.println("atoms: the session failed: " + end.cause().getMessage());
       return ExitCodes.forSessionFailure(end.cause());
+    }
+    if (ui.audioFailed()) {
+      return ExitCodes.AUDIO;
     }
     stdout.println("atoms: session ended (" + (end.closedReason() != null
         ? end.closedReason() : "closed") + ", code " + end.closeCode() + ")");

@@ -15,6 +15,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.atomsrealtime.event.InputAudioBufferAppendEvent;
+import dev.atomsrealtime.event.SessionCloseEvent;
+import dev.atomsrealtime.testkit.FakeConnection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -127,8 +131,51 @@ class AtomsCliTest {
   }
 
   @Test
+  void talkWithoutAMicrophoneSaysSoAndExitsWith6() {
+    int code = AtomsCli.run(new String[] {"talk", "--plain"},
+        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(),
+        dev.atomsrealtime.audio.javasound.JavaSoundDevices.of(List.of()));
+    assertEquals(6, code, stdout() + stderr());
+    assertTrue(stderr().contains("no microphone found"), stderr());
+    assertTrue(stderr().contains("--in FILE.wav or --demo"), stderr());
+  }
+
+  /** Ctrl-C (SIGINT/SIGTERM run the shutdown hook) ends the call with session.close first. */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void interruptingTheProcessClosesTheSessionGracefully(@TempDir Path dir) throws Exception {
+    try (FakeAtomsServer server = FakeAtomsServer.builder().build().start()) {
+      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+          AtomsCli.class.getName(), "talk", "--demo", "--plain", "--out",
+          dir.resolve("o.wav").toString(), "--url", server.uri().toString(), "--agent-id", "a");
+      pb.environment().put("ATOMS_API_KEY", "sk_cli_signal_test");
+      pb.redirectErrorStream(true);
+      pb.redirectOutput(dir.resolve("cli.log").toFile());
+      Process process = pb.start();
+      try {
+        FakeConnection conn = server.awaitConnection(java.time.Duration.ofSeconds(15));
+        conn.awaitReceived(InputAudioBufferAppendEvent.class, java.time.Duration.ofSeconds(10));
+        process.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the CLI did not exit");
+        conn.awaitReceived(SessionCloseEvent.class, java.time.Duration.ofSeconds(5));
+        assertEquals(1000, conn.awaitClosed(java.time.Duration.ofSeconds(5)).code());
+        String log = Files.readString(dir.resolve("cli.log"));
+        assertTrue(log.contains("ending the session (Ctrl-C)"), log);
+      } finally {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void devicesSaysClearlyWhenThereAreNone() {
-    assertEquals(0, run(Map.of(), "", "devices"));
+    assertEquals(0, AtomsCli.run(new String[] {"devices"}, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(),
+        dev.atomsrealtime.audio.javasound.JavaSoundDevices.of(List.of())));
+    assertTrue(stdout().contains("none found"), stdout());
     assertTrue(stdout().contains("Capture devices"), stdout());
     assertTrue(stdout().contains("Playback devices"), stdout());
   }
