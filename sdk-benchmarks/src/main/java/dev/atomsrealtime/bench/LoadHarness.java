@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  *   --interrupt-ms 2000       server sends interruption + agent_start_talking this often (default)
  *   --ramp                    find the largest N with no late (> --late-ms) and no dropped chunk:
  *                             from --ramp-start (default 25), doubling up to --ramp-max (default
- *                             800), then --ramp-refine bisection steps (default 2)
+ *                             800), then --ramp-refine bisection steps (default 2); a failed
+ *                             step is tried again --ramp-retries times (default 1)
  *   --jvm "-Xms2g -Xmx2g -XX:+AlwaysPreTouch"   options of the client and server JVMs
  * </pre>
  */
@@ -91,7 +92,8 @@ public final class LoadHarness {
       System.out.println("Largest N with no late (> " + lateMillis(opts) + " ms) and no dropped "
           + "chunk, both directions (" + opts.getOrDefault("duration", "10") + " s per step):");
       reached.forEach((kind, n) -> System.out.printf(Locale.ROOT, "  %-9s %s%n", kind,
-          n < 0 ? "none (failed at the first step)" : Integer.toString(n)));
+          n < 0 ? "below " + opts.getOrDefault("ramp-start", "25") + " (failed at the first step)"
+              : Integer.toString(n)));
       return;
     }
     for (String nText : opts.getOrDefault("sessions", "10,50").split(",")) {
@@ -110,9 +112,7 @@ public final class LoadHarness {
     int pass = -1;
     int fail = -1;
     while (n <= max) {
-      Result r = runWorker(opts, kind, n);
-      results.add(r);
-      if (r.passed(n)) {
+      if (step(opts, kind, n, results)) {
         pass = n;
         n *= 2;
       } else {
@@ -122,15 +122,31 @@ public final class LoadHarness {
     }
     for (int i = 0; i < refine && pass > 0 && fail > 0 && fail - pass > 1; i++) {
       int mid = (pass + fail) / 2;
-      Result r = runWorker(opts, kind, mid);
-      results.add(r);
-      if (r.passed(mid)) {
+      if (step(opts, kind, mid, results)) {
         pass = mid;
       } else {
         fail = mid;
       }
     }
     return pass;
+  }
+
+  /**
+   * One ramp step: passes if a run at {@code n} passes, trying again up to {@code --ramp-retries}
+   * times (default 1) after a failure, so that one scheduling hiccup of a shared VM does not end
+   * the ramp. Every attempt is reported.
+   */
+  private static boolean step(Map<String, String> opts, String kind, int n, List<Result> results)
+      throws Exception {
+    int retries = Integer.parseInt(opts.getOrDefault("ramp-retries", "1"));
+    for (int attempt = 0; attempt <= retries; attempt++) {
+      Result r = runWorker(opts, kind, n);
+      results.add(r);
+      if (r.passed(n)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Result runWorker(Map<String, String> opts, String kind, int n)
