@@ -22,7 +22,7 @@ final class JavaWebSocketTransport implements Transport {
 
   private final TransportRequest request;
   private final Transport.Listener listener;
-  private final RefusalCapturingDraft draft = new RefusalCapturingDraft();
+  private final RefusalCapturingDraft draft;
   private final Client client;
   private final AtomicBoolean started = new AtomicBoolean();
   // Set on the read thread; read when the terminal callback is decided (same thread).
@@ -33,6 +33,7 @@ final class JavaWebSocketTransport implements Transport {
   JavaWebSocketTransport(TransportRequest request, Transport.Listener listener) {
     this.request = request;
     this.listener = listener;
+    this.draft = new RefusalCapturingDraft(listener::onText);
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, request.connectTimeout().toMillis());
     this.client = new Client(request.uri(), timeoutMillis);
     request.headers().forEach(client::addHeader);
