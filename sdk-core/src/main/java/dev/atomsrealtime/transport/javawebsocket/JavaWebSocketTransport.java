@@ -4,6 +4,8 @@ import dev.atomsrealtime.transport.HandshakeRefusedException;
 import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportRequest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +31,10 @@ final class JavaWebSocketTransport implements Transport {
   private volatile boolean opened;
   private volatile Exception firstError;
   private final AtomicBoolean terminated = new AtomicBoolean();
+  // The connection's socket; closed by abort() from any thread.
+  private final Socket socket;
+  // Set by abort() (any thread); read on the read thread when the terminal callback is decided.
+  private volatile boolean aborted;
 
   JavaWebSocketTransport(TransportRequest request, Transport.Listener listener) {
     this.request = request;
@@ -40,14 +46,26 @@ final class JavaWebSocketTransport implements Transport {
     // The session runs keepalive itself on a shared scheduler; the library's timer would add a
     // thread per connection.
     client.setConnectionLostTimeout(0);
-    if ("wss".equalsIgnoreCase(request.uri().getScheme())) {
-      SSLContext ssl = request.sslContext();
-      try {
-        client.setSocketFactory(
-            ssl != null ? ssl.getSocketFactory() : SSLContext.getDefault().getSocketFactory());
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("no default TLS context on this platform", e);
-      }
+    // We create the socket ourselves (rather than a socket factory the library calls later) so
+    // that abort() can close it in every phase, connecting included.
+    this.socket = newSocket(request);
+    client.setSocket(socket);
+  }
+
+  private static Socket newSocket(TransportRequest request) {
+    if (!"wss".equalsIgnoreCase(request.uri().getScheme())) {
+      return new Socket();
+    }
+    try {
+      SSLContext ssl =
+          request.sslContext() != null ? request.sslContext() : SSLContext.getDefault();
+      // Unconnected: the library connects it and turns on HTTPS hostname verification
+      // (WebSocketClient.onSetSSLParameters), as it does for sockets from a factory.
+      return ssl.getSocketFactory().createSocket();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context on this platform", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not create a TLS socket", e);
     }
   }
 
@@ -97,13 +115,29 @@ final class JavaWebSocketTransport implements Transport {
 
   @Override
   public void close(int code, String reason) {
+    if (!opened) {
+      // No closing handshake before the upgrade: the library would mark the connection closed
+      // without stopping its threads.
+      abort();
+      return;
+    }
     client.close(code, reason);
   }
 
+  /**
+   * Closes the socket, so the library's read thread ends the connection itself and every callback
+   * stays on that thread. (The library's closeConnection would call onClose on the caller's thread,
+   * racing frames still being delivered, and before the upgrade it leaves the write thread
+   * running.)
+   */
   @Override
   public void abort() {
-    // closeConnection skips the closing handshake and closes the socket.
-    client.closeConnection(1006, "aborted by client");
+    aborted = true;
+    try {
+      socket.close();
+    } catch (IOException e) {
+      log.debug("closing the socket on abort: {}", e.toString());
+    }
   }
 
   @Override
@@ -156,7 +190,11 @@ final class JavaWebSocketTransport implements Transport {
         return;
       }
       if (opened) {
-        listener.onClosed(code, reason == null ? "" : reason, remote);
+        if (aborted) {
+          listener.onClosed(1006, "aborted by client", false);
+        } else {
+          listener.onClosed(code, reason == null ? "" : reason, remote);
+        }
         return;
       }
       int status = draft.refusedStatus();
@@ -165,7 +203,9 @@ final class JavaWebSocketTransport implements Transport {
         return;
       }
       Exception error = firstError;
-      if (error == null) {
+      if (aborted) {
+        error = new IOException("connection aborted by the client before the upgrade completed");
+      } else if (error == null) {
         error = new IOException("connection closed before the upgrade completed (code " + code
             + (reason == null || reason.isEmpty() ? "" : ", " + reason) + ")");
       }
