@@ -18,6 +18,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -34,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * place in the same queue, behind the frames queued before it.
  *
  * <p>Callbacks: the JDK listener (invoked one call at a time on the client's executor) reassembles
- * partial messages and hands each callback to a small serial queue, which {@link #abort()} and
- * connect failures use too; it runs callbacks one at a time on the thread that finds it idle, and
- * drops everything after the terminal callback. No listener is called while a lock is held.
+ * partial messages and hands each callback to a small serial queue, which {@link #abort()}, {@link
+ * #close} before the upgrade, failed sends and connect failures use too. The queue runs callbacks
+ * one at a time on an executor thread (inline on the JDK's listener thread, submitted to the
+ * executor otherwise, so no callback runs inside a caller's {@code abort()} or {@code sendText()})
+ * and drops everything after the terminal callback. No listener is called while a lock is held.
  *
  * <p>Thread-safe.
  */
@@ -189,7 +193,7 @@ final class JdkWebSocketTransport implements Transport {
       }
     }
     if (aborted) {
-      drain();
+      drainOnTransportThread();
     } else {
       pump();
     }
@@ -202,7 +206,7 @@ final class JdkWebSocketTransport implements Transport {
       ws = webSocket;
       abortLocked();
     }
-    drain();
+    drainOnTransportThread();
     if (ws != null) {
       ws.abort();
     }
@@ -329,7 +333,7 @@ final class JdkWebSocketTransport implements Transport {
     synchronized (lock) {
       endLocked(code, reason, remote, failure);
     }
-    drain();
+    drainOnTransportThread();
   }
 
   private void endLocked(int code, String reason, boolean remote, Throwable failure) {
@@ -363,6 +367,24 @@ final class JdkWebSocketTransport implements Transport {
   /** Queues a non-terminal callback and runs the queue. */
   private void deliver(Runnable callback) {
     callbacks.add(callback);
+    drain();
+  }
+
+  /**
+   * Runs the queued callbacks on the client's executor rather than the calling thread: a terminal
+   * callback decided by abort(), close() or a failed send never runs inside the caller's call.
+   * Inline only if the executor is gone (the factory was closed).
+   */
+  private void drainOnTransportThread() {
+    Executor executor = client.executor().orElse(null);
+    if (executor != null) {
+      try {
+        executor.execute(this::drain);
+        return;
+      } catch (RejectedExecutionException e) {
+        // the factory is closed: run them here
+      }
+    }
     drain();
   }
 
