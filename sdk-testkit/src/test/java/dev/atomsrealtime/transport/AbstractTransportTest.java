@@ -113,6 +113,11 @@ public abstract class AbstractTransportTest {
     return request("agent_id=" + AGENT, Map.of("Authorization", "Bearer " + KEY));
   }
 
+  /** A recording listener that also checks no callback runs on the test's own thread. */
+  protected RecordingTransportListener listener() {
+    return new RecordingTransportListener(Thread.currentThread());
+  }
+
   /** Creates an unstarted transport whose callbacks go to {@code listener}. */
   protected Transport newTransport(TransportRequest request, RecordingTransportListener listener) {
     Transport t = factory.create(request, listener);
@@ -146,7 +151,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void startsOnlyOnce() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     t.start();
     assertThrows(IllegalStateException.class, t::start);
@@ -157,7 +162,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void clientCloseEndsWithOneLocalOnClosed() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
 
@@ -175,7 +180,7 @@ public abstract class AbstractTransportTest {
   @ParameterizedTest
   @ValueSource(ints = {1000, 1001, 1011, 4000, 4401})
   void serverCloseIsReportedWithItsCodeAndReason(int code) {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
 
@@ -188,7 +193,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void abruptDropIs1006() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
 
@@ -200,7 +205,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void abortAfterOpenIsALocal1006() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
 
@@ -224,7 +229,7 @@ public abstract class AbstractTransportTest {
       })
   void refusedHandshakeFailsWithStatusAndBody(int status, String body) {
     server.refuseNextHandshakes(status, body);
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     t.start();
 
@@ -237,7 +242,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void wrongCredentialIsRefusedWith401AndTheGatewayBody() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t =
         newTransport(
             request("agent_id=" + AGENT, Map.of("Authorization", "Bearer sk_wrong_000")), l);
@@ -256,7 +261,7 @@ public abstract class AbstractTransportTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     URI uri = URI.create("ws://127.0.0.1:" + closedPort + FakeAtomsServer.CONNECT_PATH);
     Transport t = newTransport(new TransportRequest(uri, Map.of(), WAIT, null), l);
     t.start();
@@ -269,7 +274,7 @@ public abstract class AbstractTransportTest {
   @ParameterizedTest
   @ValueSource(strings = {"abort", "close"})
   void endingWhileConnectingGivesExactlyOneTerminalCallback(String how) {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     t.start();
     if (how.equals("abort")) {
@@ -286,7 +291,7 @@ public abstract class AbstractTransportTest {
   @Test
   void racingClosesGiveExactlyOneTerminalCallback() throws Exception {
     for (int round = 0; round < 5; round++) {
-      RecordingTransportListener l = new RecordingTransportListener();
+      RecordingTransportListener l = listener();
       Transport t = newTransport(request(), l);
       FakeConnection conn = open(t, l);
       CyclicBarrier barrier = new CyclicBarrier(3);
@@ -323,7 +328,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void abortWhileFramesArriveDeliversNothingAfterOnClosed() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
     for (int i = 0; i < 2_000; i++) {
@@ -340,7 +345,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void textFramesArriveInOrderAndIntact() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
     Random random = new Random(42);
@@ -367,7 +372,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void binaryFramesArriveAsBytes() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
     Random random = new Random(7);
@@ -388,7 +393,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void pingIsAnsweredWithPong() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     open(t, l);
     t.sendPing();
@@ -407,7 +412,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void sendTextReturnsFalseBeforeOpenAndAfterClose() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     assertFalse(t.sendText(inputText("too early")), "before start");
     assertTrue(t.queuedBytes() >= 0);
@@ -427,7 +432,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void largeAndMultiByteFramesReachTheServerIntact() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
     String big = randomAscii(new Random(3), 4 * 1024 * 1024);
@@ -441,7 +446,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void concurrentSendsNeverInterleaveFrames() throws Exception {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
     int threads = 8;
@@ -500,7 +505,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void sendTextNeverBlocksWhenTheServerStopsReading() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     Transport t = newTransport(request(), l);
     FakeConnection conn = open(t, l);
     conn.stopReading(true);
@@ -523,7 +528,7 @@ public abstract class AbstractTransportTest {
 
   @Test
   void headersAndQueryReachTheServer() {
-    RecordingTransportListener l = new RecordingTransportListener();
+    RecordingTransportListener l = listener();
     String rawQuery =
         "agent_id="
             + AGENT
@@ -554,7 +559,7 @@ public abstract class AbstractTransportTest {
   void manyConnectionsOneAfterAnotherLeaveNoThreads() {
     // The thread-leak extension checks after the test that none of these left a thread behind.
     for (int i = 0; i < 5; i++) {
-      RecordingTransportListener l = new RecordingTransportListener();
+      RecordingTransportListener l = listener();
       Transport t = newTransport(request(), l);
       FakeConnection conn = open(t, l);
       assertTrue(t.sendText(inputText("n" + i)));

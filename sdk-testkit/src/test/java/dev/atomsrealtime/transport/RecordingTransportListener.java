@@ -49,10 +49,28 @@ public final class RecordingTransportListener implements Transport.Listener {
   private Event terminal;
 
   private final AtomicInteger inside = new AtomicInteger();
+  private final Thread callerThread;
+
+  /** A listener with no thread restriction. */
+  public RecordingTransportListener() {
+    this(null);
+  }
+
+  /**
+   * A listener that also records a violation when a callback runs on {@code callerThread} (the
+   * thread driving the transport): callbacks come from transport threads, never from inside a call
+   * such as {@code abort()} or {@code sendText()}.
+   */
+  public RecordingTransportListener(Thread callerThread) {
+    this.callerThread = callerThread;
+  }
 
   private void record(Event event) {
     if (inside.incrementAndGet() != 1) {
       violation("overlapping callback " + name(event));
+    }
+    if (Thread.currentThread() == callerThread) {
+      violation(name(event) + " ran on the thread calling the transport");
     }
     try {
       synchronized (lock) {
