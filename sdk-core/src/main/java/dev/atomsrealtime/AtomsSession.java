@@ -111,6 +111,9 @@ public interface AtomsSession extends AutoCloseable {
     return attachAudio(source, sink, dev.atomsrealtime.audio.AudioOptions.defaults());
   }
 
+  /** Counters of sent, dropped and queued data, across reconnects. */
+  SessionStats stats();
+
   /** Audio chunks dropped because they were sent before the session opened. */
   long audioFramesDroppedBeforeOpen();
 

@@ -4,7 +4,8 @@ package dev.atomsrealtime;
  * The server refused the WebSocket upgrade with an HTTP error. Subtypes say what to do:
  * {@link AuthenticationException} (fix the credential or agent), {@link
  * UpgradeNotHonouredException} (fix the network path), {@link ServiceUnavailableException} (retry
- * later). Other statuses arrive as this type: a 4xx is not retryable, a 5xx is.
+ * later). Other statuses arrive as this type: a 5xx is retryable, anything else (4xx, an
+ * unexpected 2xx or 3xx) is not.
  */
 public class HandshakeException extends AtomsException {
   private static final long serialVersionUID = 1L;
@@ -13,7 +14,7 @@ public class HandshakeException extends AtomsException {
   private final String responseBody;
 
   public HandshakeException(String message, int statusCode, String responseBody) {
-    this(message, statusCode, responseBody, statusCode >= 500);
+    this(message, statusCode, responseBody, statusCode >= 500 && statusCode <= 599);
   }
 
   protected HandshakeException(

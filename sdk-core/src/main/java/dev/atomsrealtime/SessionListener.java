@@ -33,6 +33,26 @@ public interface SessionListener {
   /** The session's state changed. */
   default void onStateChanged(AtomsSession session, SessionState from, SessionState to) {}
 
+  /**
+   * The connection was lost with a retryable cause and the reconnect policy allows another
+   * attempt: a new connection starts after {@code delay}. Only with a reconnect policy.
+   *
+   * @param attempt the attempt about to be made, from 1
+   * @param cause why the previous connection ended
+   */
+  default void onReconnecting(AtomsSession session, int attempt, java.time.Duration delay,
+      AtomsException cause) {}
+
+  /**
+   * A reconnect succeeded: a <b>new</b> server session started (new session and call ids; the
+   * agent may greet again). Declared tools were declared again; audio captured during the outage
+   * was not replayed and agent audio of the old session was discarded.
+   *
+   * @param info the new session's details
+   * @param attempts how many attempts it took
+   */
+  default void onReconnected(AtomsSession session, SessionInfo info, int attempts) {}
+
   /** A frame could not be decoded; it was skipped and the session carries on. */
   default void onInvalidFrame(AtomsSession session, InvalidFrameException error) {}
 

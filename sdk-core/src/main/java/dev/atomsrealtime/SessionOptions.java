@@ -1,5 +1,6 @@
 package dev.atomsrealtime;
 
+import dev.atomsrealtime.reconnect.ReconnectPolicy;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,6 +33,11 @@ public final class SessionOptions {
   private final Duration connectTimeout;
   private final Duration sessionCreatedTimeout;
   private final Duration closeTimeout;
+  private final ReconnectPolicy reconnectPolicy;
+  private final Duration keepaliveInterval;
+  private final Duration idleTimeout;
+  private final int maxQueuedAudioMillis;
+  private final int maxPendingListenerEvents;
 
   private SessionOptions(Builder b) {
     this.agentId = b.agentId;
@@ -42,6 +48,15 @@ public final class SessionOptions {
     this.connectTimeout = b.connectTimeout;
     this.sessionCreatedTimeout = b.sessionCreatedTimeout;
     this.closeTimeout = b.closeTimeout;
+    this.reconnectPolicy = b.reconnectPolicy;
+    this.keepaliveInterval = b.keepaliveInterval;
+    this.idleTimeout = b.idleTimeout;
+    this.maxQueuedAudioMillis = b.maxQueuedAudioMillis;
+    this.maxPendingListenerEvents = b.maxPendingListenerEvents;
+    if (idleTimeout.compareTo(keepaliveInterval) <= 0) {
+      throw new IllegalArgumentException("idleTimeout (" + idleTimeout
+          + ") must be longer than keepaliveInterval (" + keepaliveInterval + ")");
+    }
   }
 
   public static Builder builder() {
@@ -59,6 +74,11 @@ public final class SessionOptions {
     b.connectTimeout = connectTimeout;
     b.sessionCreatedTimeout = sessionCreatedTimeout;
     b.closeTimeout = closeTimeout;
+    b.reconnectPolicy = reconnectPolicy;
+    b.keepaliveInterval = keepaliveInterval;
+    b.idleTimeout = idleTimeout;
+    b.maxQueuedAudioMillis = maxQueuedAudioMillis;
+    b.maxPendingListenerEvents = maxPendingListenerEvents;
     return b;
   }
 
@@ -100,6 +120,42 @@ public final class SessionOptions {
     return closeTimeout;
   }
 
+  /**
+   * What to do when the connection is lost with a retryable cause. Off by default ({@link
+   * ReconnectPolicy#never()}): every reconnect starts a new call (new session and call ids, the
+   * greeting again), which an application should choose knowingly.
+   */
+  public ReconnectPolicy reconnectPolicy() {
+    return reconnectPolicy;
+  }
+
+  /** How often a WebSocket ping is sent to keep the connection alive and prove it. */
+  public Duration keepaliveInterval() {
+    return keepaliveInterval;
+  }
+
+  /** A connection silent (no frame, no pong) for this long is declared lost. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /**
+   * Most user audio, in milliseconds, waiting to be written to the socket. Beyond it the oldest
+   * queued audio is dropped (and counted): under sustained pressure fresh audio beats stale
+   * audio. Control events are never dropped.
+   */
+  public int maxQueuedAudioMillis() {
+    return maxQueuedAudioMillis;
+  }
+
+  /**
+   * Most events waiting for a slow listener. Beyond it audio deltas are no longer given to the
+   * listener (they still play) and are counted; other events are always delivered.
+   */
+  public int maxPendingListenerEvents() {
+    return maxPendingListenerEvents;
+  }
+
   @Override
   public String toString() {
     return "SessionOptions[agentId=" + agentId + ", mode=" + mode + ", sampleRateHz="
@@ -117,6 +173,11 @@ public final class SessionOptions {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration sessionCreatedTimeout = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(2);
+    private ReconnectPolicy reconnectPolicy = ReconnectPolicy.never();
+    private Duration keepaliveInterval = Duration.ofSeconds(15);
+    private Duration idleTimeout = Duration.ofSeconds(45);
+    private int maxQueuedAudioMillis = 2_000;
+    private int maxPendingListenerEvents = 10_000;
 
     private Builder() {}
 
@@ -186,6 +247,44 @@ public final class SessionOptions {
 
     public Builder closeTimeout(Duration closeTimeout) {
       this.closeTimeout = positive(closeTimeout, "closeTimeout");
+      return this;
+    }
+
+    /** See {@link SessionOptions#reconnectPolicy()}; default never. */
+    public Builder reconnectPolicy(ReconnectPolicy reconnectPolicy) {
+      this.reconnectPolicy = Objects.requireNonNull(reconnectPolicy, "reconnectPolicy");
+      return this;
+    }
+
+    /** See {@link SessionOptions#keepaliveInterval()}; default 15 s. */
+    public Builder keepaliveInterval(Duration keepaliveInterval) {
+      this.keepaliveInterval = positive(keepaliveInterval, "keepaliveInterval");
+      return this;
+    }
+
+    /** See {@link SessionOptions#idleTimeout()}; default 45 s; longer than the ping interval. */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = positive(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /** See {@link SessionOptions#maxQueuedAudioMillis()}; 100 to 60000, default 2000. */
+    public Builder maxQueuedAudioMillis(int maxQueuedAudioMillis) {
+      if (maxQueuedAudioMillis < 100 || maxQueuedAudioMillis > 60_000) {
+        throw new IllegalArgumentException(
+            "maxQueuedAudioMillis must be 100..60000, got " + maxQueuedAudioMillis);
+      }
+      this.maxQueuedAudioMillis = maxQueuedAudioMillis;
+      return this;
+    }
+
+    /** See {@link SessionOptions#maxPendingListenerEvents()}; at least 100, default 10000. */
+    public Builder maxPendingListenerEvents(int maxPendingListenerEvents) {
+      if (maxPendingListenerEvents < 100) {
+        throw new IllegalArgumentException(
+            "maxPendingListenerEvents must be at least 100, got " + maxPendingListenerEvents);
+      }
+      this.maxPendingListenerEvents = maxPendingListenerEvents;
       return this;
     }
 

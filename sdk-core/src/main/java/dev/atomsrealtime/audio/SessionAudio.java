@@ -27,6 +27,9 @@ public interface SessionAudio extends AutoCloseable {
   /** The format the session uses on the wire (PCM16 mono at the negotiated rate), once started. */
   PcmFormat sessionFormat();
 
+  /** Level of the last microphone chunk read, in dBFS (-120 for silence), before muting. */
+  double micLevelDbfs();
+
   /** A snapshot of the counters. */
   AudioStats stats();
 

@@ -60,9 +60,13 @@ public final class AudioEngine implements SessionAudio {
 
   private volatile PcmFormat format;
   private volatile boolean running;
+  // After a normal end: playback finishes the queued audio (until the deadline), capture stops.
+  private volatile boolean draining;
+  private volatile long drainDeadlineNanos;
   private volatile boolean stopped;
   private volatile boolean muted;
   private volatile boolean gated;
+  private volatile double micLevelDbfs = -120.0;
   private Thread captureThread;
   private Thread playbackThread;
   private final CountDownLatch sourceEnded = new CountDownLatch(1);
@@ -74,6 +78,7 @@ public final class AudioEngine implements SessionAudio {
   private long queuedBytes;
   private long queueCapacityBytes;
   private boolean writing; // the playback thread holds a chunk it has not finished writing
+  private int inFlightBytes; // size of that chunk
 
   // Generation of agent audio: bumped by every interruption. Written on the read thread.
   private volatile long generation;
@@ -87,8 +92,8 @@ public final class AudioEngine implements SessionAudio {
   private volatile boolean agentTalking;
   private volatile long lastPlaybackBusyNanos;
 
-  // Frames written to the sink, in the session's format. Playback thread writes.
-  private final AtomicLong framesWritten = new AtomicLong();
+  // Frames handed to the sink, in the sink's own format. Playback thread writes.
+  private final AtomicLong sinkFramesWritten = new AtomicLong();
   private volatile long sinkFramesPerSessionFrameNum = 1;
   private volatile long sinkFramesPerSessionFrameDen = 1;
 
@@ -109,6 +114,14 @@ public final class AudioEngine implements SessionAudio {
 
   /** Starts the threads once the negotiated rate is known. Called once. */
   public synchronized void start(int sampleRateHz) {
+    if (running && format != null && format.sampleRateHz() != sampleRateHz) {
+      log.warn("audio engine {}: the new session negotiated {} Hz instead of {} Hz; audio stops",
+          id, sampleRateHz, format.sampleRateHz());
+      host.audioError(new AudioException("the reconnected session negotiated " + sampleRateHz
+          + " Hz instead of " + format.sampleRateHz() + " Hz; attach audio again"));
+      stop();
+      return;
+    }
     if (running || stopped) {
       return;
     }
@@ -253,7 +266,9 @@ public final class AudioEngine implements SessionAudio {
   }
 
   private void sendChunk(byte[] chunk, byte[] silence) {
-    boolean voiced = VoiceActivityDetector.rmsDbfs(chunk, 0, chunk.length) >= options.voiceThresholdDbfs();
+    double level = VoiceActivityDetector.rmsDbfs(chunk, 0, chunk.length);
+    micLevelDbfs = level;
+    boolean voiced = level >= options.voiceThresholdDbfs();
     boolean gate = updateHalfDuplexGate();
     if (muted || gate) {
       host.sendAudio(silence, 0, silence.length);
@@ -373,10 +388,25 @@ public final class AudioEngine implements SessionAudio {
     sink.flush();
     synchronized (writeLock) {
       sink.flush();
+      // Whatever the sink had not played is gone now: count from what it really played.
+      try {
+        sinkFramesWritten.set(sink.framesPlayed());
+      } catch (RuntimeException e) {
+        log.debug("audio engine {}: sink position unavailable after flush", id);
+      }
     }
     long silentNanos = System.nanoTime() - t0;
     latency.interrupted(t0, silentNanos);
     emitReadyMetrics();
+  }
+
+  /**
+   * The connection was lost and a new session will start: agent audio of the old session is
+   * discarded now (counted as discarded by interruption) and the sink silenced.
+   */
+  public void onConnectionLost() {
+    onInterruption();
+    staleGate = false;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -413,33 +443,49 @@ public final class AudioEngine implements SessionAudio {
         sinkFramesPerSessionFrameDen = fmt.sampleRateHz();
       }
       int pieceBytes = Math.max(2, fmt.bytesForMillis(PIECE_MILLIS));
-      while (running) {
+      long lastGeneration = 0;
+      while (playing()) {
         Chunk chunk = take();
         if (chunk == null) {
           break;
         }
+        if (chunk.generation != lastGeneration) {
+          // A new reply after an interruption: no resampler history from the old one.
+          lastGeneration = chunk.generation;
+          if (converter != null) {
+            converter.reset();
+          }
+        }
         int off = 0;
         boolean first = true;
-        while (off < chunk.pcm.length && running) {
+        while (off < chunk.pcm.length && playing()) {
           int len = Math.min(pieceBytes, chunk.pcm.length - off);
           synchronized (writeLock) {
             if (chunk.generation != generation) {
+              bytesDiscardedByInterruption.addAndGet(chunk.pcm.length - off);
               break;
             }
             if (converter == null) {
               sink.write(chunk.pcm, off, len);
+              sinkFramesWritten.addAndGet(len / 2);
             } else {
               int n = converter.convert(chunk.pcm, off, len);
               if (n > 0) {
                 sink.write(converter.outputArray(), converter.outputOffset(), n);
+                sinkFramesWritten.addAndGet(n / opened.bytesPerFrame());
               }
             }
+          }
+          if (chunk.generation != generation) {
+            // An interruption flushed the sink while this piece was being written: the sink
+            // discarded it (a sink that cannot take audio back had already stored it).
+            bytesDiscardedByInterruption.addAndGet(chunk.pcm.length - off);
+            break;
           }
           if (first) {
             latency.firstPlayed(System.nanoTime(), chunk.generation);
             first = false;
           }
-          framesWritten.addAndGet(len / 2);
           deltaBytesPlayed.addAndGet(len);
           off += len;
         }
@@ -463,6 +509,10 @@ public final class AudioEngine implements SessionAudio {
     }
   }
 
+  private boolean playing() {
+    return running || draining && System.nanoTime() < drainDeadlineNanos;
+  }
+
   private Chunk take() {
     queueLock.lock();
     try {
@@ -472,12 +522,13 @@ public final class AudioEngine implements SessionAudio {
         emitReadyMetricsLater = true;
         queueChanged.awaitUninterruptibly();
       }
-      if (!running) {
+      if (!playing() || queue.isEmpty()) {
         return null;
       }
       Chunk c = queue.poll();
       queuedBytes -= c.pcm.length;
       writing = true;
+      inFlightBytes = c.pcm.length;
       return c;
     } finally {
       queueLock.unlock();
@@ -511,11 +562,16 @@ public final class AudioEngine implements SessionAudio {
     }
   }
 
+  /** Frames given to the sink that it has not played yet (in the sink's format). */
   private long unplayedFrames() {
-    if (sink == null) {
+    if (sink == null || format == null) {
       return 0;
     }
-    return Math.max(0, framesWritten.get() - framesPlayed());
+    try {
+      return Math.max(0, sinkFramesWritten.get() - sink.framesPlayed());
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   private boolean isPlaybackIdle() {
@@ -553,6 +609,11 @@ public final class AudioEngine implements SessionAudio {
   }
 
   @Override
+  public double micLevelDbfs() {
+    return micLevelDbfs;
+  }
+
+  @Override
   public PcmFormat sessionFormat() {
     return format;
   }
@@ -587,7 +648,7 @@ public final class AudioEngine implements SessionAudio {
     try {
       sinkFrames = sink.framesPlayed();
     } catch (RuntimeException e) {
-      return framesWritten.get();
+      return 0;
     }
     return sinkFrames * sinkFramesPerSessionFrameDen / sinkFramesPerSessionFrameNum;
   }
@@ -598,7 +659,7 @@ public final class AudioEngine implements SessionAudio {
     while (true) {
       queueLock.lock();
       try {
-        while (running && (!queue.isEmpty() || writing)) {
+        while (playing() && (!queue.isEmpty() || writing)) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             return false;
@@ -608,7 +669,7 @@ public final class AudioEngine implements SessionAudio {
       } finally {
         queueLock.unlock();
       }
-      if (!running || unplayedFrames() == 0) {
+      if (!playing() || unplayedFrames() == 0) {
         return true;
       }
       // A device sink still plays what it was given: poll its position, bounded.
@@ -634,33 +695,49 @@ public final class AudioEngine implements SessionAudio {
 
   /** Signals the threads to stop and releases the devices; does not wait. Idempotent. */
   public void stop() {
+    stop(false);
+  }
+
+  /**
+   * Stops the engine without waiting. With {@code drainQueued} (a normal end of the session),
+   * capture stops at once but playback first finishes the agent audio already queued, bounded by
+   * its duration plus a second; otherwise queued audio is discarded. Idempotent.
+   */
+  public void stop(boolean drainQueued) {
+    long queuedMillis;
     synchronized (this) {
       if (stopped) {
         return;
       }
       stopped = true;
-      running = false;
-    }
-    queueLock.lock();
-    try {
-      if (queuedBytes > 0) {
-        log.debug("audio engine {}: {} bytes of queued agent audio discarded at stop", id,
-            queuedBytes);
+      queueLock.lock();
+      try {
+        long pending = queuedBytes + (writing ? inFlightBytes : 0);
+        queuedMillis = format == null ? 0 : format.millisForBytes(pending);
+        if (drainQueued && pending > 0 && playbackThread != null) {
+          drainDeadlineNanos = System.nanoTime()
+              + TimeUnit.MILLISECONDS.toNanos(queuedMillis + 1_000);
+          draining = true;
+        } else if (queuedBytes > 0) {
+          log.debug("audio engine {}: {} ms of queued agent audio discarded at stop", id,
+              queuedMillis);
+          queue.clear();
+          queuedBytes = 0;
+        }
+        running = false;
+        queueChanged.signalAll();
+      } finally {
+        queueLock.unlock();
       }
-      queue.clear();
-      queuedBytes = 0;
-      queueChanged.signalAll();
-    } finally {
-      queueLock.unlock();
     }
     if (source != null) {
       source.close(); // unblocks a pending read
     }
-    if (sink != null) {
+    if (sink != null && !draining) {
       sink.flush(); // unblocks a pending write; the playback thread closes the sink
-      if (playbackThread == null) {
-        sink.close();
-      }
+    }
+    if (sink != null && playbackThread == null) {
+      sink.close();
     }
     latency.sessionEnded();
     emitReadyMetrics();

@@ -5,6 +5,7 @@ import dev.atomsrealtime.AtomsException;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.AtomsTimeoutException;
 import dev.atomsrealtime.AuthPlacement;
+import dev.atomsrealtime.ConnectionException;
 import dev.atomsrealtime.CredentialSupplier;
 import dev.atomsrealtime.InvalidFrameException;
 import dev.atomsrealtime.SessionEnd;
@@ -12,6 +13,7 @@ import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionListener;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
+import dev.atomsrealtime.SessionStats;
 import dev.atomsrealtime.audio.AudioException;
 import dev.atomsrealtime.audio.AudioOptions;
 import dev.atomsrealtime.audio.AudioSink;
@@ -21,18 +23,20 @@ import dev.atomsrealtime.audio.TurnMetrics;
 import dev.atomsrealtime.event.AgentStartTalkingEvent;
 import dev.atomsrealtime.event.AgentStopTalkingEvent;
 import dev.atomsrealtime.event.ClientEvent;
-import dev.atomsrealtime.event.InterruptionEvent;
-import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ErrorEvent;
 import dev.atomsrealtime.event.FunctionCallResultEvent;
 import dev.atomsrealtime.event.InputAudioBufferCommitEvent;
 import dev.atomsrealtime.event.InputTextSendEvent;
+import dev.atomsrealtime.event.InterruptionEvent;
+import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ServerEvent;
 import dev.atomsrealtime.event.SessionCloseEvent;
 import dev.atomsrealtime.event.SessionClosedEvent;
 import dev.atomsrealtime.event.SessionCreatedEvent;
 import dev.atomsrealtime.event.SessionUpdateEvent;
 import dev.atomsrealtime.event.ToolDefinition;
+import dev.atomsrealtime.reconnect.ReconnectContext;
+import dev.atomsrealtime.reconnect.RetryClassifier;
 import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportFactory;
 import dev.atomsrealtime.transport.TransportRequest;
@@ -46,10 +50,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,6 +71,11 @@ import org.slf4j.LoggerFactory;
  * that never call user code or block. The transport's read thread decodes frames and updates
  * state; every listener call is posted to {@link #events}, a serial executor on the client's pool,
  * so the listener sees one ordered stream and never runs on the socket thread or under the lock.
+ * Writes to the socket go through one {@link OutboundQueue} (single writer, bounded audio).
+ *
+ * <p>Connections: each attempt has its own {@link Transport} and {@link TransportListener}; a
+ * callback from a transport that is no longer current is ignored, so a late event from a dropped
+ * connection can never touch the next one.
  */
 public final class RealAtomsSession implements AtomsSession {
   private static final Logger log = LoggerFactory.getLogger(RealAtomsSession.class);
@@ -79,37 +90,50 @@ public final class RealAtomsSession implements AtomsSession {
   private final SSLContext sslContext;
   private final ClientResources resources;
   private final SerialExecutor events;
+  private final OutboundQueue outbound;
   private final EventCodec codec = EventCodec.INSTANCE;
 
   private final Object lock = new Object();
   // Guarded by lock.
   private SessionState state = SessionState.NEW;
-  // Guarded by lock. Written once in connect().
+  // Guarded by lock. The current connection attempt's transport.
   private Transport transport;
-  // Guarded by lock. Control frames sent before session.created, flushed in order on open.
+  // Guarded by lock. Control frames sent while no session is open, flushed in order on open.
   private final List<byte[]> held = new ArrayList<>();
-  // Guarded by lock.
+  // Guarded by lock. The last tools declared, declared again after a reconnect.
+  private byte[] declaredTools;
+  // Guarded by lock. The current server session, null while none is open.
   private SessionInfo info;
-  // Guarded by lock.
+  // Guarded by lock. Whether any server session was ever open.
+  private boolean everOpened;
+  // Guarded by lock. Per connection: the last error event and session.closed reason.
   private ErrorEvent lastError;
-  // Guarded by lock.
   private String closedReason;
   // Guarded by lock.
   private boolean clientInitiated;
-  // Guarded by lock. A failure decided by the session itself (timeouts), preferred over what the
-  // transport reports after the session aborts it.
+  // Guarded by lock. A failure decided by the session itself (timeouts, keepalive), preferred
+  // over what the transport reports after the session aborts it.
   private AtomsException pendingCause;
-  // Guarded by lock.
+  // Guarded by lock. Per connection: the upgrade succeeded.
   private boolean upgraded;
-  // Guarded by lock.
+  // Guarded by lock. Timers of the current connection (timeouts, keepalive).
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
-
+  // Guarded by lock. Reconnect bookkeeping: attempts since the last open session, loss time.
+  private int reconnectAttempt;
+  private long lostAtNanos;
+  // Read thread and keepalive timer: when the current connection last proved alive.
+  private volatile long lastInboundNanos;
   // Guarded by lock; volatile for the read thread's lock-free hooks.
   private volatile AudioEngine audio;
+  // Guarded by lock. The terminal callback is queued: nothing may be queued after it.
+  private boolean terminalQueued;
 
   private final CompletableFuture<SessionInfo> opened = new CompletableFuture<>();
   private final CompletableFuture<SessionEnd> ended = new CompletableFuture<>();
-  private final AtomicLong audioDroppedBeforeOpen = new AtomicLong();
+  private final AtomicLong audioDroppedNotOpen = new AtomicLong();
+  private final AtomicLong listenerDeltasDropped = new AtomicLong();
+  private final AtomicLong invalidFrames = new AtomicLong();
+  private final AtomicLong reconnects = new AtomicLong();
 
   public RealAtomsSession(
       SessionOptions options,
@@ -127,6 +151,7 @@ public final class RealAtomsSession implements AtomsSession {
     this.sslContext = sslContext;
     this.resources = resources;
     this.events = new SerialExecutor(resources.events());
+    this.outbound = new OutboundQueue(resources.scheduler(), id);
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -134,44 +159,65 @@ public final class RealAtomsSession implements AtomsSession {
 
   @Override
   public CompletableFuture<SessionInfo> connect() {
-    Transport t;
     synchronized (lock) {
       if (state != SessionState.NEW) {
         return opened;
       }
-      String credential;
-      try {
-        credential = credentials.get();
-      } catch (RuntimeException e) {
-        failBeforeStart(
-            new AtomsException("the credential supplier failed: " + e.getClass().getName(), false,
-                e));
-        return opened;
-      }
-      if (credential == null || credential.isBlank()) {
-        failBeforeStart(new AtomsException("the credential supplier returned no credential",
-            false));
-        return opened;
-      }
-      TransportRequest request = buildRequest(credential);
-      t = transportFactory.create(request, new TransportListener());
-      transport = t;
       setState(SessionState.CONNECTING);
-      schedule(options.connectTimeout(), this::onConnectTimeout);
+    }
+    startAttempt();
+    return opened;
+  }
+
+  /**
+   * Starts one connection attempt: asks for a credential (outside the lock: minting a call token
+   * may block), creates a new transport and starts it.
+   */
+  private void startAttempt() {
+    String credential;
+    try {
+      credential = credentials.get();
+    } catch (RuntimeException e) {
+      failAttempt(Failures.fromCredentialSupplier(e));
+      return;
+    }
+    if (credential == null || credential.isBlank()) {
+      failAttempt(Failures.missingCredential());
+      return;
+    }
+    TransportRequest request = buildRequest(credential);
+    Transport t;
+    synchronized (lock) {
+      if (state != SessionState.CONNECTING) {
+        return; // closed meanwhile
+      }
+      TransportListener tl = new TransportListener();
+      t = transportFactory.create(request, tl);
+      tl.transport = t;
+      transport = t;
+      upgraded = false;
+      lastError = null;
+      closedReason = null;
+      pendingCause = null;
+      schedule(options.connectTimeout(), () -> onConnectTimeout(t));
       log.info("session {} connecting to {}", id, request.redactedUri());
     }
     try {
       t.start();
     } catch (RuntimeException e) {
-      handleFailure(e);
+      failAttempt(Failures.fromTransportFailure(e, baseUrl));
     }
-    return opened;
   }
 
-  private void failBeforeStart(AtomsException cause) {
-    // Called under lock from connect(): go straight to CLOSED.
-    pendingCause = cause;
-    finishLocked(-1, "");
+  /** An attempt failed before its transport could report anything. */
+  private void failAttempt(AtomsException cause) {
+    synchronized (lock) {
+      if (state == SessionState.CLOSED) {
+        return;
+      }
+      pendingCause = cause;
+      connectionEndedLocked(-1, "");
+    }
   }
 
   private TransportRequest buildRequest(String credential) {
@@ -205,10 +251,9 @@ public final class RealAtomsSession implements AtomsSession {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
-  private void onConnectTimeout() {
-    Transport t;
+  private void onConnectTimeout(Transport t) {
     synchronized (lock) {
-      if (state != SessionState.CONNECTING) {
+      if (state != SessionState.CONNECTING || transport != t) {
         return;
       }
       Duration bound = upgraded ? options.sessionCreatedTimeout() : options.connectTimeout();
@@ -218,7 +263,6 @@ public final class RealAtomsSession implements AtomsSession {
               : "connecting to " + baseUrl.getHost();
       pendingCause = new AtomsTimeoutException("timed out after " + bound.toMillis() + " ms "
           + what);
-      t = transport;
     }
     t.abort();
   }
@@ -261,27 +305,23 @@ public final class RealAtomsSession implements AtomsSession {
 
   private void sendAudioFrame(byte[] pcm, int offset, int length) {
     SessionState s = state();
-    if (s == SessionState.NEW || s == SessionState.CONNECTING || s == SessionState.RECONNECTING) {
-      audioDroppedBeforeOpen.incrementAndGet();
-      return;
-    }
-    if (s != SessionState.OPEN) {
+    if (s == SessionState.CLOSING || s == SessionState.CLOSED) {
       throw closedError("send audio");
     }
-    // Encode outside the lock: the frame is built once, on the caller's thread.
-    byte[] frame = codec.encodeAudioAppend(pcm, offset, length);
-    Transport t;
-    synchronized (lock) {
-      if (state != SessionState.OPEN) {
-        if (state == SessionState.CLOSING || state == SessionState.CLOSED) {
-          throw closedError("send audio");
-        }
-        audioDroppedBeforeOpen.incrementAndGet();
-        return;
-      }
-      t = transport;
+    if (s != SessionState.OPEN) {
+      // Audio is never held: it would be stale, and never replayed into a new session.
+      audioDroppedNotOpen.incrementAndGet();
+      return;
     }
-    t.sendText(frame);
+    // Encode outside the lock: the frame is built once, on the caller's thread. A state change
+    // between the check and the send is harmless: the queue drops frames once detached.
+    byte[] frame = codec.encodeAudioAppend(pcm, offset, length);
+    if (!outbound.send(frame, true)) {
+      if (state() == SessionState.CLOSED) {
+        throw closedError("send audio");
+      }
+      audioDroppedNotOpen.incrementAndGet();
+    }
   }
 
   @Override
@@ -310,7 +350,11 @@ public final class RealAtomsSession implements AtomsSession {
         throw new IllegalArgumentException("two tools are named '" + tool.name() + "'");
       }
     }
-    sendControl(new SessionUpdateEvent(tools), "declare tools");
+    byte[] frame = codec.encode(new SessionUpdateEvent(tools));
+    synchronized (lock) {
+      declaredTools = frame;
+    }
+    sendControlFrame(frame, "declare tools", SessionUpdateEvent.TYPE);
   }
 
   @Override
@@ -329,8 +373,10 @@ public final class RealAtomsSession implements AtomsSession {
   }
 
   private void sendControl(ClientEvent event, String what) {
-    byte[] frame = codec.encode(event);
-    Transport t;
+    sendControlFrame(codec.encode(event), what, event.type());
+  }
+
+  private void sendControlFrame(byte[] frame, String what, String type) {
     synchronized (lock) {
       switch (state) {
         case NEW:
@@ -339,14 +385,14 @@ public final class RealAtomsSession implements AtomsSession {
           held.add(frame);
           return;
         case OPEN:
-          t = transport;
+          // Under the lock so that held frames flushed on open always go first.
+          outbound.send(frame, false);
           break;
         default:
           throw closedError(what);
       }
     }
-    t.sendText(frame);
-    log.debug("session {} sent {}", id, event.type());
+    log.debug("session {} sent {}", id, type);
   }
 
   private IllegalStateException closedError(String what) {
@@ -389,18 +435,30 @@ public final class RealAtomsSession implements AtomsSession {
     @Override
     public void turnMetrics(TurnMetrics metrics) {
       log.info("session {} {}", id, metrics.summary());
-      events.execute(() -> safely(() -> listener.onTurnMetrics(RealAtomsSession.this, metrics)));
+      post(() -> listener.onTurnMetrics(RealAtomsSession.this, metrics));
     }
 
     @Override
     public void audioError(AudioException error) {
-      events.execute(() -> safely(() -> listener.onAudioError(RealAtomsSession.this, error)));
+      post(() -> listener.onAudioError(RealAtomsSession.this, error));
     }
   }
 
   @Override
   public long audioFramesDroppedBeforeOpen() {
-    return audioDroppedBeforeOpen.get();
+    return audioDroppedNotOpen.get();
+  }
+
+  @Override
+  public SessionStats stats() {
+    return new SessionStats(
+        outbound.audioSent(),
+        audioDroppedNotOpen.get(),
+        outbound.audioDropped(),
+        outbound.queuedBytes(),
+        listenerDeltasDropped.get(),
+        invalidFrames.get(),
+        reconnects.get());
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -419,8 +477,12 @@ public final class RealAtomsSession implements AtomsSession {
           clientInitiated = true;
           finishLocked(1000, "");
           return ended;
-        case CONNECTING:
         case RECONNECTING:
+          // Waiting for the next attempt: nothing is connected.
+          clientInitiated = true;
+          finishLocked(1000, "");
+          return ended;
+        case CONNECTING:
           clientInitiated = true;
           setState(SessionState.CLOSING);
           t = transport;
@@ -436,8 +498,8 @@ public final class RealAtomsSession implements AtomsSession {
     }
     if (sendClose) {
       log.info("session {} closing", id);
-      t.sendText(codec.encode(new SessionCloseEvent()));
-    } else {
+      outbound.send(codec.encode(new SessionCloseEvent()), false);
+    } else if (t != null) {
       t.abort();
     }
     return ended;
@@ -489,13 +551,27 @@ public final class RealAtomsSession implements AtomsSession {
   // Inbound
 
   private final class TransportListener implements Transport.Listener {
+    // Set right after creation, before start(); read on the transport's thread.
+    volatile Transport transport;
+
+    private boolean current() {
+      synchronized (lock) {
+        return RealAtomsSession.this.transport == transport && state != SessionState.CLOSED;
+      }
+    }
+
     @Override
     public void onOpen() {
+      Transport t = transport;
       synchronized (lock) {
+        if (RealAtomsSession.this.transport != t) {
+          return;
+        }
         upgraded = true;
+        lastInboundNanos = System.nanoTime();
         if (state == SessionState.CONNECTING) {
           cancelTimersLocked();
-          schedule(options.sessionCreatedTimeout(), RealAtomsSession.this::onConnectTimeout);
+          schedule(options.sessionCreatedTimeout(), () -> onConnectTimeout(t));
         }
       }
       log.debug("session {} upgraded; waiting for session.created", id);
@@ -503,6 +579,7 @@ public final class RealAtomsSession implements AtomsSession {
 
     @Override
     public void onText(String text) {
+      lastInboundNanos = System.nanoTime();
       ServerEvent event;
       try {
         event = codec.decodeServer(text);
@@ -510,11 +587,12 @@ public final class RealAtomsSession implements AtomsSession {
         reportInvalid(e);
         return;
       }
-      handleEvent(event);
+      handleEvent(transport, event);
     }
 
     @Override
     public void onBinary(ByteBuffer bytes) {
+      lastInboundNanos = System.nanoTime();
       ServerEvent event;
       try {
         event = codec.decodeServer(bytes);
@@ -522,29 +600,44 @@ public final class RealAtomsSession implements AtomsSession {
         reportInvalid(e);
         return;
       }
-      handleEvent(event);
+      handleEvent(transport, event);
+    }
+
+    @Override
+    public void onPong() {
+      lastInboundNanos = System.nanoTime();
     }
 
     @Override
     public void onClosed(int code, String reason, boolean remote) {
-      handleClosed(code, reason);
+      if (current()) {
+        handleConnectionEnd(transport, code, reason, null);
+      }
     }
 
     @Override
     public void onFailure(Throwable error) {
-      handleFailure(error);
+      if (current()) {
+        handleConnectionEnd(transport, -1, "", error);
+      }
     }
   }
 
   private void reportInvalid(InvalidFrameException e) {
+    invalidFrames.incrementAndGet();
     log.debug("session {} skipped an invalid frame: {}", id, e.getMessage());
-    events.execute(() -> safely(() -> listener.onInvalidFrame(this, e)));
+    post(() -> listener.onInvalidFrame(this, e));
   }
 
-  private void handleEvent(ServerEvent event) {
+  private void handleEvent(Transport from, ServerEvent event) {
+    synchronized (lock) {
+      if (transport != from || state == SessionState.CLOSED) {
+        return; // a late frame from a connection that is no longer current
+      }
+    }
     log.debug("session {} received {}", id, event.type());
     if (event instanceof SessionCreatedEvent created) {
-      onSessionCreated(created);
+      onSessionCreated(from, created);
       return;
     }
     AudioEngine engine = audio;
@@ -570,12 +663,12 @@ public final class RealAtomsSession implements AtomsSession {
     deliver(event);
   }
 
-  private void onSessionCreated(SessionCreatedEvent created) {
+  private void onSessionCreated(Transport from, SessionCreatedEvent created) {
     SessionInfo newInfo =
         new SessionInfo(created.sessionId(), created.callId(), created.sampleRateHz(),
             created.channels());
-    List<byte[]> flush;
-    Transport t;
+    boolean reconnected;
+    int attempts;
     synchronized (lock) {
       if (state != SessionState.CONNECTING) {
         log.debug("session {} ignored a repeated session.created", id);
@@ -583,27 +676,46 @@ public final class RealAtomsSession implements AtomsSession {
         return;
       }
       info = newInfo;
+      reconnected = everOpened;
+      everOpened = true;
+      attempts = reconnectAttempt;
+      reconnectAttempt = 0;
       cancelTimersLocked();
-      flush = new ArrayList<>(held);
-      held.clear();
-      t = transport;
-      // Flush the held control frames before any other sender can see OPEN, so they go first.
-      for (byte[] frame : flush) {
-        t.sendText(frame);
+      int rate = newInfo.sampleRateHz() > 0 ? newInfo.sampleRateHz() : options.sampleRateHz();
+      // Base64 of PCM16: 8 bytes on the wire per 3 samples' worth of 6 bytes, about 4/3 x.
+      long audioBytesPerSecond = rate * 2L * 4 / 3;
+      long maxAudioBytes = audioBytesPerSecond * options.maxQueuedAudioMillis() / 1000;
+      outbound.attach(from, maxAudioBytes, Math.max(64 * 1024, maxAudioBytes));
+      // Held control frames go first, before any other sender can see OPEN; after a reconnect
+      // the tools are declared again for the new server session.
+      if (reconnected && declaredTools != null && !held.contains(declaredTools)) {
+        outbound.send(declaredTools, false);
       }
+      for (byte[] frame : held) {
+        outbound.send(frame, false);
+      }
+      held.clear();
       setState(SessionState.OPEN);
+      startKeepaliveLocked(from);
     }
     AudioEngine engine = audio;
     if (engine != null) {
       engine.start(newInfo.sampleRateHz());
     }
-    log.info("session {} open: session {} call {} at {} Hz", id, newInfo.sessionId(),
-        newInfo.callId(), newInfo.sampleRateHz());
-    events.execute(
-        () -> {
-          opened.complete(newInfo);
-          safely(() -> listener.onOpen(this, newInfo));
-        });
+    if (reconnected) {
+      reconnects.incrementAndGet();
+      log.info("session {} reconnected after {} attempt(s): new session {} call {}", id, attempts,
+          newInfo.sessionId(), newInfo.callId());
+      post(() -> listener.onReconnected(this, newInfo, attempts));
+    } else {
+      log.info("session {} open: session {} call {} at {} Hz", id, newInfo.sessionId(),
+          newInfo.callId(), newInfo.sampleRateHz());
+      post(
+          () -> {
+            opened.complete(newInfo);
+            listener.onOpen(this, newInfo);
+          });
+    }
     deliver(created);
   }
 
@@ -635,45 +747,157 @@ public final class RealAtomsSession implements AtomsSession {
   }
 
   private void deliver(ServerEvent event) {
-    events.execute(() -> safely(() -> listener.onEvent(this, event)));
+    if (event instanceof OutputAudioDeltaEvent
+        && events.pending() >= options.maxPendingListenerEvents()) {
+      if (listenerDeltasDropped.incrementAndGet() == 1) {
+        log.warn("session {}: the listener is {} events behind; audio deltas are no longer given"
+            + " to it (they still play; counted in SessionStats.listenerDeltasDropped)", id,
+            options.maxPendingListenerEvents());
+      }
+      return;
+    }
+    post(() -> listener.onEvent(this, event));
   }
 
-  private void handleClosed(int code, String reason) {
-    synchronized (lock) {
-      if (state == SessionState.CLOSED) {
-        return;
-      }
-      finishLocked(code, reason);
+  // -----------------------------------------------------------------------------------------------
+  // Keepalive
+
+  /** Must hold lock. Pings the current connection and declares it lost when silent too long. */
+  private void startKeepaliveLocked(Transport t) {
+    lastInboundNanos = System.nanoTime();
+    long periodNanos = options.keepaliveInterval().toNanos();
+    try {
+      timers.add(resources.scheduler().scheduleAtFixedRate(() -> keepalive(t), periodNanos,
+          periodNanos, TimeUnit.NANOSECONDS));
+    } catch (RejectedExecutionException e) {
+      log.debug("session {}: client is shutting down; no keepalive", id);
     }
   }
 
-  private void handleFailure(Throwable error) {
+  private void keepalive(Transport t) {
+    long silentNanos = System.nanoTime() - lastInboundNanos;
     synchronized (lock) {
-      if (state == SessionState.CLOSED) {
+      if (transport != t || state == SessionState.CLOSED) {
         return;
       }
-      if (pendingCause == null) {
-        pendingCause = Failures.fromTransportFailure(error, baseUrl);
+      if (silentNanos > options.idleTimeout().toNanos()) {
+        pendingCause = new ConnectionException("the connection was silent for "
+            + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms (idle timeout "
+            + options.idleTimeout().toMillis() + " ms); declared lost", true, null);
       }
+    }
+    if (silentNanos > options.idleTimeout().toNanos()) {
+      log.info("session {}: no data or pong for {} ms; the connection is lost", id,
+          TimeUnit.NANOSECONDS.toMillis(silentNanos));
+      t.abort();
+    } else {
+      t.sendPing();
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Connection end: reconnect or finish
+
+  private void handleConnectionEnd(Transport from, int code, String reason, Throwable failure) {
+    synchronized (lock) {
+      if (transport != from || state == SessionState.CLOSED) {
+        return;
+      }
+      if (failure != null && pendingCause == null) {
+        pendingCause = Failures.fromTransportFailure(failure, baseUrl);
+      }
+      connectionEndedLocked(code, reason);
+    }
+  }
+
+  /** The current connection ended. Reconnects when the cause and the policy allow, else ends. */
+  private void connectionEndedLocked(int code, String reason) {
+    outbound.detach();
+    AtomsException cause = causeOf(code, reason);
+    if (cause != null && !clientInitiated && state != SessionState.CLOSING
+        && RetryClassifier.isRetryable(cause)) {
+      if (reconnectAttempt == 0) {
+        lostAtNanos = System.nanoTime();
+      }
+      int attempt = reconnectAttempt + 1;
+      Optional<Duration> delay;
+      try {
+        delay = options.reconnectPolicy().nextDelay(new ReconnectContext(attempt,
+            Duration.ofNanos(System.nanoTime() - lostAtNanos), cause));
+      } catch (RuntimeException e) {
+        log.warn("session {}: the reconnect policy threw; giving up", id, e);
+        delay = Optional.empty();
+      }
+      if (delay.isPresent()) {
+        enterReconnectingLocked(attempt, delay.get(), cause);
+        return;
+      }
+      if (attempt > 1) {
+        log.warn("session {}: giving up after {} reconnect attempt(s)", id, attempt - 1);
+      }
+    }
+    finishLocked(code, reason);
+  }
+
+  /** Must hold lock. The failure behind the end of the current connection, or null if normal. */
+  private AtomsException causeOf(int code, String reason) {
+    if (pendingCause != null) {
+      return pendingCause;
+    }
+    if (clientInitiated) {
+      return null;
+    }
+    return Failures.fromClose(code, reason, lastError, closedReason, info != null);
+  }
+
+  private void enterReconnectingLocked(int attempt, Duration delay, AtomsException cause) {
+    reconnectAttempt = attempt;
+    cancelTimersLocked();
+    boolean hadSession = info != null;
+    info = null;
+    transport = null;
+    setState(SessionState.RECONNECTING);
+    AudioEngine engine = audio;
+    if (engine != null && hadSession) {
+      // Agent audio queued from the old session is discarded; audio captured meanwhile is
+      // dropped (and counted) until the new session opens.
+      engine.onConnectionLost();
+    }
+    log.info("session {}: connection lost ({}); reconnecting in {} ms (attempt {})", id,
+        cause.getMessage(), delay.toMillis(), attempt);
+    post(() -> listener.onReconnecting(this, attempt, delay, cause));
+    try {
+      timers.add(resources.scheduler().schedule(this::reconnectNow, delay.toNanos(),
+          TimeUnit.NANOSECONDS));
+    } catch (RejectedExecutionException e) {
+      pendingCause = cause;
       finishLocked(-1, "");
     }
   }
 
+  private void reconnectNow() {
+    synchronized (lock) {
+      if (state != SessionState.RECONNECTING) {
+        return;
+      }
+      timers.clear();
+      setState(SessionState.CONNECTING);
+    }
+    startAttempt();
+  }
+
   /** Decides the outcome and delivers it. Must hold lock. */
   private void finishLocked(int code, String reason) {
-    boolean wasOpen = info != null;
-    AtomsException cause = pendingCause;
-    if (cause == null && !clientInitiated) {
-      cause = Failures.fromClose(code, reason, lastError, closedReason, wasOpen);
-    }
+    AtomsException cause = causeOf(code, reason);
     SessionEnd end =
         new SessionEnd(code, reason == null ? "" : reason, closedReason, lastError, cause,
             clientInitiated);
     cancelTimersLocked();
     held.clear();
+    outbound.detach();
     setState(SessionState.CLOSED);
     if (audio != null) {
-      audio.stop();
+      audio.stop(cause == null && !clientInitiated);
     }
     if (cause != null) {
       log.info("session {} ended: close code {}, {}", id, code, cause.getMessage());
@@ -681,15 +905,11 @@ public final class RealAtomsSession implements AtomsSession {
       log.info("session {} ended: close code {}{}", id, code,
           closedReason == null ? "" : ", reason " + closedReason);
     }
-    AtomsException openFailure =
-        cause != null
-            ? cause
-            : null;
     events.execute(
         () -> {
           if (!opened.isDone()) {
-            if (openFailure != null) {
-              opened.completeExceptionally(openFailure);
+            if (cause != null) {
+              opened.completeExceptionally(cause);
             } else {
               opened.completeExceptionally(
                   new CancellationException("the session was closed before it opened"));
@@ -699,6 +919,7 @@ public final class RealAtomsSession implements AtomsSession {
           ended.complete(end);
           resources.unregister(this);
         });
+    terminalQueued = true;
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -712,7 +933,7 @@ public final class RealAtomsSession implements AtomsSession {
     }
     state = to;
     log.debug("session {} {} -> {}", id, from, to);
-    events.execute(() -> safely(() -> listener.onStateChanged(this, from, to)));
+    post(() -> listener.onStateChanged(this, from, to));
   }
 
   /** Must hold lock. */
@@ -720,7 +941,7 @@ public final class RealAtomsSession implements AtomsSession {
     try {
       timers.add(
           resources.scheduler().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       log.debug("session {}: client is shutting down; timer not scheduled", id);
     }
   }
@@ -731,6 +952,19 @@ public final class RealAtomsSession implements AtomsSession {
       f.cancel(false);
     }
     timers.clear();
+  }
+
+  /**
+   * Queues a listener call, unless the terminal callback is already queued (then nothing may
+   * follow it, per the listener contract).
+   */
+  private void post(Runnable call) {
+    synchronized (lock) {
+      if (terminalQueued) {
+        return;
+      }
+      events.execute(() -> safely(call));
+    }
   }
 
   private void safely(Runnable r) {
@@ -758,11 +992,6 @@ public final class RealAtomsSession implements AtomsSession {
     synchronized (lock) {
       return info;
     }
-  }
-
-  /** The events executor, for components (the audio engine) that deliver to the listener. */
-  SerialExecutor events() {
-    return events;
   }
 
   @Override

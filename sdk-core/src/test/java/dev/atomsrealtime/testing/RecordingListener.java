@@ -6,6 +6,8 @@ import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionListener;
 import dev.atomsrealtime.SessionState;
+import dev.atomsrealtime.audio.AudioException;
+import dev.atomsrealtime.audio.TurnMetrics;
 import dev.atomsrealtime.event.ServerEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +25,15 @@ import java.util.function.Predicate;
  * checks the listener contract as it goes: callbacks never overlap, never run on a WebSocket
  * thread, and nothing arrives after {@code onClosed}.
  */
-public final class RecordingListener implements SessionListener {
+public class RecordingListener implements SessionListener {
   private final BlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
   private final List<ServerEvent> allEvents = new CopyOnWriteArrayList<>();
   private final List<String> callbacks = new CopyOnWriteArrayList<>();
   private final List<InvalidFrameException> invalidFrames = new CopyOnWriteArrayList<>();
   private final List<SessionState> states = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
+  private final BlockingQueue<TurnMetrics> metrics = new LinkedBlockingQueue<>();
+  private final List<AudioException> audioErrors = new CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger inside = new AtomicInteger();
   private final AtomicInteger closedCalls = new AtomicInteger();
@@ -84,6 +88,33 @@ public final class RecordingListener implements SessionListener {
   }
 
   @Override
+  public void onTurnMetrics(AtomsSession session, TurnMetrics m) {
+    enter("onTurnMetrics");
+    metrics.add(m);
+    exit();
+  }
+
+  @Override
+  public void onAudioError(AtomsSession session, AudioException error) {
+    enter("onAudioError");
+    audioErrors.add(error);
+    exit();
+  }
+
+  /** The next turn's metrics, within {@code timeout}. */
+  public TurnMetrics awaitTurnMetrics(Duration timeout) throws InterruptedException {
+    TurnMetrics m = metrics.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (m == null) {
+      throw new AssertionError("no turn metrics within " + timeout + "; saw " + callbacks);
+    }
+    return m;
+  }
+
+  public List<AudioException> audioErrors() {
+    return new ArrayList<>(audioErrors);
+  }
+
+  @Override
   public void onClosed(AtomsSession session, SessionEnd end) {
     enter("onClosed");
     closedCalls.incrementAndGet();
@@ -111,6 +142,22 @@ public final class RecordingListener implements SessionListener {
       if (p.test(e)) {
         return e;
       }
+    }
+  }
+
+  /**
+   * Like {@link #awaitEvent(Predicate, Duration)}, but returns null at the timeout instead of
+   * failing when {@code nullOnTimeout}: for asserting that nothing matching arrives.
+   */
+  public ServerEvent awaitEvent(Predicate<ServerEvent> p, Duration timeout, boolean nullOnTimeout)
+      throws InterruptedException {
+    try {
+      return awaitEvent(p, timeout);
+    } catch (AssertionError e) {
+      if (nullOnTimeout) {
+        return null;
+      }
+      throw e;
     }
   }
 

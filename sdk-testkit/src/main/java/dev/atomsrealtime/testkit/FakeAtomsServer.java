@@ -287,6 +287,9 @@ public final class FakeAtomsServer implements AutoCloseable {
     }
     long deadline = System.nanoTime() + closeTimeout.toNanos();
     boolean interrupted = false;
+    for (FakeConnection connection : connections) {
+      connection.closingByServer(CloseFrame.GOING_AWAY, "server closed");
+    }
     try {
       endpoint.stop(
           (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)) / 2),

@@ -85,6 +85,9 @@ public final class FakeConnection {
   private int binaryFrames;
   private SessionCreatedEvent sessionCreated;
   private CloseRecord closeRecord;
+  // Guarded by lock: the close code the server sent, if it started the close (0 if not).
+  private int serverCloseCode;
+  private String serverCloseReason = "";
 
   /** Set by the onClosed task; read by later tasks (same serial executor). */
   private volatile boolean closedDelivered;
@@ -225,9 +228,24 @@ public final class FakeConnection {
       throw new IllegalArgumentException("close code " + code + " cannot be sent");
     }
     String safeReason = truncate(reason == null ? "" : reason);
+    closingByServer(code, safeReason);
     synchronized (sendLock) {
       log.debug("connection {} closing with {}", id, code);
       socket.close(code, safeReason);
+    }
+  }
+
+  /**
+   * Notes that the server is closing with {@code code}: if the closing handshake does not finish
+   * (the peer never answers, or the server stops first), the record still shows the code the
+   * server sent rather than the library's 1006.
+   */
+  void closingByServer(int code, String reason) {
+    synchronized (lock) {
+      if (serverCloseCode == 0) {
+        serverCloseCode = code;
+        serverCloseReason = reason;
+      }
     }
   }
 
@@ -456,11 +474,14 @@ public final class FakeConnection {
 
   /** The connection ended (any thread, possibly the selector). */
   void closed(int code, String reason, boolean remote) {
-    CloseRecord record = new CloseRecord(code, reason, remote);
+    CloseRecord record;
     synchronized (lock) {
       if (closeRecord != null) {
         return;
       }
+      record = serverCloseCode != 0 && code == CloseFrame.ABNORMAL_CLOSE
+          ? new CloseRecord(serverCloseCode, serverCloseReason, false)
+          : new CloseRecord(code, reason, remote);
       closeRecord = record;
       lock.notifyAll();
     }

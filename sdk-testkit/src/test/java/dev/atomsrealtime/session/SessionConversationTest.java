@@ -320,7 +320,11 @@ class SessionConversationTest {
 
   @Test
   void manyConcurrentSendersNeverInterleaveFrames() throws Exception {
-    FakeConnection conn = open();
+    // A burst far faster than real time: allow it to queue instead of dropping the oldest.
+    session = client.newSession(SessionOptions.builder().agentId("a")
+        .maxQueuedAudioMillis(60_000).build(), listener);
+    session.connect().get(5, TimeUnit.SECONDS);
+    FakeConnection conn = server.awaitConnection(WAIT);
     int threads = 8;
     int perThread = 200;
     CountDownLatch go = new CountDownLatch(1);
@@ -369,6 +373,8 @@ class SessionConversationTest {
     }
     assertEquals(threads * perThread, audio);
     assertEquals(expected, got.size());
+    assertEquals(0, session.stats().audioChunksDroppedBackpressure());
+    assertEquals(threads * perThread, session.stats().audioChunksSent());
   }
 
   @Test

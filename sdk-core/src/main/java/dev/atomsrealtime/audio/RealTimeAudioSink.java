@@ -1,0 +1,148 @@
+package dev.atomsrealtime.audio;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Makes any sink behave like a speaker in time: each write is held until the audio before it has
+ * had time to play, so a sink that stores instantly (a {@link WavFileSink}, a test recorder)
+ * paces the playback thread at real time. Agent audio that arrives faster than real time then
+ * waits in the session's queue, exactly as with a sound card, and an interruption discards it.
+ *
+ * <p>{@link #flush()} discards the audio still waiting and makes a blocked write return without
+ * passing its audio on. {@link #framesPlayed()} counts the frames whose time has come (passed to
+ * the inner sink). {@code leadMillis} lets a write go to the inner sink that much ahead of its
+ * time, like a device buffer (0 keeps the inner sink exactly at "what was heard").
+ *
+ * <p>Thread-safe as {@link AudioSink} requires.
+ */
+public final class RealTimeAudioSink implements AudioSink {
+  private final AudioSink inner;
+  private final long leadNanos;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  // Guarded by lock.
+  private PcmFormat format;
+  private long playheadNanos; // when the audio written so far has finished playing
+  private long flushes;
+  private boolean closed;
+  private volatile long framesPlayed;
+
+  private RealTimeAudioSink(AudioSink inner, int leadMillis) {
+    this.inner = Objects.requireNonNull(inner, "inner");
+    if (leadMillis < 0 || leadMillis > 10_000) {
+      throw new IllegalArgumentException("leadMillis must be 0..10000, got " + leadMillis);
+    }
+    this.leadNanos = TimeUnit.MILLISECONDS.toNanos(leadMillis);
+  }
+
+  /** Paces {@code inner} at real time with no lead. */
+  public static RealTimeAudioSink wrap(AudioSink inner) {
+    return new RealTimeAudioSink(inner, 0);
+  }
+
+  /** Paces {@code inner} at real time, passing audio on up to {@code leadMillis} early. */
+  public static RealTimeAudioSink wrap(AudioSink inner, int leadMillis) {
+    return new RealTimeAudioSink(inner, leadMillis);
+  }
+
+  @Override
+  public PcmFormat open(PcmFormat requested) {
+    PcmFormat opened = inner.open(requested);
+    lock.lock();
+    try {
+      format = opened;
+      playheadNanos = System.nanoTime();
+    } finally {
+      lock.unlock();
+    }
+    return opened;
+  }
+
+  @Override
+  public PcmFormat format() {
+    return inner.format();
+  }
+
+  @Override
+  public void write(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
+    long frames;
+    lock.lock();
+    try {
+      if (format == null) {
+        throw new IllegalStateException("not opened");
+      }
+      frames = format.framesForBytes(length);
+      long myFlushes = flushes;
+      long startNanos = Math.max(playheadNanos, System.nanoTime());
+      // Wait until this audio is due (minus the lead), unless flushed or closed meanwhile.
+      while (!closed && flushes == myFlushes) {
+        long wait = startNanos - leadNanos - System.nanoTime();
+        if (wait <= 0) {
+          break;
+        }
+        changed.awaitNanos(wait);
+      }
+      if (closed || flushes != myFlushes) {
+        return;
+      }
+      playheadNanos = Math.max(playheadNanos, System.nanoTime())
+          + frames * 1_000_000_000L / format.sampleRateHz();
+      inner.write(buffer, offset, length);
+      framesPlayed += frames;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void flush() {
+    lock.lock();
+    try {
+      flushes++;
+      playheadNanos = System.nanoTime();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    inner.flush();
+  }
+
+  @Override
+  public void drain() {
+    lock.lock();
+    try {
+      long wait;
+      while (!closed && (wait = playheadNanos - System.nanoTime()) > 0) {
+        changed.awaitNanos(wait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+    inner.drain();
+  }
+
+  @Override
+  public long framesPlayed() {
+    return framesPlayed;
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    inner.close();
+  }
+}

@@ -1,0 +1,294 @@
+package dev.atomsrealtime.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.atomsrealtime.AtomsClient;
+import dev.atomsrealtime.AtomsException;
+import dev.atomsrealtime.AtomsSession;
+import dev.atomsrealtime.AuthenticationException;
+import dev.atomsrealtime.ConnectionException;
+import dev.atomsrealtime.ServiceUnavailableException;
+import dev.atomsrealtime.SessionEnd;
+import dev.atomsrealtime.SessionInfo;
+import dev.atomsrealtime.SessionOptions;
+import dev.atomsrealtime.SessionState;
+import dev.atomsrealtime.SessionStats;
+import dev.atomsrealtime.event.InputAudioBufferAppendEvent;
+import dev.atomsrealtime.event.InputTextSendEvent;
+import dev.atomsrealtime.event.OutputAudioDeltaEvent;
+import dev.atomsrealtime.event.ServerEvent;
+import dev.atomsrealtime.event.SessionUpdateEvent;
+import dev.atomsrealtime.event.ToolDefinition;
+import dev.atomsrealtime.reconnect.ExponentialBackoff;
+import dev.atomsrealtime.reconnect.ReconnectPolicy;
+import dev.atomsrealtime.testing.RecordingListener;
+import dev.atomsrealtime.testing.ThreadLeakExtension;
+import dev.atomsrealtime.testkit.FakeAtomsServer;
+import dev.atomsrealtime.testkit.FakeConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Reconnect, keepalive and backpressure against the fake server on loopback. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(ThreadLeakExtension.class)
+class ResilienceTest {
+  static final Duration WAIT = Duration.ofSeconds(5);
+
+  FakeAtomsServer server;
+  AtomsClient client;
+  final AtomicInteger credentialsIssued = new AtomicInteger();
+  final ReconnectingListener listener = new ReconnectingListener();
+  AtomsSession session;
+
+  /** Records reconnect callbacks as well. */
+  static final class ReconnectingListener extends dev.atomsrealtime.testing.RecordingListener {
+    final List<String> reconnecting = new CopyOnWriteArrayList<>();
+    final List<SessionInfo> reconnected = new CopyOnWriteArrayList<>();
+    final CountDownLatch reconnectedLatch = new CountDownLatch(1);
+
+    @Override
+    public void onReconnecting(AtomsSession s, int attempt, Duration delay, AtomsException cause) {
+      reconnecting.add(attempt + ":" + cause.getClass().getSimpleName());
+    }
+
+    @Override
+    public void onReconnected(AtomsSession s, SessionInfo info, int attempts) {
+      reconnected.add(info);
+      reconnectedLatch.countDown();
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    server = FakeAtomsServer.builder().build().start();
+    // A fresh credential per attempt, as single-use call tokens require.
+    client = AtomsClient.builder()
+        .credentials(() -> "wct_token_" + credentialsIssued.incrementAndGet())
+        .baseUrl(server.uri()).build();
+  }
+
+  @AfterEach
+  void stop() {
+    if (session != null) {
+      session.close();
+    }
+    client.close();
+    server.close();
+    assertTrue(listener.violations().isEmpty(), listener.violations().toString());
+  }
+
+  static ReconnectPolicy fast(int maxAttempts) {
+    return ExponentialBackoff.builder().initialDelay(Duration.ofMillis(20))
+        .maxDelay(Duration.ofMillis(100)).maxAttempts(maxAttempts).build();
+  }
+
+  private FakeConnection open(SessionOptions options) throws Exception {
+    session = client.newSession(options, listener);
+    session.connect().get(5, TimeUnit.SECONDS);
+    return server.awaitConnection(WAIT);
+  }
+
+  @Test
+  void aDroppedConnectionReconnectsAsANewSessionWithAFreshCredential() throws Exception {
+    FakeConnection first = open(SessionOptions.builder().reconnectPolicy(fast(5)).build());
+    SessionInfo before = session.info();
+    ToolDefinition tool = ToolDefinition.builder("lookup").build();
+    session.declareTools(List.of(tool));
+    first.awaitReceived(SessionUpdateEvent.class, WAIT);
+
+    first.drop();
+    FakeConnection second = server.awaitConnection(WAIT);
+    assertTrue(listener.reconnectedLatch.await(5, TimeUnit.SECONDS));
+    SessionInfo after = listener.reconnected.get(0);
+    assertNotEquals(before.sessionId(), after.sessionId());
+    assertNotEquals(before.callId(), after.callId());
+    assertEquals(after, session.info());
+    assertEquals(List.of("1:ConnectionException"), listener.reconnecting);
+    assertEquals(2, credentialsIssued.get());
+    assertEquals("Bearer wct_token_2", second.handshake().header("Authorization"));
+    // Tools are declared again for the new server session.
+    assertEquals(new SessionUpdateEvent(List.of(tool)),
+        second.awaitReceived(SessionUpdateEvent.class, WAIT));
+    assertEquals(SessionState.OPEN, session.state());
+    assertEquals(1, session.stats().reconnects());
+    session.sendText("still talking");
+    second.awaitReceived(InputTextSendEvent.class, WAIT);
+    assertEquals(List.of(SessionState.CONNECTING, SessionState.OPEN, SessionState.RECONNECTING,
+        SessionState.CONNECTING, SessionState.OPEN), listener.states());
+  }
+
+  @Test
+  void audioSentDuringTheOutageIsNeverReplayed() throws Exception {
+    FakeConnection first = open(SessionOptions.builder()
+        .reconnectPolicy(ExponentialBackoff.builder().initialDelay(Duration.ofMillis(300))
+            .maxAttempts(2).build()).build());
+    server.silentAfterUpgrade(false);
+    first.drop();
+    // While reconnecting (300 ms backoff), audio is dropped and counted.
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (session.state() != SessionState.RECONNECTING && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    byte[] outage = new byte[960];
+    java.util.Arrays.fill(outage, (byte) 7);
+    for (int i = 0; i < 5; i++) {
+      session.sendAudio(outage);
+    }
+    assertEquals(5, session.stats().audioChunksDroppedNotOpen());
+    assertTrue(listener.reconnectedLatch.await(5, TimeUnit.SECONDS));
+    FakeConnection second = server.awaitConnection(WAIT);
+    byte[] fresh = new byte[960];
+    java.util.Arrays.fill(fresh, (byte) 9);
+    session.sendAudio(fresh);
+    InputAudioBufferAppendEvent got = second.awaitReceived(InputAudioBufferAppendEvent.class,
+        WAIT);
+    assertArrayEquals(fresh, got.audioCopy());
+    assertEquals(1, second.received(InputAudioBufferAppendEvent.class).size());
+  }
+
+  @Test
+  void authenticationFailuresAreNeverRetried() throws Exception {
+    FakeConnection first = open(SessionOptions.builder().reconnectPolicy(fast(10)).build());
+    server.refuseNextHandshakes(401, "{\"status\":false,\"errors\":[\"token already used\"]}");
+    first.drop();
+    SessionEnd end = listener.awaitClosed(WAIT);
+    assertInstanceOf(AuthenticationException.class, end.cause());
+    assertEquals(List.of("1:ConnectionException"), listener.reconnecting);
+    assertEquals(2, server.handshakes().size(), "exactly one reconnect attempt");
+  }
+
+  @Test
+  void theAttemptCapHoldsAgainstADrainingServer() throws Exception {
+    FakeConnection first = open(SessionOptions.builder().reconnectPolicy(fast(3)).build());
+    server.refuseNextHandshakes(503, "draining");
+    first.drop();
+    SessionEnd end = listener.awaitClosed(WAIT);
+    assertInstanceOf(ServiceUnavailableException.class, end.cause());
+    assertEquals(List.of("1:ConnectionException", "2:ServiceUnavailableException",
+        "3:ServiceUnavailableException"), listener.reconnecting);
+    assertEquals(4, server.handshakes().size(), "the first connection plus three attempts");
+    assertEquals(4, credentialsIssued.get());
+  }
+
+  @Test
+  void theInitialConnectRetriesADrainingServerWhenAPolicyIsSet() throws Exception {
+    server.refuseNextHandshakes(503, "draining");
+    session = client.newSession(SessionOptions.builder().reconnectPolicy(fast(10)).build(),
+        listener);
+    var opened = session.connect();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (listener.reconnecting.size() < 2 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    server.acceptHandshakes();
+    SessionInfo info = opened.get(5, TimeUnit.SECONDS);
+    assertTrue(info.callId().startsWith("CALL-"));
+  }
+
+  @Test
+  void withoutAPolicyADropEndsTheSession() throws Exception {
+    FakeConnection first = open(SessionOptions.builder().build());
+    first.drop();
+    SessionEnd end = listener.awaitClosed(WAIT);
+    assertEquals(1006, end.closeCode());
+    assertTrue(listener.reconnecting.isEmpty());
+    assertEquals(1, server.handshakes().size());
+  }
+
+  @Test
+  void aSilentConnectionIsDeclaredLostByTheKeepalive() throws Exception {
+    FakeConnection conn = open(SessionOptions.builder()
+        .keepaliveInterval(Duration.ofMillis(100)).idleTimeout(Duration.ofMillis(400)).build());
+    // The server stops reading: pings go unanswered although TCP stays up.
+    conn.stopReading(true);
+    SessionEnd end = listener.awaitClosed(WAIT);
+    ConnectionException lost = assertInstanceOf(ConnectionException.class, end.cause());
+    assertTrue(lost.getMessage().contains("silent"), lost.getMessage());
+    assertTrue(lost.isRetryable());
+  }
+
+  @Test
+  void pingsKeepAQuietButHealthyConnectionOpen() throws Exception {
+    open(SessionOptions.builder()
+        .keepaliveInterval(Duration.ofMillis(100)).idleTimeout(Duration.ofMillis(400)).build());
+    // Nothing is sent either way for well over the idle timeout; pongs prove the peer alive.
+    assertEquals(null, listener.awaitEvent(e -> false, Duration.ofMillis(1_200), true));
+    assertEquals(SessionState.OPEN, session.state());
+  }
+
+  @Test
+  void aServerThatStopsReadingMakesOldAudioDropButNeverControlEvents() throws Exception {
+    FakeConnection conn = open(SessionOptions.builder().maxQueuedAudioMillis(200).build());
+    conn.stopReading(true);
+    byte[] chunk = new byte[960];
+    for (int i = 0; i < 3_000; i++) {
+      chunk[0] = (byte) i;
+      chunk[1] = (byte) (i >> 8);
+      session.sendAudio(chunk);
+    }
+    session.sendText("control survives");
+    SessionStats stats = session.stats();
+    assertTrue(stats.audioChunksDroppedBackpressure() > 0, stats.toString());
+    assertTrue(stats.queuedBytes() > 0);
+    conn.stopReading(false);
+    assertEquals(new InputTextSendEvent("control survives"),
+        conn.awaitReceived(InputTextSendEvent.class, WAIT));
+    List<InputAudioBufferAppendEvent> audio = conn.received(InputAudioBufferAppendEvent.class);
+    byte[] last = audio.get(audio.size() - 1).audioCopy();
+    assertEquals(2_999, (last[0] & 0xff) | (last[1] & 0xff) << 8,
+        "the newest audio is kept; the oldest is dropped");
+    assertEquals(3_000, audio.size() + stats.audioChunksDroppedBackpressure());
+  }
+
+  @Test
+  void aSlowListenerNeverStallsTheSocketAndDropsAreCounted() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger deltasSeen = new AtomicInteger();
+    session = client.newSession(SessionOptions.builder().maxPendingListenerEvents(100).build(),
+        new dev.atomsrealtime.SessionListener() {
+          @Override
+          public void onEvent(AtomsSession s, ServerEvent e) {
+            if (e instanceof OutputAudioDeltaEvent) {
+              deltasSeen.incrementAndGet();
+              try {
+                release.await(5, TimeUnit.SECONDS);
+              } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        });
+    session.connect().get(5, TimeUnit.SECONDS);
+    FakeConnection conn = server.awaitConnection(WAIT);
+    for (int i = 0; i < 500; i++) {
+      conn.sendAudio(new byte[480]);
+    }
+    conn.sendRaw("{\"type\":\"agent_stop_talking\"}");
+    // The socket keeps being read although the listener is stuck: the session still answers.
+    session.sendText("ping");
+    conn.awaitReceived(InputTextSendEvent.class, WAIT);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (session.stats().listenerDeltasDropped() == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    release.countDown();
+    long dropped = session.stats().listenerDeltasDropped();
+    assertTrue(dropped > 0);
+    session.close();
+    assertEquals(500, deltasSeen.get() + dropped);
+    session = null;
+  }
+}
