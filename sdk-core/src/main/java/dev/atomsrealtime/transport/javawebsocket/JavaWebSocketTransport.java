@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.java_websocket.client.WebSocketClient;
@@ -27,7 +28,8 @@ final class JavaWebSocketTransport implements Transport {
   private final RefusalCapturingDraft draft = new RefusalCapturingDraft();
   private final Client client;
   private final AtomicBoolean started = new AtomicBoolean();
-  // Set on the read thread; read when the terminal callback is decided (same thread).
+  // Set on the read thread; read when the terminal callback is decided (read or write thread)
+  // and by close() (any thread).
   private volatile boolean opened;
   private volatile Exception firstError;
   private final AtomicBoolean terminated = new AtomicBoolean();
@@ -35,6 +37,11 @@ final class JavaWebSocketTransport implements Transport {
   private final Socket socket;
   // Set by abort() (any thread); read on the read thread when the terminal callback is decided.
   private volatile boolean aborted;
+  // Listener callbacks waiting to run, and whether a thread is running them (see drain()).
+  private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  // Set by the drainer that ran the terminal callback; read by later drainers.
+  private volatile boolean terminalRan;
 
   JavaWebSocketTransport(TransportRequest request, Transport.Listener listener) {
     this.request = request;
@@ -158,22 +165,24 @@ final class JavaWebSocketTransport implements Transport {
     @Override
     public void onOpen(ServerHandshake handshake) {
       opened = true;
-      listener.onOpen();
+      deliver(listener::onOpen);
     }
 
     @Override
     public void onMessage(String message) {
-      listener.onText(message);
+      deliver(() -> listener.onText(message));
     }
 
     @Override
     public void onMessage(ByteBuffer bytes) {
-      listener.onBinary(bytes);
+      // Copied: the callback may run after this method returned (see deliver).
+      ByteBuffer copy = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+      deliver(() -> listener.onBinary(copy));
     }
 
     @Override
     public void onWebsocketPong(org.java_websocket.WebSocket conn, Framedata f) {
-      listener.onPong();
+      deliver(listener::onPong);
     }
 
     @Override
@@ -189,18 +198,24 @@ final class JavaWebSocketTransport implements Transport {
       if (!terminated.compareAndSet(false, true)) {
         return;
       }
+      Runnable terminal = terminalCallback(code, reason, remote);
+      callbacks.add(new Terminal(terminal));
+      drain();
+    }
+
+    private Runnable terminalCallback(int code, String reason, boolean remote) {
       if (opened) {
         if (aborted) {
-          listener.onClosed(1006, "aborted by client", false);
-        } else {
-          listener.onClosed(code, reason == null ? "" : reason, remote);
+          return () -> listener.onClosed(1006, "aborted by client", false);
         }
-        return;
+        String safeReason = reason == null ? "" : reason;
+        return () -> listener.onClosed(code, safeReason, remote);
       }
       int status = draft.refusedStatus();
       if (status > 0) {
-        listener.onFailure(new HandshakeRefusedException(status, draft.refusedBody()));
-        return;
+        HandshakeRefusedException refused =
+            new HandshakeRefusedException(status, draft.refusedBody());
+        return () -> listener.onFailure(refused);
       }
       Exception error = firstError;
       if (aborted) {
@@ -209,7 +224,50 @@ final class JavaWebSocketTransport implements Transport {
         error = new IOException("connection closed before the upgrade completed (code " + code
             + (reason == null || reason.isEmpty() ? "" : ", " + reason) + ")");
       }
-      listener.onFailure(error);
+      Exception failure = error;
+      return () -> listener.onFailure(failure);
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Serial callbacks: the library calls back from its read thread and, when a write fails, from
+  // its write thread (onClose via eot()). Callbacks queue here and run one at a time on whichever
+  // of those threads finds the queue idle, with no lock held; nothing runs after the terminal one.
+
+  /** Marks the terminal callback. */
+  private record Terminal(Runnable call) implements Runnable {
+    @Override
+    public void run() {
+      call.run();
+    }
+  }
+
+  private void deliver(Runnable callback) {
+    callbacks.add(callback);
+    drain();
+  }
+
+  private void drain() {
+    while (draining.compareAndSet(false, true)) {
+      try {
+        Runnable next;
+        while ((next = callbacks.poll()) != null) {
+          if (terminalRan) {
+            continue;
+          }
+          terminalRan = next instanceof Terminal;
+          try {
+            next.run();
+          } catch (RuntimeException e) {
+            log.warn("transport listener threw", e);
+          }
+        }
+      } finally {
+        draining.set(false);
+      }
+      if (callbacks.isEmpty()) {
+        return;
+      }
     }
   }
 }
