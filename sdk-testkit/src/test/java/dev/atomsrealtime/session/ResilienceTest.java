@@ -285,10 +285,10 @@ class ResilienceTest {
       Thread.onSpinWait();
     }
     release.countDown();
-    long dropped = session.stats().listenerDeltasDropped();
-    assertTrue(dropped > 0);
-    session.close();
-    assertEquals(500, deltasSeen.get() + dropped);
+    assertTrue(session.stats().listenerDeltasDropped() > 0);
+    session.close(); // returns once the listener has drained and seen the end
+    assertEquals(500, deltasSeen.get() + session.stats().listenerDeltasDropped(),
+        "every delta was either given to the listener or counted as dropped");
     session = null;
   }
 }
