@@ -55,6 +55,16 @@ public final class OutputAudioDeltaEvent implements ServerEvent {
     return pcm.clone();
   }
 
+  /** The PCM byte at {@code index}. */
+  public byte audioByte(int index) {
+    return pcm[index];
+  }
+
+  /** Copies {@code length} PCM bytes from {@code from} into {@code dst} at {@code offset}. */
+  public void copyAudioTo(int from, byte[] dst, int offset, int length) {
+    System.arraycopy(pcm, from, dst, offset, length);
+  }
+
   /** Copies the PCM into {@code dst} at {@code offset}. */
   public void copyAudioTo(byte[] dst, int offset) {
     System.arraycopy(pcm, 0, dst, offset, pcm.length);

@@ -338,27 +338,26 @@ public final class AudioEngine implements SessionAudio {
       carry = -1;
     }
     latency.firstDelta(now);
-    ByteBuffer audio = delta.audio();
-    int length = audio.remaining();
-    int total = length + (carry >= 0 ? 1 : 0);
-    int even = total & ~1;
-    if (even == 0) {
-      if (length == 1) {
-        carry = audio.get() & 0xff;
-      }
-      return;
-    }
-    byte[] pcm = new byte[even];
-    int pos = 0;
+    // Play the delta's own bytes (no copy); only a sample split across two deltas is joined in
+    // a two-byte array.
+    int length = delta.audioBytes();
+    int start = 0;
     if (carry >= 0) {
-      pcm[pos++] = (byte) carry;
+      if (length == 0) {
+        return;
+      }
+      byte[] joined = {(byte) carry, delta.audioByte(0)};
       carry = -1;
+      enqueue(new Chunk(null, joined, 0, 2, generation));
+      start = 1;
     }
-    audio.get(pcm, pos, even - pos);
-    if (audio.hasRemaining()) {
-      carry = audio.get() & 0xff;
+    int even = (length - start) & ~1;
+    if (even > 0) {
+      enqueue(new Chunk(delta, null, start, even, generation));
     }
-    enqueue(new Chunk(pcm, generation));
+    if (start + even < length) {
+      carry = delta.audioByte(length - 1) & 0xff;
+    }
   }
 
   /** {@code interruption}: empty the queue and silence the sink now; gate stale deltas. */
@@ -415,17 +414,17 @@ public final class AudioEngine implements SessionAudio {
   private void enqueue(Chunk chunk) {
     queueLock.lock();
     try {
-      while (queuedBytes + chunk.pcm.length > queueCapacityBytes && !queue.isEmpty()) {
+      while (queuedBytes + chunk.length() > queueCapacityBytes && !queue.isEmpty()) {
         Chunk oldest = queue.poll();
-        queuedBytes -= oldest.pcm.length;
-        long dropped = bytesDroppedQueueFull.addAndGet(oldest.pcm.length);
-        if (dropped == oldest.pcm.length) {
+        queuedBytes -= oldest.length();
+        long dropped = bytesDroppedQueueFull.addAndGet(oldest.length());
+        if (dropped == oldest.length()) {
           log.warn("audio engine {}: playback queue full ({} ms); dropping the oldest agent audio",
               id, options.playbackQueueMillis());
         }
       }
       queue.add(chunk);
-      queuedBytes += chunk.pcm.length;
+      queuedBytes += chunk.length();
       queueChanged.signalAll();
     } finally {
       queueLock.unlock();
@@ -443,6 +442,7 @@ public final class AudioEngine implements SessionAudio {
         sinkFramesPerSessionFrameDen = fmt.sampleRateHz();
       }
       int pieceBytes = Math.max(2, fmt.bytesForMillis(PIECE_MILLIS));
+      byte[] piece = new byte[pieceBytes];
       long lastGeneration = 0;
       while (playing()) {
         Chunk chunk = take();
@@ -458,18 +458,19 @@ public final class AudioEngine implements SessionAudio {
         }
         int off = 0;
         boolean first = true;
-        while (off < chunk.pcm.length && playing()) {
-          int len = Math.min(pieceBytes, chunk.pcm.length - off);
+        while (off < chunk.length() && playing()) {
+          int len = Math.min(pieceBytes, chunk.length() - off);
           synchronized (writeLock) {
             if (chunk.generation != generation) {
-              bytesDiscardedByInterruption.addAndGet(chunk.pcm.length - off);
+              bytesDiscardedByInterruption.addAndGet(chunk.length() - off);
               break;
             }
+            chunk.copy(off, piece, len);
             if (converter == null) {
-              sink.write(chunk.pcm, off, len);
+              sink.write(piece, 0, len);
               sinkFramesWritten.addAndGet(len / 2);
             } else {
-              int n = converter.convert(chunk.pcm, off, len);
+              int n = converter.convert(piece, 0, len);
               if (n > 0) {
                 sink.write(converter.outputArray(), converter.outputOffset(), n);
                 sinkFramesWritten.addAndGet(n / opened.bytesPerFrame());
@@ -479,7 +480,7 @@ public final class AudioEngine implements SessionAudio {
           if (chunk.generation != generation) {
             // An interruption flushed the sink while this piece was being written: the sink
             // discarded it (a sink that cannot take audio back had already stored it).
-            bytesDiscardedByInterruption.addAndGet(chunk.pcm.length - off);
+            bytesDiscardedByInterruption.addAndGet(chunk.length() - off);
             break;
           }
           if (first) {
@@ -526,9 +527,9 @@ public final class AudioEngine implements SessionAudio {
         return null;
       }
       Chunk c = queue.poll();
-      queuedBytes -= c.pcm.length;
+      queuedBytes -= c.length();
       writing = true;
-      inFlightBytes = c.pcm.length;
+      inFlightBytes = c.length();
       return c;
     } finally {
       queueLock.unlock();
@@ -754,5 +755,19 @@ public final class AudioEngine implements SessionAudio {
     }
   }
 
-  private record Chunk(byte[] pcm, long generation) {}
+  /**
+   * Agent audio to play: {@code length} bytes (even) from {@code start} of either a delta event's
+   * audio or a small array.
+   */
+  private record Chunk(OutputAudioDeltaEvent delta, byte[] bytes, int start, int length,
+      long generation) {
+    /** Copies {@code n} bytes from {@code offset} into {@code dst} at 0. */
+    void copy(int offset, byte[] dst, int n) {
+      if (delta != null) {
+        delta.copyAudioTo(start + offset, dst, 0, n);
+      } else {
+        System.arraycopy(bytes, start + offset, dst, 0, n);
+      }
+    }
+  }
 }

@@ -124,10 +124,39 @@ public final class EventCodec {
     java.util.Objects.checkFromIndexSize(offset, length, pcm.length);
     int b64Length = 4 * ((length + 2) / 3);
     byte[] frame = new byte[prefix.length + b64Length + SUFFIX.length];
+    // The JDK's (intrinsified) encoder takes a whole source array and writes from index 0 of the
+    // destination: encode into the frame itself, then slide the text behind the prefix
+    // (arraycopy handles the overlap). The frame is the only allocation.
+    byte[] source = offset == 0 && length == pcm.length ? pcm : RangeScratch.copy(pcm, offset,
+        length);
+    int written = BASE64.encode(source, frame);
+    System.arraycopy(frame, 0, frame, prefix.length, written);
     System.arraycopy(prefix, 0, frame, 0, prefix.length);
-    Base64Writer.encode(pcm, offset, length, frame, prefix.length);
-    System.arraycopy(SUFFIX, 0, frame, prefix.length + b64Length, SUFFIX.length);
+    System.arraycopy(SUFFIX, 0, frame, prefix.length + written, SUFFIX.length);
     return frame;
+  }
+
+  private static final Base64.Encoder BASE64 = Base64.getEncoder();
+
+  /**
+   * A per-thread array for encoding a range of a larger array (the JDK encoder only takes whole
+   * arrays). Senders use one chunk size, so the array is reused; nothing is shared between
+   * threads.
+   */
+  private static final class RangeScratch {
+    private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
+
+    static byte[] copy(byte[] pcm, int offset, int length) {
+      byte[] s = SCRATCH.get();
+      if (s == null || s.length != length) {
+        s = new byte[length];
+        if (length <= 64 * 1024) {
+          SCRATCH.set(s);
+        }
+      }
+      System.arraycopy(pcm, offset, s, 0, length);
+      return s;
+    }
   }
 
   /** Encodes any client event as a UTF-8 JSON text frame. */
@@ -587,20 +616,5 @@ public final class EventCodec {
     String where = type == null ? "" : " (type " + type + ")";
     return new InvalidFrameException(
         message + where + ", frame of " + length + " bytes", type, length, cause);
-  }
-
-  /** Base64 straight into a destination array at an offset, using the JDK's codec. */
-  static final class Base64Writer {
-    private static final Base64.Encoder ENCODER = Base64.getEncoder();
-
-    private Base64Writer() {}
-
-    static void encode(byte[] src, int offset, int length, byte[] dst, int dstOffset) {
-      // The JDK codec (intrinsified) has no destination offset, so it encodes into its own
-      // buffer that is then copied after the frame's prefix: one transient allocation.
-      ByteBuffer in = ByteBuffer.wrap(src, offset, length);
-      ByteBuffer out = ENCODER.encode(in);
-      out.get(dst, dstOffset, out.remaining());
-    }
   }
 }

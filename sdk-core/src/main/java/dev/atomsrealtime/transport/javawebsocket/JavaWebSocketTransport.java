@@ -46,7 +46,7 @@ final class JavaWebSocketTransport implements Transport {
   JavaWebSocketTransport(TransportRequest request, Transport.Listener listener) {
     this.request = request;
     this.listener = listener;
-    this.draft = new RefusalCapturingDraft(listener::onText);
+    this.draft = new RefusalCapturingDraft(this::deliverText);
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, request.connectTimeout().toMillis());
     this.client = new Client(request.uri(), timeoutMillis);
     request.headers().forEach(client::addHeader);
@@ -241,6 +241,30 @@ final class JavaWebSocketTransport implements Transport {
     public void run() {
       call.run();
     }
+  }
+
+  /**
+   * Delivers a text frame's bytes: inline and without a copy when no other callback is running or
+   * waiting (the usual case, on the read thread), else as a queued copy.
+   */
+  private void deliverText(byte[] utf8, int offset, int length) {
+    if (callbacks.isEmpty() && draining.compareAndSet(false, true)) {
+      try {
+        if (!terminalRan) {
+          listener.onText(utf8, offset, length);
+        }
+      } catch (RuntimeException e) {
+        log.warn("transport listener threw", e);
+      } finally {
+        draining.set(false);
+      }
+      if (!callbacks.isEmpty()) {
+        drain();
+      }
+      return;
+    }
+    byte[] copy = java.util.Arrays.copyOfRange(utf8, offset, offset + length);
+    deliver(() -> listener.onText(copy, 0, copy.length));
   }
 
   private void deliver(Runnable callback) {
