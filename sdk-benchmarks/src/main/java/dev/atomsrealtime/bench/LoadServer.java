@@ -74,9 +74,7 @@ public final class LoadServer {
     OperatingSystemMXBean os =
         (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     FakeAtomsServer built = FakeAtomsServer.builder().behavior(new Agent()).build();
-    boolean noDelay = !Boolean.getBoolean("bench.serverNagle") && setTcpNoDelay(built);
     try (FakeAtomsServer server = built.start()) {
-      System.err.println("[server] TCP_NODELAY " + (noDelay ? "on" : "off (Nagle)"));
       out.println("READY " + server.port());
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -121,26 +119,6 @@ public final class LoadServer {
       }
     } finally {
       ticker.shutdownNow();
-    }
-  }
-
-  /**
-   * FakeAtomsServer leaves Nagle's algorithm on (Java-WebSocket's server default). With one small
-   * frame every 20 ms each way, Nagle holds a server frame until the client's next frame carries
-   * the ACK, which adds a phase-dependent 0-20 ms to every delta and would swamp what the harness
-   * measures. A real gateway sets TCP_NODELAY (the probe's server did too), so the harness turns
-   * it on through the server's Java-WebSocket endpoint; {@code -Dbench.serverNagle=true} keeps
-   * the testkit's default.
-   */
-  private static boolean setTcpNoDelay(FakeAtomsServer server) {
-    try {
-      java.lang.reflect.Field field = FakeAtomsServer.class.getDeclaredField("endpoint");
-      field.setAccessible(true);
-      ((org.java_websocket.AbstractWebSocket) field.get(server)).setTcpNoDelay(true);
-      return true;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      System.err.println("[server] cannot set TCP_NODELAY on the FakeAtomsServer: " + e);
-      return false;
     }
   }
 

@@ -356,6 +356,9 @@ public final class FakeAtomsServer implements AutoCloseable {
       super(new InetSocketAddress("127.0.0.1", 0), DECODER_THREADS, List.of(new AtomsDraft()));
       setDaemon(true);
       setReuseAddr(true);
+      // Like a real gateway: without it, Nagle's algorithm and delayed ACKs hold small frames
+      // back by up to tens of milliseconds and swamp any latency a test measures.
+      setTcpNoDelay(true);
       // The server never pings: no extra timer thread, and clients decide liveness themselves.
       setConnectionLostTimeout(0);
       setWebSocketFactory(new PausableChannels());
