@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -101,7 +102,10 @@ public final class EventCodec {
                     .maxNestingDepth(256)
                     .build())
             .build();
-    this.mapper = new ObjectMapper(factory);
+    // A frame is one JSON object: anything after it makes the frame malformed (the fast path for
+    // audio frames refuses it too, so both paths agree).
+    this.mapper =
+        new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   // ---------------------------------------------------------------------------------------------
