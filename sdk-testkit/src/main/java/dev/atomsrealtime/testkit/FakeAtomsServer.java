@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -24,6 +25,7 @@ import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.HandshakeImpl1Server;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +106,7 @@ public final class FakeAtomsServer implements AutoCloseable {
   private final boolean sessionCreatedAutomatically;
   private final ServerBehavior behavior;
   private final Duration closeTimeout;
+  private final SSLContext tls;
   private final Endpoint endpoint;
   private final CallbackThreads callbackThreads = new CallbackThreads();
   private final CompletableFuture<Void> listening = new CompletableFuture<>();
@@ -127,6 +130,7 @@ public final class FakeAtomsServer implements AutoCloseable {
     this.behavior = builder.behavior;
     this.closeTimeout = builder.closeTimeout;
     this.silentAfterUpgrade = builder.silentAfterUpgrade;
+    this.tls = builder.tls;
     this.endpoint = new Endpoint();
   }
 
@@ -169,10 +173,17 @@ public final class FakeAtomsServer implements AutoCloseable {
   }
 
   /**
-   * The base URL, {@code ws://127.0.0.1:<port>}; clients connect to it plus {@link #CONNECT_PATH}.
+   * The base URL, {@code ws://127.0.0.1:<port>}, or {@code wss://localhost:<port>} with {@link
+   * Builder#tls} (a host name, so that clients verify it against the certificate; the server still
+   * listens on 127.0.0.1 only); clients connect to it plus {@link #CONNECT_PATH}.
    */
   public URI uri() {
-    return URI.create("ws://127.0.0.1:" + port());
+    return URI.create((tls != null ? "wss://localhost:" : "ws://127.0.0.1:") + port());
+  }
+
+  /** Whether this server speaks TLS ({@link Builder#tls}). */
+  public boolean isTls() {
+    return tls != null;
   }
 
   /**
@@ -358,7 +369,9 @@ public final class FakeAtomsServer implements AutoCloseable {
       setReuseAddr(true);
       // The server never pings: no extra timer thread, and clients decide liveness themselves.
       setConnectionLostTimeout(0);
-      setWebSocketFactory(new PausableChannels());
+      // Over TLS the channels cannot pause: FakeConnection.stopReading then does nothing.
+      setWebSocketFactory(
+          tls != null ? new DefaultSSLWebSocketServerFactory(tls) : new PausableChannels());
     }
 
     List<? extends Thread> workers() {
@@ -465,8 +478,21 @@ public final class FakeAtomsServer implements AutoCloseable {
     private ServerBehavior behavior = ServerBehavior.NONE;
     private boolean silentAfterUpgrade;
     private Duration closeTimeout = Duration.ofSeconds(5);
+    private SSLContext tls;
 
     private Builder() {}
+
+    /**
+     * Serves {@code wss://} with {@code serverContext} (its key manager holds the server's
+     * certificate): {@link FakeAtomsServer#uri()} becomes {@code wss://localhost:<port>}, so use a
+     * certificate for {@code localhost} (or another one, to test that clients refuse it). Null
+     * (the default) serves plain {@code ws://}. {@link FakeConnection#stopReading} has no effect
+     * on a TLS server.
+     */
+    public Builder tls(SSLContext serverContext) {
+      this.tls = serverContext;
+      return this;
+    }
 
     /**
      * The only credential accepted ({@code Authorization: Bearer <credential>} or {@code
