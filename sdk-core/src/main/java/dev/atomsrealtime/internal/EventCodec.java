@@ -590,7 +590,31 @@ public final class EventCodec {
       String type, int length, String message, Throwable cause) {
     String where = type == null ? "" : " (type " + type + ")";
     return new InvalidFrameException(
-        message + where + ", frame of " + length + " bytes", type, length, cause);
+        message + where + ", frame of " + length + " bytes", type, length, withoutInput(cause));
+  }
+
+  /**
+   * The cause to report, holding no reference to the frame. Jackson's exceptions keep the parser
+   * that threw them, and the parser keeps the whole input it was given: an application that keeps
+   * the report (a log, a list of errors) would pin a frame of any size. They are replaced by a
+   * plain copy with the same message and stack trace.
+   */
+  private static Throwable withoutInput(Throwable cause) {
+    if (cause instanceof JsonProcessingException jpe) {
+      Throwable copy =
+          new IOException(
+              jpe.getClass().getName() + ": " + jpe.getOriginalMessage(),
+              withoutInput(jpe.getCause()));
+      copy.setStackTrace(jpe.getStackTrace());
+      return copy;
+    }
+    if (cause instanceof IllegalArgumentException iae
+        && iae.getCause() instanceof JsonProcessingException) {
+      Throwable copy = new IllegalArgumentException(iae.getMessage(), withoutInput(iae.getCause()));
+      copy.setStackTrace(iae.getStackTrace());
+      return copy;
+    }
+    return cause;
   }
 
   /** Base64 straight into a destination array at an offset, using the JDK's codec. */
