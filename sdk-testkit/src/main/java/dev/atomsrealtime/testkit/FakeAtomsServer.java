@@ -116,7 +116,9 @@ public final class FakeAtomsServer implements AutoCloseable {
   private final AtomicInteger connectionIds = new AtomicInteger();
   private final BlockingQueue<FakeConnection> unclaimed = new LinkedBlockingQueue<>();
   private final List<FakeConnection> connections = new CopyOnWriteArrayList<>();
+  // Appended together under handshakes' lock, so the two lists stay in step.
   private final List<HandshakeRecord> handshakes = new CopyOnWriteArrayList<>();
+  private final List<Long> handshakeNanos = new CopyOnWriteArrayList<>();
   private final List<Throwable> behaviorFailures = new CopyOnWriteArrayList<>();
 
   /** Written by the selector thread in onStart, read by close(). */
@@ -276,7 +278,19 @@ public final class FakeAtomsServer implements AutoCloseable {
 
   /** Every handshake seen so far, accepted or refused, in arrival order. */
   public List<HandshakeRecord> handshakes() {
-    return List.copyOf(handshakes);
+    synchronized (handshakes) {
+      return List.copyOf(handshakes);
+    }
+  }
+
+  /**
+   * When each handshake in {@link #handshakes()} arrived, as {@link System#nanoTime()}, in the same
+   * order (for tests of reconnect timing, such as jitter).
+   */
+  public List<Long> handshakeArrivalNanos() {
+    synchronized (handshakes) {
+      return List.copyOf(handshakeNanos);
+    }
   }
 
   /** Exceptions thrown by {@link ServerBehavior} callbacks (tests may assert this is empty). */
@@ -381,6 +395,7 @@ public final class FakeAtomsServer implements AutoCloseable {
     @Override
     public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(
         WebSocket conn, Draft draft, ClientHandshake request) throws InvalidDataException {
+      long arrivedNanos = System.nanoTime();
       HandshakeCheck.Verdict verdict;
       try {
         verdict = check.check(request, scriptedRefusal.get());
@@ -390,7 +405,10 @@ public final class FakeAtomsServer implements AutoCloseable {
         conn.setAttachment(new Refused(refusal));
         return refusal;
       }
-      handshakes.add(verdict.record());
+      synchronized (handshakes) {
+        handshakes.add(verdict.record());
+        handshakeNanos.add(arrivedNanos);
+      }
       if (verdict.refusal() != null) {
         log.debug("handshake refused with {}", verdict.refusal().status());
         conn.setAttachment(new Refused(verdict.refusal()));
@@ -485,9 +503,9 @@ public final class FakeAtomsServer implements AutoCloseable {
     /**
      * Serves {@code wss://} with {@code serverContext} (its key manager holds the server's
      * certificate): {@link FakeAtomsServer#uri()} becomes {@code wss://localhost:<port>}, so use a
-     * certificate for {@code localhost} (or another one, to test that clients refuse it). Null
-     * (the default) serves plain {@code ws://}. {@link FakeConnection#stopReading} has no effect
-     * on a TLS server.
+     * certificate for {@code localhost} (or another one, to test that clients refuse it). Null (the
+     * default) serves plain {@code ws://}. {@link FakeConnection#stopReading} has no effect on a
+     * TLS server.
      */
     public Builder tls(SSLContext serverContext) {
       this.tls = serverContext;
