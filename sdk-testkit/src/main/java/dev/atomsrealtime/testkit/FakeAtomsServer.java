@@ -107,6 +107,7 @@ public final class FakeAtomsServer implements AutoCloseable {
   private final ServerBehavior behavior;
   private final Duration closeTimeout;
   private final SSLContext tls;
+  private final boolean retainClientAudio;
   private final Endpoint endpoint;
   private final CallbackThreads callbackThreads = new CallbackThreads();
   private final CompletableFuture<Void> listening = new CompletableFuture<>();
@@ -133,6 +134,7 @@ public final class FakeAtomsServer implements AutoCloseable {
     this.closeTimeout = builder.closeTimeout;
     this.silentAfterUpgrade = builder.silentAfterUpgrade;
     this.tls = builder.tls;
+    this.retainClientAudio = builder.retainClientAudio;
     this.endpoint = new Endpoint();
   }
 
@@ -181,6 +183,11 @@ public final class FakeAtomsServer implements AutoCloseable {
    */
   public URI uri() {
     return URI.create((tls != null ? "wss://localhost:" : "ws://127.0.0.1:") + port());
+  }
+
+  /** Whether connections keep the client's audio frames ({@link Builder#retainClientAudio}). */
+  boolean retainsClientAudio() {
+    return retainClientAudio;
   }
 
   /** Whether this server speaks TLS ({@link Builder#tls}). */
@@ -497,8 +504,21 @@ public final class FakeAtomsServer implements AutoCloseable {
     private boolean silentAfterUpgrade;
     private Duration closeTimeout = Duration.ofSeconds(5);
     private SSLContext tls;
+    private boolean retainClientAudio = true;
 
     private Builder() {}
+
+    /**
+     * Whether each {@link FakeConnection} keeps the {@code input_audio_buffer.append} frames it
+     * receives (default true). Set false for long simulations: audio is then only counted ({@link
+     * FakeConnection#audioChunksReceived}, {@link FakeConnection#audioBytesReceived}) and not
+     * returned by {@code received()} or {@code awaitReceived()}, so memory stays flat however long
+     * the client streams.
+     */
+    public Builder retainClientAudio(boolean retain) {
+      this.retainClientAudio = retain;
+      return this;
+    }
 
     /**
      * Serves {@code wss://} with {@code serverContext} (its key manager holds the server's
