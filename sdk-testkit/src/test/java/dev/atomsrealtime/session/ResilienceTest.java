@@ -256,6 +256,7 @@ class ResilienceTest {
   @Test
   void aSlowListenerNeverStallsTheSocketAndDropsAreCounted() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch stopSeen = new CountDownLatch(1);
     AtomicInteger deltasSeen = new AtomicInteger();
     session = client.newSession(SessionOptions.builder().maxPendingListenerEvents(100).build(),
         new dev.atomsrealtime.SessionListener() {
@@ -268,6 +269,8 @@ class ResilienceTest {
               } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
               }
+            } else if (e instanceof dev.atomsrealtime.event.AgentStopTalkingEvent) {
+              stopSeen.countDown();
             }
           }
         });
@@ -285,6 +288,9 @@ class ResilienceTest {
       Thread.onSpinWait();
     }
     release.countDown();
+    // The stop event follows the 500 deltas: once the listener has it, every delta was either
+    // given to the listener or counted as dropped (before, some may still be on the wire).
+    assertTrue(stopSeen.await(5, TimeUnit.SECONDS));
     long dropped = session.stats().listenerDeltasDropped();
     assertTrue(dropped > 0);
     session.close();
