@@ -49,6 +49,12 @@ public record TurnMetrics(
   }
 
   private static String ms(Duration d) {
-    return d == null ? "-" : d.toMillis() + " ms";
+    if (d == null) {
+      return "-";
+    }
+    long micros = d.toNanos() / 1_000;
+    return micros < 10_000
+        ? String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1000.0)
+        : d.toMillis() + " ms";
   }
 }

@@ -591,6 +591,19 @@ public final class RealAtomsSession implements AtomsSession {
     }
 
     @Override
+    public void onText(byte[] utf8, int offset, int length) {
+      lastInboundNanos = System.nanoTime();
+      ServerEvent event;
+      try {
+        event = codec.decodeServer(utf8, offset, length);
+      } catch (InvalidFrameException e) {
+        reportInvalid(e);
+        return;
+      }
+      handleEvent(transport, event);
+    }
+
+    @Override
     public void onBinary(ByteBuffer bytes) {
       lastInboundNanos = System.nanoTime();
       ServerEvent event;

@@ -55,6 +55,16 @@ public interface Transport {
     /** A text frame arrived, as received (the session decodes it). */
     void onText(String text);
 
+    /**
+     * A text frame arrived as its raw UTF-8 bytes, which are only valid during the call. A
+     * transport that has the bytes calls this instead of {@link #onText(String)}, sparing a
+     * decode to {@code String} and back on the audio path; invalid UTF-8 is then the decoder's
+     * to report. The default decodes to a {@code String}.
+     */
+    default void onText(byte[] utf8, int offset, int length) {
+      onText(new String(utf8, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** A binary frame arrived. The buffer is only valid during the call. */
     void onBinary(ByteBuffer bytes);
 

@@ -82,6 +82,20 @@ final class TestClient extends WebSocketClient {
     return type.cast(event);
   }
 
+  /**
+   * Closes and waits, bounded: the library's own closeBlocking() waits forever if the peer
+   * never answers, which once hung a test's cleanup. Drops the connection after the bound.
+   */
+  @Override
+  public void closeBlocking() throws InterruptedException {
+    close();
+    try {
+      closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      closeConnection(1006, "test cleanup: no close answer");
+    }
+  }
+
   Close awaitClose() throws Exception {
     return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }

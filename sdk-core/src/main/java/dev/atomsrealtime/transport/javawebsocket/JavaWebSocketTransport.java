@@ -4,8 +4,11 @@ import dev.atomsrealtime.transport.HandshakeRefusedException;
 import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportRequest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.java_websocket.client.WebSocketClient;
@@ -22,17 +25,28 @@ final class JavaWebSocketTransport implements Transport {
 
   private final TransportRequest request;
   private final Transport.Listener listener;
-  private final RefusalCapturingDraft draft = new RefusalCapturingDraft();
+  private final RefusalCapturingDraft draft;
   private final Client client;
   private final AtomicBoolean started = new AtomicBoolean();
-  // Set on the read thread; read when the terminal callback is decided (same thread).
+  // Set on the read thread; read when the terminal callback is decided (read or write thread)
+  // and by close() (any thread).
   private volatile boolean opened;
   private volatile Exception firstError;
   private final AtomicBoolean terminated = new AtomicBoolean();
+  // The connection's socket; closed by abort() from any thread.
+  private final Socket socket;
+  // Set by abort() (any thread); read on the read thread when the terminal callback is decided.
+  private volatile boolean aborted;
+  // Listener callbacks waiting to run, and whether a thread is running them (see drain()).
+  private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  // Set by the drainer that ran the terminal callback; read by later drainers.
+  private volatile boolean terminalRan;
 
   JavaWebSocketTransport(TransportRequest request, Transport.Listener listener) {
     this.request = request;
     this.listener = listener;
+    this.draft = new RefusalCapturingDraft(listener::onText);
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, request.connectTimeout().toMillis());
     this.client = new Client(request.uri(), timeoutMillis);
     request.headers().forEach(client::addHeader);
@@ -40,14 +54,26 @@ final class JavaWebSocketTransport implements Transport {
     // The session runs keepalive itself on a shared scheduler; the library's timer would add a
     // thread per connection.
     client.setConnectionLostTimeout(0);
-    if ("wss".equalsIgnoreCase(request.uri().getScheme())) {
-      SSLContext ssl = request.sslContext();
-      try {
-        client.setSocketFactory(
-            ssl != null ? ssl.getSocketFactory() : SSLContext.getDefault().getSocketFactory());
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("no default TLS context on this platform", e);
-      }
+    // We create the socket ourselves (rather than a socket factory the library calls later) so
+    // that abort() can close it in every phase, connecting included.
+    this.socket = newSocket(request);
+    client.setSocket(socket);
+  }
+
+  private static Socket newSocket(TransportRequest request) {
+    if (!"wss".equalsIgnoreCase(request.uri().getScheme())) {
+      return new Socket();
+    }
+    try {
+      SSLContext ssl =
+          request.sslContext() != null ? request.sslContext() : SSLContext.getDefault();
+      // Unconnected: the library connects it and turns on HTTPS hostname verification
+      // (WebSocketClient.onSetSSLParameters), as it does for sockets from a factory.
+      return ssl.getSocketFactory().createSocket();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context on this platform", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not create a TLS socket", e);
     }
   }
 
@@ -97,13 +123,29 @@ final class JavaWebSocketTransport implements Transport {
 
   @Override
   public void close(int code, String reason) {
+    if (!opened) {
+      // No closing handshake before the upgrade: the library would mark the connection closed
+      // without stopping its threads.
+      abort();
+      return;
+    }
     client.close(code, reason);
   }
 
+  /**
+   * Closes the socket, so the library's read thread ends the connection itself and every callback
+   * stays on that thread. (The library's closeConnection would call onClose on the caller's thread,
+   * racing frames still being delivered, and before the upgrade it leaves the write thread
+   * running.)
+   */
   @Override
   public void abort() {
-    // closeConnection skips the closing handshake and closes the socket.
-    client.closeConnection(1006, "aborted by client");
+    aborted = true;
+    try {
+      socket.close();
+    } catch (IOException e) {
+      log.debug("closing the socket on abort: {}", e.toString());
+    }
   }
 
   @Override
@@ -124,22 +166,24 @@ final class JavaWebSocketTransport implements Transport {
     @Override
     public void onOpen(ServerHandshake handshake) {
       opened = true;
-      listener.onOpen();
+      deliver(listener::onOpen);
     }
 
     @Override
     public void onMessage(String message) {
-      listener.onText(message);
+      deliver(() -> listener.onText(message));
     }
 
     @Override
     public void onMessage(ByteBuffer bytes) {
-      listener.onBinary(bytes);
+      // Copied: the callback may run after this method returned (see deliver).
+      ByteBuffer copy = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+      deliver(() -> listener.onBinary(copy));
     }
 
     @Override
     public void onWebsocketPong(org.java_websocket.WebSocket conn, Framedata f) {
-      listener.onPong();
+      deliver(listener::onPong);
     }
 
     @Override
@@ -155,21 +199,76 @@ final class JavaWebSocketTransport implements Transport {
       if (!terminated.compareAndSet(false, true)) {
         return;
       }
+      Runnable terminal = terminalCallback(code, reason, remote);
+      callbacks.add(new Terminal(terminal));
+      drain();
+    }
+
+    private Runnable terminalCallback(int code, String reason, boolean remote) {
       if (opened) {
-        listener.onClosed(code, reason == null ? "" : reason, remote);
-        return;
+        if (aborted) {
+          return () -> listener.onClosed(1006, "aborted by client", false);
+        }
+        String safeReason = reason == null ? "" : reason;
+        return () -> listener.onClosed(code, safeReason, remote);
       }
       int status = draft.refusedStatus();
       if (status > 0) {
-        listener.onFailure(new HandshakeRefusedException(status, draft.refusedBody()));
-        return;
+        HandshakeRefusedException refused =
+            new HandshakeRefusedException(status, draft.refusedBody());
+        return () -> listener.onFailure(refused);
       }
       Exception error = firstError;
-      if (error == null) {
+      if (aborted) {
+        error = new IOException("connection aborted by the client before the upgrade completed");
+      } else if (error == null) {
         error = new IOException("connection closed before the upgrade completed (code " + code
             + (reason == null || reason.isEmpty() ? "" : ", " + reason) + ")");
       }
-      listener.onFailure(error);
+      Exception failure = error;
+      return () -> listener.onFailure(failure);
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Serial callbacks: the library calls back from its read thread and, when a write fails, from
+  // its write thread (onClose via eot()). Callbacks queue here and run one at a time on whichever
+  // of those threads finds the queue idle, with no lock held; nothing runs after the terminal one.
+
+  /** Marks the terminal callback. */
+  private record Terminal(Runnable call) implements Runnable {
+    @Override
+    public void run() {
+      call.run();
+    }
+  }
+
+  private void deliver(Runnable callback) {
+    callbacks.add(callback);
+    drain();
+  }
+
+  private void drain() {
+    while (draining.compareAndSet(false, true)) {
+      try {
+        Runnable next;
+        while ((next = callbacks.poll()) != null) {
+          if (terminalRan) {
+            continue;
+          }
+          terminalRan = next instanceof Terminal;
+          try {
+            next.run();
+          } catch (RuntimeException e) {
+            log.warn("transport listener threw", e);
+          }
+        }
+      } finally {
+        draining.set(false);
+      }
+      if (callbacks.isEmpty()) {
+        return;
+      }
     }
   }
 }

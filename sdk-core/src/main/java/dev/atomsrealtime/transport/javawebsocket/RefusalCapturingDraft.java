@@ -22,6 +22,44 @@ final class RefusalCapturingDraft extends Draft_6455 {
 
   private volatile int refusedStatus = -1;
   private volatile String refusedBody = "";
+  // Read thread only: whether a fragmented message is in progress (then the library assembles).
+  private boolean inFragmentedMessage;
+  private final TextBytesHandler textBytes;
+
+  /** Receives whole, unfragmented text frames as bytes. */
+  interface TextBytesHandler {
+    void onText(byte[] utf8, int offset, int length);
+  }
+
+  RefusalCapturingDraft(TextBytesHandler textBytes) {
+    this.textBytes = textBytes;
+  }
+
+  /**
+   * Hands a complete text frame's UTF-8 payload straight to the transport, without the
+   * library's decode to {@code String} (which the codec would only encode back to bytes).
+   * Fragmented messages, control and binary frames take the library's own path.
+   */
+  @Override
+  public void processFrame(org.java_websocket.WebSocketImpl conn,
+      org.java_websocket.framing.Framedata frame)
+      throws org.java_websocket.exceptions.InvalidDataException {
+    org.java_websocket.enums.Opcode op = frame.getOpcode();
+    if (op == org.java_websocket.enums.Opcode.TEXT && frame.isFin() && !inFragmentedMessage) {
+      ByteBuffer payload = frame.getPayloadData();
+      if (payload.hasArray()) {
+        textBytes.onText(payload.array(), payload.arrayOffset() + payload.position(),
+            payload.remaining());
+        return;
+      }
+    }
+    if (op == org.java_websocket.enums.Opcode.TEXT || op == org.java_websocket.enums.Opcode.BINARY) {
+      inFragmentedMessage = !frame.isFin();
+    } else if (op == org.java_websocket.enums.Opcode.CONTINUOUS && frame.isFin()) {
+      inFragmentedMessage = false;
+    }
+    super.processFrame(conn, frame);
+  }
 
   int refusedStatus() {
     return refusedStatus;

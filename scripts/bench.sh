@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds sdk-benchmarks and runs the codec microbenchmarks (JMH) and the real-time load harness,
+# printing side-by-side tables: the SDK against the floor and naive databind (JMH), and against a
+# guide-style client without the SDK (load). About 8-9 minutes on a 2-vCPU VM.
+#
+# Usage: scripts/bench.sh [jmh|load|all]      (default all; from anywhere)
+# Environment overrides:
+#   JMH_OPTS   JMH settings (default: short but stable-ratio settings, see below)
+#   LOAD_N     N values of the side-by-side load runs (default 20,40)
+#   TRANSPORT  SDK transport for the load runs: javawebsocket (default), jdk, or a class name
+#
+# Figures are ratios measured side by side in one run on one machine; absolute numbers move with the
+# machine and its noise (p99.9 and max on a shared VM are mostly scheduling jitter). Results go to a
+# temporary directory, nothing is written into the repository.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+what="${1:-all}"
+jar="$root/sdk-benchmarks/target/benchmarks.jar"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+# A fixed, pre-touched heap: without it, first-touch page faults on this VM kind make whole
+# iterations of allocation-heavy benchmarks 10-50x slower (reference probe, section 3).
+jvm="-Xms2g -Xmx2g -XX:+AlwaysPreTouch"
+# The reference method is -wi 3 -w 1s -i 5 -r 1s; half-second iterations keep the suite near 2.5
+# minutes and still give stable ratios (the code under test is JIT-compiled within the first one).
+jmh_opts="${JMH_OPTS:--f 1 -wi 3 -w 500ms -i 5 -r 500ms}"
+load_n="${LOAD_N:-20,40}"
+transport="${TRANSPORT:-javawebsocket}"
+
+start=$(date +%s)
+echo "== building sdk-benchmarks"
+(cd "$root" && ./mvnw -B -q -pl sdk-benchmarks -am package -DskipTests)
+
+if [[ "$what" == all || "$what" == jmh ]]; then
+  echo "== JMH codec suite ($jmh_opts, -prof gc, $jvm)"
+  java -jar "$jar" 'dev.atomsrealtime.bench.(EncodeAppend|DecodeDelta)Benchmark' \
+    $jmh_opts -foe true -prof gc -jvmArgs "$jvm" \
+    -rf json -rff "$out/jmh.json" > "$out/jmh.log" 2>&1 \
+    || { tail -50 "$out/jmh.log"; exit 1; }
+  java -cp "$jar" dev.atomsrealtime.bench.JmhReport "$out/jmh.json"
+fi
+
+if [[ "$what" == all || "$what" == load ]]; then
+  echo
+  echo "== load: sdk vs baseline at N=$load_n (8 s measured each)"
+  java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk,baseline \
+    --sessions "$load_n" --duration 8 --warmup 3 --transport "$transport" --jvm "$jvm" \
+    2> "$out/load.log" || { tail -50 "$out/load.log"; exit 1; }
+  echo
+  echo "== load: ramp to the largest N with no late or dropped chunk (5 s per step)"
+  java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk,baseline --ramp \
+    --ramp-start 10 --ramp-refine 2 --duration 5 --warmup 3 --transport "$transport" \
+    --jvm "$jvm" 2> "$out/ramp.log" || { tail -50 "$out/ramp.log"; exit 1; }
+fi
+echo
+echo "== done in $(( $(date +%s) - start )) s"

@@ -1,0 +1,471 @@
+package dev.atomsrealtime.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real-time load: N concurrent sessions, each streaming 24 kHz audio both ways in 20 ms chunks,
+ * against a {@link LoadServer} in a separate JVM (so the client JVM's CPU time is the client's
+ * alone), for the SDK ({@code sdk}) and for a guide-style client without it ({@code baseline}).
+ *
+ * <p>Every run (one client kind, one N) gets fresh JVMs: this class re-runs itself with {@code
+ * --worker}, and the worker starts the server. Usage (from {@code target/benchmarks.jar}):
+ *
+ * <pre>
+ * java -cp benchmarks.jar dev.atomsrealtime.bench.LoadHarness [options]
+ *   --client sdk,baseline     client kinds to run, side by side (default both)
+ *   --sessions 10,50,100      N values (default 10,50)
+ *   --duration 10             measured seconds per run (default 10)
+ *   --warmup 3                seconds streamed before measuring (default 3)
+ *   --transport javawebsocket SDK transport: javawebsocket, jdk, or a TransportFactory class name
+ *   --interrupt-ms 2000       server sends interruption + agent_start_talking this often (default)
+ *   --ramp                    find the largest N with no late (> --late-ms) and no dropped chunk:
+ *                             from --ramp-start (default 25), doubling up to --ramp-max (default
+ *                             800), then --ramp-refine bisection steps (default 2); a failed
+ *                             step is tried again --ramp-retries times (default 1)
+ *   --jvm "-Xms2g -Xmx2g -XX:+AlwaysPreTouch"   options of the client and server JVMs
+ * </pre>
+ */
+public final class LoadHarness {
+  private static final int CHUNK_MILLIS = 20;
+  private static final int CHUNK_BYTES = CHUNK_MILLIS * Pcm.BYTES_PER_MILLI;
+
+  private LoadHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = parse(args);
+    if (opts.containsKey("worker")) {
+      Worker.run(opts);
+    } else {
+      orchestrate(opts);
+    }
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument " + a);
+      }
+      String key = a.substring(2);
+      if (key.equals("worker") || key.equals("ramp")) {
+        opts.put(key, "true");
+      } else {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(a + " needs a value");
+        }
+        opts.put(key, args[++i]);
+      }
+    }
+    return opts;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Orchestrator
+
+  private static void orchestrate(Map<String, String> opts) throws Exception {
+    String[] kinds = opts.getOrDefault("client", "sdk,baseline").split(",");
+    List<Result> results = new ArrayList<>();
+    if (opts.containsKey("ramp")) {
+      Map<String, Integer> reached = new LinkedHashMap<>();
+      for (String kind : kinds) {
+        reached.put(kind, ramp(opts, kind, results));
+      }
+      printTable(results, opts);
+      System.out.println();
+      System.out.println("Largest N with no late (> " + lateMillis(opts) + " ms) and no dropped "
+          + "chunk, both directions (" + opts.getOrDefault("duration", "10") + " s per step):");
+      reached.forEach((kind, n) -> System.out.printf(Locale.ROOT, "  %-9s %s%n", kind,
+          n < 0 ? "below " + opts.getOrDefault("ramp-start", "25") + " (failed at the first step)"
+              : Integer.toString(n)));
+      return;
+    }
+    for (String nText : opts.getOrDefault("sessions", "10,50").split(",")) {
+      for (String kind : kinds) {
+        results.add(runWorker(opts, kind, Integer.parseInt(nText.trim())));
+      }
+    }
+    printTable(results, opts);
+  }
+
+  private static int ramp(Map<String, String> opts, String kind, List<Result> results)
+      throws Exception {
+    int n = Integer.parseInt(opts.getOrDefault("ramp-start", "25"));
+    int max = Integer.parseInt(opts.getOrDefault("ramp-max", "800"));
+    int refine = Integer.parseInt(opts.getOrDefault("ramp-refine", "2"));
+    int pass = -1;
+    int fail = -1;
+    while (n <= max) {
+      if (step(opts, kind, n, results)) {
+        pass = n;
+        n *= 2;
+      } else {
+        fail = n;
+        break;
+      }
+    }
+    for (int i = 0; i < refine && pass > 0 && fail > 0 && fail - pass > 1; i++) {
+      int mid = (pass + fail) / 2;
+      if (step(opts, kind, mid, results)) {
+        pass = mid;
+      } else {
+        fail = mid;
+      }
+    }
+    return pass;
+  }
+
+  /**
+   * One ramp step: passes if a run at {@code n} passes, trying again up to {@code --ramp-retries}
+   * times (default 1) after a failure, so that one scheduling hiccup of a shared VM does not end
+   * the ramp. Every attempt is reported.
+   */
+  private static boolean step(Map<String, String> opts, String kind, int n, List<Result> results)
+      throws Exception {
+    int retries = Integer.parseInt(opts.getOrDefault("ramp-retries", "1"));
+    for (int attempt = 0; attempt <= retries; attempt++) {
+      Result r = runWorker(opts, kind, n);
+      results.add(r);
+      if (r.passed(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Result runWorker(Map<String, String> opts, String kind, int n)
+      throws Exception {
+    List<String> cmd = new ArrayList<>(javaCommand(opts));
+    cmd.add(LoadHarness.class.getName());
+    cmd.add("--worker");
+    cmd.add("--client");
+    cmd.add(kind);
+    cmd.add("--sessions");
+    cmd.add(Integer.toString(n));
+    for (String key : List.of("duration", "warmup", "transport", "interrupt-ms", "late-ms",
+        "jvm")) {
+      if (opts.containsKey(key)) {
+        cmd.add("--" + key);
+        cmd.add(opts.get(key));
+      }
+    }
+    System.err.printf(Locale.ROOT, "[load] %s N=%d ...%n", kind, n);
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Result result = null;
+    try (BufferedReader out = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("RESULT ")) {
+          result = Result.parse(line.substring(7));
+        } else {
+          System.err.println("[worker] " + line);
+        }
+      }
+    }
+    int exit = p.waitFor();
+    if (result == null) {
+      throw new IllegalStateException("the " + kind + " run with N=" + n + " failed (exit "
+          + exit + ")");
+    }
+    System.err.println("[load] " + result.summary());
+    return result;
+  }
+
+  static List<String> javaCommand(Map<String, String> opts) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command()
+        .orElse(System.getProperty("java.home") + "/bin/java"));
+    for (String o : opts.getOrDefault("jvm", "-Xms2g -Xmx2g -XX:+AlwaysPreTouch").split(" ")) {
+      if (!o.isBlank()) {
+        cmd.add(o);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    return cmd;
+  }
+
+  static int lateMillis(Map<String, String> opts) {
+    return Integer.parseInt(opts.getOrDefault("late-ms", "40"));
+  }
+
+  private static void printTable(List<Result> results, Map<String, String> opts) {
+    String transport = opts.getOrDefault("transport", "javawebsocket");
+    System.out.println();
+    System.out.println("Load: 24 kHz PCM16, 20 ms chunks both ways in real time, interruption every "
+        + opts.getOrDefault("interrupt-ms", "2000") + " ms; server in its own JVM; "
+        + opts.getOrDefault("duration", "10") + " s measured after "
+        + opts.getOrDefault("warmup", "3") + " s; SDK transport " + transport);
+    System.out.println("latency = server send of output_audio.delta -> write into the client's"
+        + " sink; late > " + lateMillis(opts) + " ms; up = client pacer -> server receive;"
+        + " irq = interruption received -> sink flushed");
+    String fmt = "%-8s %5s %5s %8s %7s %8s | %6s %6s %6s %5s %5s | %6s %6s %5s | %6s %6s | %5s%n";
+    System.out.printf(Locale.ROOT, fmt, "client", "N", "open", "cpu ms/", "thr/", "heap KB/",
+        "p50", "p99", "max", "late", "drop", "up p50", "up p99", "late", "irq", "irq", "srv");
+    System.out.printf(Locale.ROOT, fmt, "", "", "", "sess-s", "sess", "sess",
+        "ms", "ms", "ms", "", "", "ms", "ms", "up", "p50 ms", "p99 ms", "cpu%");
+    System.out.println("-".repeat(126));
+    for (Result r : results) {
+      System.out.printf(Locale.ROOT, fmt, r.s("client"), r.s("n"), r.s("connected"),
+          f2(r.d("cpuMsPerSessionSecond")), f2(r.d("threadsPerSession")),
+          f0(r.d("heapKbPerSession")), ms(r.l("p50")), ms(r.l("p99")), ms(r.l("max")),
+          r.s("late"), r.s("dropped"), ms(r.l("upP50")), ms(r.l("upP99")), r.s("upLate"),
+          ms3(r.l("irqP50")), ms3(r.l("irqP99")), f0(r.d("serverCpuPercent")));
+    }
+    System.out.println();
+    System.out.println("cpu ms/sess-s = client JVM process CPU over the window / (N x seconds);"
+        + " 1000 = one core. thr/sess = (threads while streaming - before) / N. heap KB/sess ="
+        + " (used heap after GC while streaming - before) / N.");
+    for (Result r : results) {
+      System.out.println("  " + r.s("client") + " N=" + r.s("n") + ": chunks " + r.s("chunks")
+          + "/" + r.s("expected") + " expected, server sent " + r.s("deltasSent")
+          + " (tick lag max " + ms(r.l("tickLagMax")) + " ms), interruptions " + r.s("irqN")
+          + ", clock check +-" + ms3(r.l("clockBound")) + " ms; " + r.s("notes").replace('_', ' '));
+    }
+  }
+
+  private static String f2(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String f0(double v) {
+    return String.format(Locale.ROOT, "%.0f", v);
+  }
+
+  private static String ms(long nanos) {
+    return nanos < 0 ? "-" : String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+  }
+
+  private static String ms3(long nanos) {
+    return nanos < 0 ? "-" : String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+  }
+
+  /** One run's figures, passed from the worker as {@code key=value} pairs. */
+  static final class Result {
+    final Map<String, String> values = new LinkedHashMap<>();
+
+    static Result parse(String line) {
+      Result r = new Result();
+      for (String pair : line.trim().split(" ")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          r.values.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+      }
+      return r;
+    }
+
+    String s(String key) {
+      return values.getOrDefault(key, "-");
+    }
+
+    long l(String key) {
+      return Long.parseLong(values.getOrDefault(key, "-1"));
+    }
+
+    double d(String key) {
+      return Double.parseDouble(values.getOrDefault(key, "NaN"));
+    }
+
+    boolean passed(int n) {
+      return l("connected") == n && l("late") == 0 && l("dropped") == 0 && l("upLate") == 0
+          && l("unexpectedCloses") == 0 && l("chunks") >= 0.98 * l("expected");
+    }
+
+    String summary() {
+      return s("client") + " N=" + s("n") + " open=" + s("connected") + " p50=" + ms(l("p50"))
+          + " p99=" + ms(l("p99")) + " max=" + ms(l("max")) + " late=" + s("late") + " dropped="
+          + s("dropped") + " upLate=" + s("upLate") + " cpu ms/sess-s="
+          + f2(d("cpuMsPerSessionSecond"));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Worker: one run in this JVM, against a server JVM it starts
+
+  static final class Worker {
+    private Worker() {}
+
+    static void run(Map<String, String> opts) throws Exception {
+      String kind = opts.getOrDefault("client", "sdk");
+      int n = Integer.parseInt(opts.getOrDefault("sessions", "10"));
+      int durationSeconds = Integer.parseInt(opts.getOrDefault("duration", "10"));
+      int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup", "3"));
+      String transport = opts.getOrDefault("transport", "javawebsocket");
+      long lateNanos = TimeUnit.MILLISECONDS.toNanos(lateMillis(opts));
+
+      List<String> cmd = new ArrayList<>(javaCommand(opts));
+      cmd.add(LoadServer.class.getName());
+      cmd.add("--interrupt-ms");
+      cmd.add(opts.getOrDefault("interrupt-ms", "2000"));
+      Process server = new ProcessBuilder(cmd)
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try (BufferedReader fromServer = new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+          PrintWriter toServer = new PrintWriter(
+              new OutputStreamWriter(server.getOutputStream(), StandardCharsets.UTF_8), true)) {
+        String ready = fromServer.readLine();
+        if (ready == null || !ready.startsWith("READY ")) {
+          throw new IllegalStateException("server did not start: " + ready);
+        }
+        URI uri = URI.create("ws://127.0.0.1:" + ready.substring(6).trim());
+        long clockBound = checkClock(toServer, fromServer);
+
+        OperatingSystemMXBean os =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var threads = ManagementFactory.getThreadMXBean();
+        long heapBefore = usedHeapAfterGc();
+        int threadsBefore = threads.getThreadCount();
+
+        LoadClients clients = kind.equals("baseline") ? new BaselineClients()
+            : new SdkClients(transport);
+        int connected = clients.connect(uri, n);
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "bench-pacer");
+          t.setDaemon(true);
+          return t;
+        });
+        long periodNanos = TimeUnit.MILLISECONDS.toNanos(CHUNK_MILLIS);
+        for (int i = 0; i < n; i++) {
+          int index = i;
+          byte[] chunk = new byte[CHUNK_BYTES];
+          long[] seq = {0};
+          pacer.scheduleAtFixedRate(() -> {
+            ChunkHeader.write(chunk, System.nanoTime(), seq[0]++);
+            clients.sendChunk(index, chunk);
+          }, periodNanos * i / n, periodNanos, TimeUnit.NANOSECONDS);
+        }
+
+        Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+        int threadsStreaming = threads.getThreadCount() - 1; // minus the pacer
+        long heapStreaming = usedHeapAfterGc();
+        Thread.sleep(500); // let the GC's pause drain before the window
+
+        toServer.println("RESET");
+        expect(fromServer, "OK");
+        clients.recording(true);
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
+        clients.recording(false);
+        long cpu = os.getProcessCpuTime() - cpu0;
+        long wall = System.nanoTime() - wall0;
+        toServer.println("STATS");
+        String stats = fromServer.readLine();
+        if (stats == null || !stats.startsWith("STATS ")) {
+          throw new IllegalStateException("server stats missing: " + stats);
+        }
+        pacer.shutdownNow();
+
+        LongSamples latencies = new LongSamples();
+        long dropped = 0;
+        for (TimestampSink sink : clients.sinks()) {
+          sink.drainInto(latencies);
+          dropped += sink.gaps();
+        }
+        LongSamples irq = clients.interruptionToSilence();
+        double seconds = wall / 1e9;
+        Result srv = Result.parse(stats.substring(6));
+        StringBuilder out = new StringBuilder("RESULT");
+        put(out, "client", kind);
+        put(out, "n", n);
+        put(out, "connected", connected);
+        put(out, "cpuMsPerSessionSecond", cpu / 1e6 / (n * seconds));
+        put(out, "threadsPerSession", (threadsStreaming - threadsBefore) / (double) n);
+        put(out, "heapKbPerSession", (heapStreaming - heapBefore) / 1024.0 / n);
+        put(out, "p50", latencies.percentile(50));
+        put(out, "p99", latencies.percentile(99));
+        put(out, "max", latencies.max());
+        put(out, "late", latencies.countAbove(lateNanos));
+        put(out, "dropped", dropped);
+        put(out, "chunks", latencies.size());
+        put(out, "expected", Math.round(n * seconds * 1000 / CHUNK_MILLIS));
+        put(out, "irqN", irq.size());
+        put(out, "irqP50", irq.percentile(50));
+        put(out, "irqP99", irq.percentile(99));
+        put(out, "upP50", srv.l("upP50"));
+        put(out, "upP99", srv.l("upP99"));
+        put(out, "upLate", srv.l("upLate"));
+        put(out, "deltasSent", srv.l("deltasSent"));
+        put(out, "tickLagMax", srv.l("tickLagMax"));
+        put(out, "serverCpuPercent", 100.0 * srv.l("serverCpuNanos") / srv.l("wallNanos"));
+        put(out, "clientCpuPercent", 100.0 * cpu / wall);
+        put(out, "clockBound", clockBound);
+        put(out, "unexpectedCloses", clients.unexpectedCloses());
+        put(out, "notes", clients.notes().replace(' ', '_').replace('=', ':'));
+        System.out.println(out);
+        System.out.flush();
+        clients.close();
+      } finally {
+        server.destroy();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+          server.destroyForcibly();
+        }
+      }
+      System.exit(0);
+    }
+
+    private static void put(StringBuilder out, String key, Object value) {
+      if (value instanceof Double d) {
+        value = String.format(Locale.ROOT, "%.4f", d);
+      }
+      out.append(' ').append(key).append('=').append(value);
+    }
+
+    private static void expect(BufferedReader in, String line) throws IOException {
+      String got = in.readLine();
+      if (!line.equals(got)) {
+        throw new IllegalStateException("expected " + line + " from the server, got " + got);
+      }
+    }
+
+    /**
+     * Checks that {@code System.nanoTime()} means the same in both processes (on Linux it is
+     * CLOCK_MONOTONIC, shared machine-wide): the server's reading must fall between ours before
+     * and after the round trip. Returns the tightest round trip seen, the uncertainty.
+     */
+    private static long checkClock(PrintWriter to, BufferedReader from) throws IOException {
+      long best = Long.MAX_VALUE;
+      for (int i = 0; i < 20; i++) {
+        long t0 = System.nanoTime();
+        to.println("CLOCK");
+        String line = from.readLine();
+        long t1 = System.nanoTime();
+        long theirs = Long.parseLong(line.substring(6).trim());
+        if (theirs < t0 || theirs > t1) {
+          throw new IllegalStateException("System.nanoTime() is not shared between the client"
+              + " and server JVMs (server " + theirs + " outside [" + t0 + ", " + t1 + "]);"
+              + " cross-process latency cannot be measured on this platform");
+        }
+        best = Math.min(best, t1 - t0);
+      }
+      return best;
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+      var memory = ManagementFactory.getMemoryMXBean();
+      for (int i = 0; i < 3; i++) {
+        System.gc();
+        Thread.sleep(100);
+      }
+      return memory.getHeapMemoryUsage().getUsed();
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package dev.atomsrealtime.bench;
+
+import dev.atomsrealtime.AtomsClient;
+import dev.atomsrealtime.AtomsSession;
+import dev.atomsrealtime.SessionEnd;
+import dev.atomsrealtime.SessionListener;
+import dev.atomsrealtime.SessionOptions;
+import dev.atomsrealtime.audio.AudioOptions;
+import dev.atomsrealtime.audio.AudioStats;
+import dev.atomsrealtime.audio.PcmFormat;
+import dev.atomsrealtime.audio.PcmPushSource;
+import dev.atomsrealtime.audio.SessionAudio;
+import dev.atomsrealtime.audio.TurnMetrics;
+import dev.atomsrealtime.transport.TransportFactory;
+import dev.atomsrealtime.transport.javawebsocket.JavaWebSocketTransportFactory;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The SDK as an application uses it: one {@link AtomsClient}, and per session a {@link
+ * PcmPushSource} (fed by the harness's pacer) and a {@link TimestampSink} attached with {@code
+ * attachAudio} and default {@link AudioOptions}. Interruption-to-silence comes from the SDK's own
+ * {@link TurnMetrics}.
+ */
+final class SdkClients implements LoadClients {
+  private static final PcmFormat FORMAT = PcmFormat.pcm16Mono(24_000);
+
+  /** Class names tried for {@code --transport jdk} until that module is a dependency here. */
+  private static final String[] JDK_TRANSPORT_CANDIDATES = {
+    "dev.atomsrealtime.transport.jdk.JdkWebSocketTransportFactory",
+    "dev.atomsrealtime.transport.jdk.JdkTransportFactory",
+    "dev.atomsrealtime.transport.jdk.JdkHttpWebSocketTransportFactory",
+  };
+
+  private final TransportFactory transport;
+  private final List<AtomsSession> sessions = new ArrayList<>();
+  private final List<SessionAudio> audio = new ArrayList<>();
+  private final List<PcmPushSource> sources = new ArrayList<>();
+  private final List<TimestampSink> sinks = new ArrayList<>();
+  private final LongSamples interruptionToSilence = new LongSamples(); // guarded by itself
+  private final AtomicInteger unexpectedCloses = new AtomicInteger();
+  private volatile boolean recording;
+  private volatile boolean closing;
+  private AtomsClient client;
+
+  SdkClients(String transportName) {
+    this.transport = transport(transportName);
+  }
+
+  /**
+   * {@code javawebsocket} (the default), {@code jdk}, or the class name of any {@link
+   * TransportFactory} with a public no-argument constructor.
+   */
+  static TransportFactory transport(String name) {
+    if (name.equals("javawebsocket")) {
+      return new JavaWebSocketTransportFactory();
+    }
+    String[] candidates = name.equals("jdk") ? JDK_TRANSPORT_CANDIDATES : new String[] {name};
+    for (String className : candidates) {
+      try {
+        return (TransportFactory)
+            Class.forName(className).getDeclaredConstructor().newInstance();
+      } catch (ClassNotFoundException e) {
+        // try the next one
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalArgumentException("cannot create transport " + className, e);
+      }
+    }
+    throw new IllegalArgumentException("transport '" + name + "' is not on the classpath"
+        + (name.equals("jdk") ? " (the sdk-transport-jdk module has not landed in this build;"
+            + " pass its factory's class name instead)" : ""));
+  }
+
+  @Override
+  public int connect(URI serverUri, int count) throws Exception {
+    client = AtomsClient.builder()
+        .apiKey("sk_bench")
+        .baseUrl(serverUri)
+        .transportFactory(transport)
+        .build();
+    SessionOptions options = SessionOptions.builder().agentId("bench-agent").build();
+    List<CompletableFuture<?>> opened = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      PcmPushSource source = PcmPushSource.create(FORMAT, 1_000);
+      TimestampSink sink = new TimestampSink(FORMAT);
+      AtomsSession session = client.newSession(options, new Listener());
+      audio.add(session.attachAudio(source, sink, AudioOptions.defaults()));
+      sessions.add(session);
+      sources.add(source);
+      sinks.add(sink);
+      opened.add(session.connect());
+    }
+    int ok = 0;
+    for (CompletableFuture<?> f : opened) {
+      try {
+        f.get(30, TimeUnit.SECONDS);
+        ok++;
+      } catch (Exception e) {
+        System.err.println("session failed to open: " + e);
+      }
+    }
+    return ok;
+  }
+
+  @Override
+  public void sendChunk(int index, byte[] chunk) {
+    sources.get(index).push(chunk); // copies: the pacer reuses its buffer
+  }
+
+  @Override
+  public void recording(boolean on) {
+    recording = on;
+    sinks.forEach(s -> s.recording(on));
+  }
+
+  @Override
+  public List<TimestampSink> sinks() {
+    return sinks;
+  }
+
+  @Override
+  public LongSamples interruptionToSilence() {
+    synchronized (interruptionToSilence) {
+      LongSamples copy = new LongSamples();
+      copy.addAll(interruptionToSilence);
+      return copy;
+    }
+  }
+
+  @Override
+  public int unexpectedCloses() {
+    return unexpectedCloses.get();
+  }
+
+  @Override
+  public String notes() {
+    long stale = 0;
+    long discarded = 0;
+    long queueFull = 0;
+    long pushDropped = 0;
+    for (SessionAudio a : audio) {
+      AudioStats s = a.stats();
+      stale += s.staleDeltasDropped();
+      discarded += s.bytesDiscardedByInterruption();
+      queueFull += s.bytesDroppedQueueFull();
+    }
+    for (PcmPushSource s : sources) {
+      pushDropped += s.droppedBytes();
+    }
+    return "staleDeltasDropped=" + stale + " bytesDiscardedByInterruption=" + discarded
+        + " bytesDroppedQueueFull=" + queueFull + " pushSourceDroppedBytes=" + pushDropped;
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private final class Listener implements SessionListener {
+    @Override
+    public void onTurnMetrics(AtomsSession session, TurnMetrics metrics) {
+      if (recording && metrics.interrupted() && metrics.interruptionToSilence() != null) {
+        synchronized (interruptionToSilence) {
+          interruptionToSilence.add(metrics.interruptionToSilence().toNanos());
+        }
+      }
+    }
+
+    @Override
+    public void onClosed(AtomsSession session, SessionEnd end) {
+      if (!closing) {
+        unexpectedCloses.incrementAndGet();
+        System.err.println("session closed unexpectedly: " + end);
+      }
+    }
+  }
+}
