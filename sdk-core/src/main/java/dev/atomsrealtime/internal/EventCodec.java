@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -101,7 +102,10 @@ public final class EventCodec {
                     .maxNestingDepth(256)
                     .build())
             .build();
-    this.mapper = new ObjectMapper(factory);
+    // A frame is one JSON object: anything after it makes the frame malformed (the fast path for
+    // audio frames refuses it too, so both paths agree).
+    this.mapper =
+        new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -615,6 +619,30 @@ public final class EventCodec {
       String type, int length, String message, Throwable cause) {
     String where = type == null ? "" : " (type " + type + ")";
     return new InvalidFrameException(
-        message + where + ", frame of " + length + " bytes", type, length, cause);
+        message + where + ", frame of " + length + " bytes", type, length, withoutInput(cause));
+  }
+
+  /**
+   * The cause to report, holding no reference to the frame. Jackson's exceptions keep the parser
+   * that threw them, and the parser keeps the whole input it was given: an application that keeps
+   * the report (a log, a list of errors) would pin a frame of any size. They are replaced by a
+   * plain copy with the same message and stack trace.
+   */
+  private static Throwable withoutInput(Throwable cause) {
+    if (cause instanceof JsonProcessingException jpe) {
+      Throwable copy =
+          new IOException(
+              jpe.getClass().getName() + ": " + jpe.getOriginalMessage(),
+              withoutInput(jpe.getCause()));
+      copy.setStackTrace(jpe.getStackTrace());
+      return copy;
+    }
+    if (cause instanceof IllegalArgumentException iae
+        && iae.getCause() instanceof JsonProcessingException) {
+      Throwable copy = new IllegalArgumentException(iae.getMessage(), withoutInput(iae.getCause()));
+      copy.setStackTrace(iae.getStackTrace());
+      return copy;
+    }
+    return cause;
   }
 }

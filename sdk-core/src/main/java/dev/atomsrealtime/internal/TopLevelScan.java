@@ -2,27 +2,31 @@ package dev.atomsrealtime.internal;
 
 /**
  * A minimal scan of a top-level JSON object held as UTF-8 bytes that finds the string values of
- * {@code type} and of one other key without building a tree or any string. It is the fast path
- * for audio frames; whenever the frame is not plainly shaped (escapes in keys or in the wanted
- * values, malformed structure) it gives up and returns null so that the caller falls back to a
- * full JSON parser, which also produces the error report for malformed frames.
+ * {@code type} and of one other key without building a tree or any string. It is the fast path for
+ * audio frames, and it accepts only frames it can fully validate itself: a flat object whose keys
+ * and string values are printable ASCII without escapes, and whose other values are numbers, {@code
+ * true}, {@code false} or {@code null}, with nothing after the object. For anything else (escapes,
+ * non-ASCII text, nested values, malformed input) it returns null so that the caller falls back to
+ * the full JSON parser, which decides and produces the error report: the fast path never accepts a
+ * frame the parser would refuse.
  *
  * <p>Not thread-safe; instances are short-lived results.
  */
 final class TopLevelScan {
+  /** Longer keys and numbers go to the parser, which enforces its own limits on them. */
+  private static final int MAX_PLAIN_TOKEN = 64;
+
   int typeStart = -1;
   int typeEnd = -1;
-  boolean typeEscaped;
   int valueStart = -1;
   int valueEnd = -1;
-  boolean valueEscaped;
   private byte[] bytes;
 
   private TopLevelScan() {}
 
   /** Whether the {@code type} value is exactly {@code expected} (ASCII). */
   boolean typeEquals(byte[] expected) {
-    if (typeStart < 0 || typeEscaped || typeEnd - typeStart != expected.length) {
+    if (typeStart < 0 || typeEnd - typeStart != expected.length) {
       return false;
     }
     for (int i = 0; i < expected.length; i++) {
@@ -33,14 +37,14 @@ final class TopLevelScan {
     return true;
   }
 
-  /** Whether the wanted key was found with a string value that has no escapes. */
+  /** Whether the wanted key was found with a string value. */
   boolean valuePlain() {
-    return valueStart >= 0 && !valueEscaped;
+    return valueStart >= 0;
   }
 
   /**
-   * Scans {@code b[offset, offset + length)}. Returns null when the frame is not a well-formed,
-   * plainly shaped JSON object.
+   * Scans {@code b[offset, offset + length)}. Returns null when the frame is not a plainly shaped
+   * JSON object (see the class documentation).
    */
   static TopLevelScan scan(byte[] b, int offset, int length, byte[] wantedKey) {
     TopLevelScan r = new TopLevelScan();
@@ -59,14 +63,8 @@ final class TopLevelScan {
         return null;
       }
       int keyStart = i + 1;
-      int keyEnd = keyStart;
-      while (keyEnd < end && b[keyEnd] != '"') {
-        if (b[keyEnd] == '\\') {
-          return null; // escaped key: let the full parser handle it
-        }
-        keyEnd++;
-      }
-      if (keyEnd >= end) {
+      int keyEnd = plainStringEnd(b, keyStart, end);
+      if (keyEnd < 0 || keyEnd - keyStart > MAX_PLAIN_TOKEN) {
         return null;
       }
       i = skipWs(b, keyEnd + 1, end);
@@ -77,54 +75,30 @@ final class TopLevelScan {
       if (i >= end) {
         return null;
       }
-      byte c = b[i];
-      if (c == '"') {
+      boolean isType = keyEquals(b, keyStart, keyEnd, "type");
+      boolean isWanted = keyEquals(b, keyStart, keyEnd, wantedKey);
+      if (b[i] == '"') {
         int valStart = i + 1;
-        int j = skipPlain(b, valStart, end);
-        boolean escaped = false;
-        while (j < end) {
-          byte v = b[j];
-          if (v == '"') {
-            break;
-          }
-          if (v == '\\') {
-            escaped = true;
-            j += 2;
-          } else {
-            j++;
-          }
-        }
-        if (j >= end) {
+        int j = plainStringEnd(b, valStart, end);
+        if (j < 0) {
           return null;
         }
-        if (keyEquals(b, keyStart, keyEnd, "type")) {
+        if (isType) {
           r.typeStart = valStart;
           r.typeEnd = j;
-          r.typeEscaped = escaped;
-        } else if (keyEquals(b, keyStart, keyEnd, wantedKey)) {
+        } else if (isWanted) {
           r.valueStart = valStart;
           r.valueEnd = j;
-          r.valueEscaped = escaped;
         }
         i = j + 1;
-      } else if (c == '{' || c == '[') {
-        i = skipContainer(b, i, end);
+      } else {
+        if (isType || isWanted) {
+          return null; // not a string where we want one: let the parser report it
+        }
+        i = scalarEnd(b, i, end);
         if (i < 0) {
           return null;
         }
-      } else {
-        // number, true, false, null: up to the next delimiter
-        int j = i;
-        while (j < end && b[j] != ',' && b[j] != '}' && !isWs(b[j])) {
-          j++;
-        }
-        if (j == i) {
-          return null;
-        }
-        if (keyEquals(b, keyStart, keyEnd, "type") || keyEquals(b, keyStart, keyEnd, wantedKey)) {
-          return null; // non-string value for a key we care about: let the parser report it
-        }
-        i = j;
       }
       i = skipWs(b, i, end);
       if (i >= end) {
@@ -142,15 +116,20 @@ final class TopLevelScan {
     return null;
   }
 
-  private static final long QUOTES = 0x2222222222222222L;
-  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = ONES * '"';
+  private static final long BACKSLASHES = ONES * '\\';
+  private static final long DELS = ONES * 0x7f;
+  private static final long SPACES = ONES * 0x20;
 
   /**
-   * The index of the first {@code "} or {@code \} at or after {@code i} (or {@code end}), eight
-   * bytes at a time: a base64 audio value holds neither, so this crosses kilobytes in a few
-   * hundred steps. Word tests: a byte of {@code w ^ pattern} is zero where {@code w} matches.
+   * The index of the first byte at or after {@code i} that is not plain printable ASCII (a quote,
+   * a backslash, a control character, DEL or a byte of 0x80 and above), or of the first byte of
+   * the word holding it; eight bytes per step. A base64 audio value holds none of them, so this
+   * crosses kilobytes in a few hundred steps. Word tests: {@code (x - ONES) & ~x & HIGHS} is
+   * non-zero when some byte of {@code x} is zero, {@code (w - SPACES) & ~w & HIGHS} when some byte
+   * is below 0x20, and {@code w & HIGHS} when some byte is 0x80 or above.
    */
   static int skipPlain(byte[] b, int i, int end) {
     java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -158,43 +137,110 @@ final class TopLevelScan {
       long w = words.getLong(i);
       long q = w ^ QUOTES;
       long s = w ^ BACKSLASHES;
-      if (((((q - ONES) & ~q) | ((s - ONES) & ~s)) & HIGHS) != 0) {
-        break; // this word holds a quote or a backslash: find it byte by byte
+      long d = w ^ DELS;
+      long special = w | ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((d - ONES) & ~d)
+          | ((w - SPACES) & ~w);
+      if ((special & HIGHS) != 0) {
+        break; // this word holds a byte the caller must look at
       }
       i += 8;
-    }
-    while (i < end && b[i] != '"' && b[i] != '\\') {
-      i++;
     }
     return i;
   }
 
-  private static int skipContainer(byte[] b, int i, int end) {
-    int depth = 0;
+  /**
+   * The index of the closing quote of a string whose content starts at {@code i}, or -1 if the
+   * string is unterminated or holds anything but printable ASCII without escapes.
+   */
+  private static int plainStringEnd(byte[] b, int i, int end) {
+    i = skipPlain(b, i, end);
     while (i < end) {
       byte c = b[i];
       if (c == '"') {
-        i++;
-        while (i < end && b[i] != '"') {
-          i += b[i] == '\\' ? 2 : 1;
-        }
-        if (i >= end) {
-          return -1;
-        }
-      } else if (c == '{' || c == '[') {
-        depth++;
-        if (depth > 256) {
-          return -1;
-        }
-      } else if (c == '}' || c == ']') {
-        depth--;
-        if (depth == 0) {
-          return i + 1;
-        }
+        return i;
+      }
+      // Control characters must be escaped in JSON; escapes and non-ASCII (which needs UTF-8
+      // validation) are left to the parser. Bytes >= 0x80 are negative.
+      if (c < 0x20 || c == '\\' || c == 0x7f) {
+        return -1;
       }
       i++;
     }
     return -1;
+  }
+
+  /**
+   * The end of a number or literal starting at {@code i}, or -1 if it is not a valid JSON number
+   * (of at most {@link #MAX_PLAIN_TOKEN} characters), {@code true}, {@code false} or {@code null}.
+   */
+  private static int scalarEnd(byte[] b, int i, int end) {
+    byte c = b[i];
+    if (c == 't') {
+      return literalEnd(b, i, end, "true");
+    }
+    if (c == 'f') {
+      return literalEnd(b, i, end, "false");
+    }
+    if (c == 'n') {
+      return literalEnd(b, i, end, "null");
+    }
+    int start = i;
+    if (c == '-') {
+      i++;
+    }
+    // int: 0 | [1-9][0-9]*
+    if (i >= end || !isDigit(b[i])) {
+      return -1;
+    }
+    if (b[i] == '0') {
+      i++;
+    } else {
+      i = skipDigits(b, i, end);
+    }
+    // frac: . [0-9]+
+    if (i < end && b[i] == '.') {
+      int digits = i + 1;
+      i = skipDigits(b, digits, end);
+      if (i == digits) {
+        return -1;
+      }
+    }
+    // exp: [eE] [+-]? [0-9]+
+    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < end && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int digits = i;
+      i = skipDigits(b, digits, end);
+      if (i == digits) {
+        return -1;
+      }
+    }
+    return i - start <= MAX_PLAIN_TOKEN ? i : -1;
+  }
+
+  private static int literalEnd(byte[] b, int i, int end, String literal) {
+    if (end - i < literal.length()) {
+      return -1;
+    }
+    for (int k = 0; k < literal.length(); k++) {
+      if (b[i + k] != literal.charAt(k)) {
+        return -1;
+      }
+    }
+    return i + literal.length();
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static int skipDigits(byte[] b, int i, int end) {
+    while (i < end && isDigit(b[i])) {
+      i++;
+    }
+    return i;
   }
 
   private static boolean keyEquals(byte[] b, int start, int end, String key) {

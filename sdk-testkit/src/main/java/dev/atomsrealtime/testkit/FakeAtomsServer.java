@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -24,6 +25,7 @@ import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.HandshakeImpl1Server;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +106,8 @@ public final class FakeAtomsServer implements AutoCloseable {
   private final boolean sessionCreatedAutomatically;
   private final ServerBehavior behavior;
   private final Duration closeTimeout;
+  private final SSLContext tls;
+  private final boolean retainClientAudio;
   private final Endpoint endpoint;
   private final CallbackThreads callbackThreads = new CallbackThreads();
   private final CompletableFuture<Void> listening = new CompletableFuture<>();
@@ -113,7 +117,9 @@ public final class FakeAtomsServer implements AutoCloseable {
   private final AtomicInteger connectionIds = new AtomicInteger();
   private final BlockingQueue<FakeConnection> unclaimed = new LinkedBlockingQueue<>();
   private final List<FakeConnection> connections = new CopyOnWriteArrayList<>();
+  // Appended together under handshakes' lock, so the two lists stay in step.
   private final List<HandshakeRecord> handshakes = new CopyOnWriteArrayList<>();
+  private final List<Long> handshakeNanos = new CopyOnWriteArrayList<>();
   private final List<Throwable> behaviorFailures = new CopyOnWriteArrayList<>();
 
   /** Written by the selector thread in onStart, read by close(). */
@@ -127,6 +133,8 @@ public final class FakeAtomsServer implements AutoCloseable {
     this.behavior = builder.behavior;
     this.closeTimeout = builder.closeTimeout;
     this.silentAfterUpgrade = builder.silentAfterUpgrade;
+    this.tls = builder.tls;
+    this.retainClientAudio = builder.retainClientAudio;
     this.endpoint = new Endpoint();
   }
 
@@ -169,10 +177,22 @@ public final class FakeAtomsServer implements AutoCloseable {
   }
 
   /**
-   * The base URL, {@code ws://127.0.0.1:<port>}; clients connect to it plus {@link #CONNECT_PATH}.
+   * The base URL, {@code ws://127.0.0.1:<port>}, or {@code wss://localhost:<port>} with {@link
+   * Builder#tls} (a host name, so that clients verify it against the certificate; the server still
+   * listens on 127.0.0.1 only); clients connect to it plus {@link #CONNECT_PATH}.
    */
   public URI uri() {
-    return URI.create("ws://127.0.0.1:" + port());
+    return URI.create((tls != null ? "wss://localhost:" : "ws://127.0.0.1:") + port());
+  }
+
+  /** Whether connections keep the client's audio frames ({@link Builder#retainClientAudio}). */
+  boolean retainsClientAudio() {
+    return retainClientAudio;
+  }
+
+  /** Whether this server speaks TLS ({@link Builder#tls}). */
+  public boolean isTls() {
+    return tls != null;
   }
 
   /**
@@ -265,7 +285,19 @@ public final class FakeAtomsServer implements AutoCloseable {
 
   /** Every handshake seen so far, accepted or refused, in arrival order. */
   public List<HandshakeRecord> handshakes() {
-    return List.copyOf(handshakes);
+    synchronized (handshakes) {
+      return List.copyOf(handshakes);
+    }
+  }
+
+  /**
+   * When each handshake in {@link #handshakes()} arrived, as {@link System#nanoTime()}, in the same
+   * order (for tests of reconnect timing, such as jitter).
+   */
+  public List<Long> handshakeArrivalNanos() {
+    synchronized (handshakes) {
+      return List.copyOf(handshakeNanos);
+    }
   }
 
   /** Exceptions thrown by {@link ServerBehavior} callbacks (tests may assert this is empty). */
@@ -361,7 +393,9 @@ public final class FakeAtomsServer implements AutoCloseable {
       setTcpNoDelay(true);
       // The server never pings: no extra timer thread, and clients decide liveness themselves.
       setConnectionLostTimeout(0);
-      setWebSocketFactory(new PausableChannels());
+      // Over TLS the channels cannot pause: FakeConnection.stopReading then does nothing.
+      setWebSocketFactory(
+          tls != null ? new DefaultSSLWebSocketServerFactory(tls) : new PausableChannels());
     }
 
     List<? extends Thread> workers() {
@@ -371,6 +405,7 @@ public final class FakeAtomsServer implements AutoCloseable {
     @Override
     public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(
         WebSocket conn, Draft draft, ClientHandshake request) throws InvalidDataException {
+      long arrivedNanos = System.nanoTime();
       HandshakeCheck.Verdict verdict;
       try {
         verdict = check.check(request, scriptedRefusal.get());
@@ -380,7 +415,10 @@ public final class FakeAtomsServer implements AutoCloseable {
         conn.setAttachment(new Refused(refusal));
         return refusal;
       }
-      handshakes.add(verdict.record());
+      synchronized (handshakes) {
+        handshakes.add(verdict.record());
+        handshakeNanos.add(arrivedNanos);
+      }
       if (verdict.refusal() != null) {
         log.debug("handshake refused with {}", verdict.refusal().status());
         conn.setAttachment(new Refused(verdict.refusal()));
@@ -468,8 +506,34 @@ public final class FakeAtomsServer implements AutoCloseable {
     private ServerBehavior behavior = ServerBehavior.NONE;
     private boolean silentAfterUpgrade;
     private Duration closeTimeout = Duration.ofSeconds(5);
+    private SSLContext tls;
+    private boolean retainClientAudio = true;
 
     private Builder() {}
+
+    /**
+     * Whether each {@link FakeConnection} keeps the {@code input_audio_buffer.append} frames it
+     * receives (default true). Set false for long simulations: audio is then only counted ({@link
+     * FakeConnection#audioChunksReceived}, {@link FakeConnection#audioBytesReceived}) and not
+     * returned by {@code received()} or {@code awaitReceived()}, so memory stays flat however long
+     * the client streams.
+     */
+    public Builder retainClientAudio(boolean retain) {
+      this.retainClientAudio = retain;
+      return this;
+    }
+
+    /**
+     * Serves {@code wss://} with {@code serverContext} (its key manager holds the server's
+     * certificate): {@link FakeAtomsServer#uri()} becomes {@code wss://localhost:<port>}, so use a
+     * certificate for {@code localhost} (or another one, to test that clients refuse it). Null (the
+     * default) serves plain {@code ws://}. {@link FakeConnection#stopReading} has no effect on a
+     * TLS server.
+     */
+    public Builder tls(SSLContext serverContext) {
+      this.tls = serverContext;
+      return this;
+    }
 
     /**
      * The only credential accepted ({@code Authorization: Bearer <credential>} or {@code

@@ -3,6 +3,7 @@ package dev.atomsrealtime.testkit;
 import dev.atomsrealtime.InvalidFrameException;
 import dev.atomsrealtime.event.ClientEvent;
 import dev.atomsrealtime.event.ErrorEvent;
+import dev.atomsrealtime.event.InputAudioBufferAppendEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ServerEvent;
 import dev.atomsrealtime.event.SessionCloseEvent;
@@ -83,6 +84,8 @@ public final class FakeConnection {
   private final Map<Class<?>, Integer> cursors = new HashMap<>();
   private int invalidCursor;
   private int binaryFrames;
+  private long audioChunksReceived;
+  private long audioBytesReceived;
   private SessionCreatedEvent sessionCreated;
   private CloseRecord closeRecord;
   // Guarded by lock: the close code the server sent, if it started the close (0 if not).
@@ -285,6 +288,23 @@ public final class FakeConnection {
     }
   }
 
+  /**
+   * How many {@code input_audio_buffer.append} frames arrived, kept or not (see {@link
+   * FakeAtomsServer.Builder#retainClientAudio}).
+   */
+  public long audioChunksReceived() {
+    synchronized (lock) {
+      return audioChunksReceived;
+    }
+  }
+
+  /** How many PCM bytes the {@code input_audio_buffer.append} frames carried in all. */
+  public long audioBytesReceived() {
+    synchronized (lock) {
+      return audioBytesReceived;
+    }
+  }
+
   /** Every frame that could not be decoded, in arrival order (a snapshot). */
   public List<InvalidClientFrame> invalidFrames() {
     synchronized (lock) {
@@ -432,8 +452,14 @@ public final class FakeConnection {
       if (binary != null) {
         binaryFrames++;
       }
+      if (event instanceof InputAudioBufferAppendEvent append) {
+        audioChunksReceived++;
+        audioBytesReceived += append.audioBytes();
+      }
       if (event != null) {
-        received.add(event);
+        if (server.retainsClientAudio() || !(event instanceof InputAudioBufferAppendEvent)) {
+          received.add(event);
+        }
       } else {
         invalidFrames.add(invalid);
       }

@@ -266,6 +266,7 @@ class ResilienceTest {
   @Test
   void aSlowListenerNeverStallsTheSocketAndDropsAreCounted() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch stopSeen = new CountDownLatch(1);
     AtomicInteger deltasSeen = new AtomicInteger();
     session = client.newSession(SessionOptions.builder().maxPendingListenerEvents(100).build(),
         new dev.atomsrealtime.SessionListener() {
@@ -278,6 +279,8 @@ class ResilienceTest {
               } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
               }
+            } else if (e instanceof dev.atomsrealtime.event.AgentStopTalkingEvent) {
+              stopSeen.countDown();
             }
           }
         });
@@ -296,6 +299,9 @@ class ResilienceTest {
     }
     release.countDown();
     assertTrue(session.stats().listenerDeltasDropped() > 0);
+    // The stop event follows the 500 deltas: until the listener has it, some deltas may still be
+    // on the wire, and closing then would neither deliver nor count them.
+    assertTrue(stopSeen.await(5, TimeUnit.SECONDS));
     session.close(); // returns once the listener has drained and seen the end
     assertEquals(500, deltasSeen.get() + session.stats().listenerDeltasDropped(),
         "every delta was either given to the listener or counted as dropped");

@@ -1,0 +1,212 @@
+package dev.atomsrealtime.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.atomsrealtime.AtomsClient;
+import dev.atomsrealtime.AtomsSession;
+import dev.atomsrealtime.ConnectionException;
+import dev.atomsrealtime.SessionEnd;
+import dev.atomsrealtime.SessionInfo;
+import dev.atomsrealtime.SessionOptions;
+import dev.atomsrealtime.event.InputTextSendEvent;
+import dev.atomsrealtime.event.TranscriptEvent;
+import dev.atomsrealtime.reconnect.ExponentialBackoff;
+import dev.atomsrealtime.testing.RecordingListener;
+import dev.atomsrealtime.testing.ThreadLeakExtension;
+import dev.atomsrealtime.testkit.FakeAtomsServer;
+import dev.atomsrealtime.testkit.FakeConnection;
+import java.io.InputStream;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code wss://} end to end against the fake server with the self-signed fixtures in {@code
+ * src/test/resources/tls} (see the README there): a trusted certificate for the host works; a
+ * trusted certificate for another host, and an untrusted one, are refused before any upgrade, as
+ * non-retryable {@link ConnectionException}s that never show the credential.
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ExtendWith(ThreadLeakExtension.class)
+class TlsTest {
+  static final String KEY = "sk_tls_secret_7d2e41";
+  static final char[] STORE_PASSWORD = "atoms-test-only".toCharArray();
+  static final Duration WAIT = Duration.ofSeconds(5);
+
+  FakeAtomsServer server;
+  AtomsClient client;
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  static KeyStore load(String name) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = TlsTest.class.getResourceAsStream("/tls/" + name)) {
+      store.load(in, STORE_PASSWORD);
+    }
+    return store;
+  }
+
+  /** A server context presenting the certificate in {@code name}. */
+  static SSLContext serverContext(String name) throws Exception {
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(load(name), STORE_PASSWORD);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    return ctx;
+  }
+
+  /** A client context trusting only the certificate in {@code name}. */
+  static SSLContext trusting(String name) throws Exception {
+    KeyStore source = load(name);
+    Certificate cert = source.getCertificate(source.aliases().nextElement());
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("trusted", cert);
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  private static Throwable failureOf(java.util.concurrent.CompletableFuture<?> f) {
+    try {
+      f.join();
+    } catch (CompletionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected the connect to fail");
+  }
+
+  /** Every message in the cause chain, for checking what an application could log. */
+  private static String allMessages(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      sb.append(c).append('\n');
+      for (Throwable s : c.getSuppressed()) {
+        sb.append(s).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private void assertRefusedCertificate(AtomsClient c) throws Exception {
+    RecordingListener listener = new RecordingListener();
+    // With a reconnect policy set: a refused certificate must still not be retried.
+    AtomsSession session =
+        c.newSession(
+            SessionOptions.builder()
+                .reconnectPolicy(
+                    ExponentialBackoff.builder()
+                        .initialDelay(Duration.ofMillis(10))
+                        .maxAttempts(5)
+                        .build())
+                .build(),
+            listener);
+    Throwable error = failureOf(session.connect());
+    ConnectionException refused = assertInstanceOf(ConnectionException.class, error);
+    assertFalse(refused.isRetryable(), refused.getMessage());
+    String message = refused.getMessage().toLowerCase(Locale.ROOT);
+    assertTrue(message.contains("tls") && message.contains("certificate"), refused.getMessage());
+    SessionEnd end = listener.awaitClosed(WAIT);
+    assertEquals(refused, end.cause());
+    assertEquals(-1, end.closeCode());
+    assertFalse(allMessages(refused).contains(KEY), allMessages(refused));
+    assertFalse(String.valueOf(end).contains(KEY), String.valueOf(end));
+    assertEquals(0, server.handshakes().size(), "no upgrade request may reach the server");
+    assertEquals(0, server.connectionCount());
+    assertTrue(listener.violations().isEmpty(), listener.violations().toString());
+  }
+
+  @Test
+  void aTrustedCertificateForTheHostCarriesAWholeConversation() throws Exception {
+    server = FakeAtomsServer.builder().credential(KEY).tls(serverContext("localhost.p12")).build();
+    server.start();
+    assertEquals("wss", server.uri().getScheme());
+    client =
+        AtomsClient.builder()
+            .apiKey(KEY)
+            .baseUrl(server.uri())
+            .sslContext(trusting("localhost.p12"))
+            .build();
+    RecordingListener listener = new RecordingListener();
+    AtomsSession session = client.newSession(SessionOptions.builder().build(), listener);
+    SessionInfo info = session.connect().get(5, TimeUnit.SECONDS);
+    assertTrue(info.callId().startsWith("CALL-"), info.callId());
+    FakeConnection conn = server.awaitConnection(WAIT);
+    assertEquals("Bearer " + KEY, conn.handshake().header("Authorization"));
+
+    session.sendText("over TLS");
+    assertEquals(
+        new InputTextSendEvent("over TLS"), conn.awaitReceived(InputTextSendEvent.class, WAIT));
+    conn.sendRaw("{\"type\":\"transcript\",\"role\":\"assistant\",\"text\":\"secure reply\"}");
+    assertEquals("secure reply", listener.awaitEvent(TranscriptEvent.class, WAIT).text());
+    byte[] pcm = new byte[4_801];
+    pcm[4_800] = 42;
+    conn.sendAudio(pcm);
+    var delta = listener.awaitEvent(dev.atomsrealtime.event.OutputAudioDeltaEvent.class, WAIT);
+    assertEquals(4_801, delta.audioBytes());
+
+    session.close();
+    SessionEnd end = listener.awaitClosed(WAIT);
+    assertTrue(end.isNormal(), String.valueOf(end));
+    assertEquals(1000, end.closeCode());
+    assertTrue(listener.violations().isEmpty(), listener.violations().toString());
+  }
+
+  @Test
+  void aTrustedCertificateForAnotherHostIsRefusedBeforeTheUpgrade() throws Exception {
+    server = FakeAtomsServer.builder().credential(KEY).tls(serverContext("wrong-host.p12")).build();
+    server.start();
+    client =
+        AtomsClient.builder()
+            .apiKey(KEY)
+            .baseUrl(server.uri())
+            .sslContext(trusting("wrong-host.p12"))
+            .build();
+    assertRefusedCertificate(client);
+  }
+
+  @Test
+  void theDefaultTrustRefusesASelfSignedCertificate() throws Exception {
+    server = FakeAtomsServer.builder().credential(KEY).tls(serverContext("localhost.p12")).build();
+    server.start();
+    client = AtomsClient.builder().apiKey(KEY).baseUrl(server.uri()).build();
+    assertRefusedCertificate(client);
+  }
+
+  @Test
+  void aCertificateTrustedForOneServerDoesNotVouchForAnother() throws Exception {
+    server = FakeAtomsServer.builder().credential(KEY).tls(serverContext("localhost.p12")).build();
+    server.start();
+    client =
+        AtomsClient.builder()
+            .apiKey(KEY)
+            .baseUrl(server.uri())
+            .sslContext(trusting("wrong-host.p12"))
+            .build();
+    assertRefusedCertificate(client);
+  }
+}
