@@ -48,6 +48,13 @@ if [[ "$what" == all || "$what" == load ]]; then
   java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk,baseline \
     --sessions "$load_n" --duration 8 --warmup 3 --transport "$transport" --jvm "$jvm" \
     2> "$out/load.log" || { tail -50 "$out/load.log"; exit 1; }
+  if [[ "$transport" == javawebsocket ]]; then
+    echo
+    echo "== load: the SDK over the JDK java.net.http transport at N=$load_n"
+    java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk \
+      --sessions "$load_n" --duration 8 --warmup 3 --transport jdk --jvm "$jvm" \
+      2> "$out/load-jdk.log" || { tail -50 "$out/load-jdk.log"; exit 1; }
+  fi
   echo
   echo "== load: ramp to the largest N with no late or dropped chunk (5 s per step)"
   java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk,baseline --ramp \

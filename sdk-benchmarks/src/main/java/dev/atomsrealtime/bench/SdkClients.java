@@ -29,13 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SdkClients implements LoadClients {
   private static final PcmFormat FORMAT = PcmFormat.pcm16Mono(24_000);
 
-  /** Class names tried for {@code --transport jdk} until that module is a dependency here. */
-  private static final String[] JDK_TRANSPORT_CANDIDATES = {
-    "dev.atomsrealtime.transport.jdk.JdkWebSocketTransportFactory",
-    "dev.atomsrealtime.transport.jdk.JdkTransportFactory",
-    "dev.atomsrealtime.transport.jdk.JdkHttpWebSocketTransportFactory",
-  };
-
   private final TransportFactory transport;
   private final List<AtomsSession> sessions = new ArrayList<>();
   private final List<SessionAudio> audio = new ArrayList<>();
@@ -59,20 +52,16 @@ final class SdkClients implements LoadClients {
     if (name.equals("javawebsocket")) {
       return new JavaWebSocketTransportFactory();
     }
-    String[] candidates = name.equals("jdk") ? JDK_TRANSPORT_CANDIDATES : new String[] {name};
-    for (String className : candidates) {
-      try {
-        return (TransportFactory)
-            Class.forName(className).getDeclaredConstructor().newInstance();
-      } catch (ClassNotFoundException e) {
-        // try the next one
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalArgumentException("cannot create transport " + className, e);
-      }
+    if (name.equals("jdk")) {
+      return new dev.atomsrealtime.transport.jdk.JdkWebSocketTransportFactory();
     }
-    throw new IllegalArgumentException("transport '" + name + "' is not on the classpath"
-        + (name.equals("jdk") ? " (the sdk-transport-jdk module has not landed in this build;"
-            + " pass its factory's class name instead)" : ""));
+    try {
+      return (TransportFactory) Class.forName(name).getDeclaredConstructor().newInstance();
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("transport '" + name + "' is not on the classpath", e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("cannot create transport " + name, e);
+    }
   }
 
   @Override
