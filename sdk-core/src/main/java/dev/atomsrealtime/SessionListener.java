@@ -26,7 +26,9 @@ public interface SessionListener {
 
   /**
    * A server event, including {@code session.created}, audio deltas and {@link
-   * dev.atomsrealtime.event.UnknownServerEvent unknown} events.
+   * dev.atomsrealtime.event.UnknownServerEvent unknown} events. A listener that does not override
+   * this method costs nothing per event: events are then not dispatched at all (attached audio
+   * still plays).
    */
   default void onEvent(AtomsSession session, ServerEvent event) {}
 

@@ -79,13 +79,16 @@ public class DecodeDeltaBenchmark {
     return delta.audioCopy();
   }
 
-  /** The SDK as the Java-WebSocket transport drives it: {@code decodeServer(String)}. */
+  /** The SDK from a String: what a transport that only has Strings (the JDK one) pays. */
   @Benchmark
   public ServerEvent sdkFromString() {
     return CODEC.decodeServer(frameText);
   }
 
-  /** The SDK from the frame's UTF-8 bytes: {@code decodeServer(byte[], int, int)}. */
+  /**
+   * The SDK as the Java-WebSocket transport drives it: the frame's UTF-8 bytes, {@code
+   * decodeServer(byte[], int, int)}.
+   */
   @Benchmark
   public ServerEvent sdkFromBytes() {
     return CODEC.decodeServer(frameUtf8, 0, frameUtf8.length);

@@ -492,6 +492,10 @@ public final class AudioEngine implements SessionAudio {
         }
         finishedWriting();
       }
+      if (draining && System.nanoTime() < drainDeadlineNanos) {
+        // A graceful end: let the device play out what it holds before it is closed.
+        sink.drain();
+      }
     } catch (AudioException e) {
       log.warn("audio engine {}: the sink failed: {}", id, e.getMessage());
       host.audioError(e);

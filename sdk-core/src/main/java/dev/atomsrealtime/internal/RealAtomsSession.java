@@ -92,6 +92,9 @@ public final class RealAtomsSession implements AtomsSession {
   private final SerialExecutor events;
   private final OutboundQueue outbound;
   private final EventCodec codec = EventCodec.INSTANCE;
+  // Whether the listener overrides onEvent: if not, events are not handed to the event thread at
+  // all (saving a thread hand-off per audio delta on sessions that only use attached audio).
+  private final boolean listenerWantsEvents;
 
   private final Object lock = new Object();
   // Guarded by lock.
@@ -152,6 +155,16 @@ public final class RealAtomsSession implements AtomsSession {
     this.resources = resources;
     this.events = new SerialExecutor(resources.events());
     this.outbound = new OutboundQueue(resources.scheduler(), id);
+    this.listenerWantsEvents = overridesOnEvent(listener);
+  }
+
+  private static boolean overridesOnEvent(SessionListener listener) {
+    try {
+      return listener.getClass().getMethod("onEvent", AtomsSession.class, ServerEvent.class)
+          .getDeclaringClass() != SessionListener.class;
+    } catch (NoSuchMethodException | SecurityException e) {
+      return true;
+    }
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -760,6 +773,9 @@ public final class RealAtomsSession implements AtomsSession {
   }
 
   private void deliver(ServerEvent event) {
+    if (!listenerWantsEvents) {
+      return;
+    }
     if (event instanceof OutputAudioDeltaEvent
         && events.pending() >= options.maxPendingListenerEvents()) {
       if (listenerDeltasDropped.incrementAndGet() == 1) {

@@ -54,7 +54,16 @@ final class RecordingSink implements AudioSink {
   public void flush() {}
 
   @Override
-  public void drain() {}
+  public void drain() {
+    drains.incrementAndGet();
+  }
+
+  private final java.util.concurrent.atomic.AtomicInteger drains =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  int drains() {
+    return drains.get();
+  }
 
   @Override
   public synchronized long framesPlayed() {

@@ -388,6 +388,24 @@ class SessionAudioTest {
     audio.close();
     assertTrue(recorder.bytes().length < FMT.bytesForMillis(1_000),
         "played " + recorder.bytes().length + " bytes after the drop");
+    assertEquals(0, recorder.drains(), "a lost connection does not wait for the device");
+  }
+
+  @Test
+  void aGracefulEndDrainsTheDeviceBeforeClosingIt() throws Exception {
+    FakeConnection conn = open();
+    RecordingSink recorder = new RecordingSink();
+    SessionAudio audio = session.attachAudio(null, RealTimeAudioSink.wrap(recorder));
+    byte[] pcm = reply(300, 11);
+    conn.send(new AgentStartTalkingEvent(null));
+    conn.sendAudio(pcm);
+    conn.send(new dev.atomsrealtime.event.SessionClosedEvent("ended"));
+    conn.close(1000, "");
+    assertTrue(listener.awaitClosed(WAIT).isNormal());
+    audio.close();
+    assertEquals(1, recorder.drains());
+    assertTrue(recorder.isClosed());
+    assertArrayEquals(pcm, recorder.bytes());
   }
 
   @Test

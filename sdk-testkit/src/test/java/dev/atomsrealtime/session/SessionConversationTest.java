@@ -308,6 +308,40 @@ class SessionConversationTest {
   }
 
   @Test
+  void aListenerWithoutOnEventStillGetsItsLifecycleCallbacks() throws Exception {
+    java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<SessionEnd> end =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    AtomsSession s = client.newSession(SessionOptions.builder().agentId("a").build(),
+        new dev.atomsrealtime.SessionListener() {
+          @Override
+          public void onOpen(AtomsSession x, dev.atomsrealtime.SessionInfo info) {
+            opened.countDown();
+          }
+
+          @Override
+          public void onClosed(AtomsSession x, SessionEnd e) {
+            end.set(e);
+            closed.countDown();
+          }
+        });
+    s.connect().get(5, TimeUnit.SECONDS);
+    assertTrue(opened.await(5, TimeUnit.SECONDS));
+    FakeConnection conn = server.awaitConnection(WAIT);
+    for (int i = 0; i < 50; i++) {
+      conn.sendAudio(new byte[480]);
+    }
+    conn.send(new ErrorEvent("internal_error", "x"));
+    conn.close(4000, "");
+    assertTrue(closed.await(5, TimeUnit.SECONDS));
+    SessionEnd got = s.closeAsync().get(5, TimeUnit.SECONDS);
+    assertEquals(got, end.get());
+    assertEquals(4000, got.closeCode());
+    assertEquals(new ErrorEvent("internal_error", "x"), got.lastError());
+  }
+
+  @Test
   void sendAfterCloseIsAnIllegalStateException() throws Exception {
     open();
     session.close();

@@ -2,11 +2,9 @@ package dev.atomsrealtime.audio.javasound;
 
 import dev.atomsrealtime.audio.AudioSink;
 import dev.atomsrealtime.audio.PcmFormat;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import javax.sound.sampled.Mixer;
 import javax.sound.sampled.SourceDataLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +37,10 @@ public final class JavaSoundAudioSink implements AudioSink {
   private static final Logger log = LoggerFactory.getLogger(JavaSoundAudioSink.class);
 
   /** Default device buffer: small, so that a flush silences quickly. */
-  public static final int DEFAULT_BUFFER_MILLIS = 80;
+  public static final int DEFAULT_BUFFER_MILLIS = LineBuilder.DEFAULT_BUFFER_MILLIS;
 
   /** Default time without progress after which the device counts as lost. */
-  public static final long DEFAULT_STALL_TIMEOUT_MILLIS = 2000;
+  public static final long DEFAULT_STALL_TIMEOUT_MILLIS = LineBuilder.DEFAULT_STALL_TIMEOUT_MILLIS;
 
   /** Wait between writes that took nothing (an error path only; normal writes block). */
   private static final long EMPTY_WRITE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -378,79 +376,8 @@ public final class JavaSoundAudioSink implements AudioSink {
   }
 
   /** Builds a {@link JavaSoundAudioSink}. Not thread-safe. */
-  public static final class Builder {
-    private JavaSoundDevices devices = JavaSoundDevices.system();
-    private DeviceSelector selector = DeviceSelector.DEFAULT;
-    private int bufferMillis = DEFAULT_BUFFER_MILLIS;
-    private long stallTimeoutMillis = DEFAULT_STALL_TIMEOUT_MILLIS;
-
+  public static final class Builder extends LineBuilder<Builder> {
     private Builder() {}
-
-    /** Where devices come from; {@link JavaSoundDevices#system()} by default. */
-    public Builder devices(JavaSoundDevices devices) {
-      this.devices = Objects.requireNonNull(devices, "devices");
-      return this;
-    }
-
-    /** Plays on this mixer (its first {@link SourceDataLine}). */
-    public Builder mixer(Mixer mixer) {
-      this.devices = JavaSoundDevices.of(List.of(mixer));
-      this.selector = DeviceSelector.DEFAULT;
-      return this;
-    }
-
-    /** Plays on this device, as listed by {@link JavaSoundDevices#playbackDevices()}. */
-    public Builder device(JavaSoundDevice device) {
-      this.selector = DeviceSelector.of(Objects.requireNonNull(device, "device"));
-      return this;
-    }
-
-    /**
-     * Plays on the device with this exact name, else the only one whose name contains it
-     * (ignoring case). Resolved when the sink opens.
-     */
-    public Builder device(String nameOrPart) {
-      this.selector = DeviceSelector.named(Objects.requireNonNull(nameOrPart, "nameOrPart"));
-      return this;
-    }
-
-    /** Plays on the device at this index of {@link JavaSoundDevices#playbackDevices()}. */
-    public Builder deviceIndex(int index) {
-      this.selector = DeviceSelector.at(index);
-      return this;
-    }
-
-    /** The system's (or the given mixers') default device; the default. */
-    public Builder defaultDevice() {
-      this.selector = DeviceSelector.DEFAULT;
-      return this;
-    }
-
-    /**
-     * The device buffer to ask for, 10 to 1000 ms; {@link #DEFAULT_BUFFER_MILLIS 80 ms} by default.
-     * Smaller means a quicker silence on flush; the device may grant another size, and the log
-     * says which.
-     */
-    public Builder bufferMillis(int bufferMillis) {
-      if (bufferMillis < 10 || bufferMillis > 1000) {
-        throw new IllegalArgumentException("bufferMillis must be 10..1000, got " + bufferMillis);
-      }
-      this.bufferMillis = bufferMillis;
-      return this;
-    }
-
-    /**
-     * How long the device may play nothing while a write or drain waits on it before it counts as
-     * lost; 2000 ms by default, 0 to wait forever (and start no watchdog thread).
-     */
-    public Builder stallTimeoutMillis(long stallTimeoutMillis) {
-      if (stallTimeoutMillis < 0) {
-        throw new IllegalArgumentException(
-            "stallTimeoutMillis must be >= 0, got " + stallTimeoutMillis);
-      }
-      this.stallTimeoutMillis = stallTimeoutMillis;
-      return this;
-    }
 
     public JavaSoundAudioSink build() {
       return new JavaSoundAudioSink(this);

@@ -2,11 +2,9 @@ package dev.atomsrealtime.audio.javasound;
 
 import dev.atomsrealtime.audio.AudioSource;
 import dev.atomsrealtime.audio.PcmFormat;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import javax.sound.sampled.Mixer;
 import javax.sound.sampled.TargetDataLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +30,10 @@ public final class JavaSoundAudioSource implements AudioSource {
   private static final Logger log = LoggerFactory.getLogger(JavaSoundAudioSource.class);
 
   /** Default device buffer: small, so little audio waits in it. */
-  public static final int DEFAULT_BUFFER_MILLIS = 80;
+  public static final int DEFAULT_BUFFER_MILLIS = LineBuilder.DEFAULT_BUFFER_MILLIS;
 
   /** Default time without progress after which the device counts as lost. */
-  public static final long DEFAULT_STALL_TIMEOUT_MILLIS = 2000;
+  public static final long DEFAULT_STALL_TIMEOUT_MILLIS = LineBuilder.DEFAULT_STALL_TIMEOUT_MILLIS;
 
   /** Wait between reads that returned nothing (an error path only; normal reads block). */
   private static final long EMPTY_READ_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -281,78 +279,8 @@ public final class JavaSoundAudioSource implements AudioSource {
   }
 
   /** Builds a {@link JavaSoundAudioSource}. Not thread-safe. */
-  public static final class Builder {
-    private JavaSoundDevices devices = JavaSoundDevices.system();
-    private DeviceSelector selector = DeviceSelector.DEFAULT;
-    private int bufferMillis = DEFAULT_BUFFER_MILLIS;
-    private long stallTimeoutMillis = DEFAULT_STALL_TIMEOUT_MILLIS;
-
+  public static final class Builder extends LineBuilder<Builder> {
     private Builder() {}
-
-    /** Where devices come from; {@link JavaSoundDevices#system()} by default. */
-    public Builder devices(JavaSoundDevices devices) {
-      this.devices = Objects.requireNonNull(devices, "devices");
-      return this;
-    }
-
-    /** Captures from this mixer (its first {@link TargetDataLine}). */
-    public Builder mixer(Mixer mixer) {
-      this.devices = JavaSoundDevices.of(List.of(mixer));
-      this.selector = DeviceSelector.DEFAULT;
-      return this;
-    }
-
-    /** Captures from this device, as listed by {@link JavaSoundDevices#captureDevices()}. */
-    public Builder device(JavaSoundDevice device) {
-      this.selector = DeviceSelector.of(Objects.requireNonNull(device, "device"));
-      return this;
-    }
-
-    /**
-     * Captures from the device with this exact name, else the only one whose name contains it
-     * (ignoring case). Resolved when the source opens.
-     */
-    public Builder device(String nameOrPart) {
-      this.selector = DeviceSelector.named(Objects.requireNonNull(nameOrPart, "nameOrPart"));
-      return this;
-    }
-
-    /** Captures from the device at this index of {@link JavaSoundDevices#captureDevices()}. */
-    public Builder deviceIndex(int index) {
-      this.selector = DeviceSelector.at(index);
-      return this;
-    }
-
-    /** The system's (or the given mixers') default device; the default. */
-    public Builder defaultDevice() {
-      this.selector = DeviceSelector.DEFAULT;
-      return this;
-    }
-
-    /**
-     * The device buffer to ask for, 10 to 1000 ms; {@link #DEFAULT_BUFFER_MILLIS 80 ms} by default.
-     * The device may grant another size; the log says which.
-     */
-    public Builder bufferMillis(int bufferMillis) {
-      if (bufferMillis < 10 || bufferMillis > 1000) {
-        throw new IllegalArgumentException("bufferMillis must be 10..1000, got " + bufferMillis);
-      }
-      this.bufferMillis = bufferMillis;
-      return this;
-    }
-
-    /**
-     * How long the device may deliver nothing before it counts as lost; 2000 ms by default, 0 to
-     * wait forever (and start no watchdog thread).
-     */
-    public Builder stallTimeoutMillis(long stallTimeoutMillis) {
-      if (stallTimeoutMillis < 0) {
-        throw new IllegalArgumentException(
-            "stallTimeoutMillis must be >= 0, got " + stallTimeoutMillis);
-      }
-      this.stallTimeoutMillis = stallTimeoutMillis;
-      return this;
-    }
 
     public JavaSoundAudioSource build() {
       return new JavaSoundAudioSource(this);
