@@ -198,6 +198,25 @@ class SessionHandshakeTest {
   }
 
   @Test
+  void aServerThatNeverAnswersTheUpgradeTimesOutConnecting() throws Exception {
+    // A TCP listener that accepts and then says nothing: no HTTP response, no upgrade.
+    try (ServerSocket mute = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+         AtomsClient c = AtomsClient.builder().apiKey(KEY)
+             .baseUrl("ws://127.0.0.1:" + mute.getLocalPort()).build()) {
+      RecordingListener listener = new RecordingListener();
+      long t0 = System.nanoTime();
+      Throwable error = failureOf(c.newSession(
+          options().connectTimeout(Duration.ofMillis(400)).build(), listener).connect());
+      long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+      AtomsTimeoutException timeout = assertInstanceOf(AtomsTimeoutException.class, error);
+      assertTrue(timeout.getMessage().contains("connecting to 127.0.0.1"), timeout.getMessage());
+      assertTrue(timeout.isRetryable());
+      assertTrue(tookMillis >= 350 && tookMillis < 3_000, "took " + tookMillis + " ms");
+      assertEquals(timeout, listener.awaitClosed(WAIT).cause());
+    }
+  }
+
+  @Test
   void credentialSupplierFailureFailsTheConnectWithoutLeakingState() throws Exception {
     try (AtomsClient c = AtomsClient.builder().credentials(() -> " ")
         .baseUrl(server.uri()).build()) {
