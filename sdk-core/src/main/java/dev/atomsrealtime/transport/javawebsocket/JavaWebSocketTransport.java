@@ -1,5 +1,6 @@
 package dev.atomsrealtime.transport.javawebsocket;
 
+import dev.atomsrealtime.internal.SerialCallbacks;
 import dev.atomsrealtime.transport.HandshakeRefusedException;
 import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportRequest;
@@ -8,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.java_websocket.client.WebSocketClient;
@@ -37,11 +37,9 @@ final class JavaWebSocketTransport implements Transport {
   private final Socket socket;
   // Set by abort() (any thread); read on the read thread when the terminal callback is decided.
   private volatile boolean aborted;
-  // Listener callbacks waiting to run, and whether a thread is running them (see drain()).
-  private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean draining = new AtomicBoolean();
-  // Set by the drainer that ran the terminal callback; read by later drainers.
-  private volatile boolean terminalRan;
+  // Listener callbacks: the library calls back from its read thread and, when a write fails,
+  // from its write thread (onClose via eot()); they run one at a time, nothing after the terminal.
+  private final SerialCallbacks callbacks = new SerialCallbacks(() -> {});
 
   JavaWebSocketTransport(TransportRequest request, Transport.Listener listener) {
     this.request = request;
@@ -200,8 +198,8 @@ final class JavaWebSocketTransport implements Transport {
         return;
       }
       Runnable terminal = terminalCallback(code, reason, remote);
-      callbacks.add(new Terminal(terminal));
-      drain();
+      callbacks.addTerminal(terminal);
+      callbacks.drain();
     }
 
     private Runnable terminalCallback(int code, String reason, boolean remote) {
@@ -230,69 +228,18 @@ final class JavaWebSocketTransport implements Transport {
     }
   }
 
-  // -----------------------------------------------------------------------------------------------
-  // Serial callbacks: the library calls back from its read thread and, when a write fails, from
-  // its write thread (onClose via eot()). Callbacks queue here and run one at a time on whichever
-  // of those threads finds the queue idle, with no lock held; nothing runs after the terminal one.
-
-  /** Marks the terminal callback. */
-  private record Terminal(Runnable call) implements Runnable {
-    @Override
-    public void run() {
-      call.run();
-    }
-  }
-
   /**
    * Delivers a text frame's bytes: inline and without a copy when no other callback is running or
    * waiting (the usual case, on the read thread), else as a queued copy.
    */
   private void deliverText(byte[] utf8, int offset, int length) {
-    if (callbacks.isEmpty() && draining.compareAndSet(false, true)) {
-      try {
-        if (!terminalRan) {
-          listener.onText(utf8, offset, length);
-        }
-      } catch (RuntimeException e) {
-        log.warn("transport listener threw", e);
-      } finally {
-        draining.set(false);
-      }
-      if (!callbacks.isEmpty()) {
-        drain();
-      }
-      return;
+    if (!callbacks.runInlineIfIdle(() -> listener.onText(utf8, offset, length))) {
+      byte[] copy = java.util.Arrays.copyOfRange(utf8, offset, offset + length);
+      callbacks.deliver(() -> listener.onText(copy, 0, copy.length));
     }
-    byte[] copy = java.util.Arrays.copyOfRange(utf8, offset, offset + length);
-    deliver(() -> listener.onText(copy, 0, copy.length));
   }
 
   private void deliver(Runnable callback) {
-    callbacks.add(callback);
-    drain();
-  }
-
-  private void drain() {
-    while (draining.compareAndSet(false, true)) {
-      try {
-        Runnable next;
-        while ((next = callbacks.poll()) != null) {
-          if (terminalRan) {
-            continue;
-          }
-          terminalRan = next instanceof Terminal;
-          try {
-            next.run();
-          } catch (RuntimeException e) {
-            log.warn("transport listener threw", e);
-          }
-        }
-      } finally {
-        draining.set(false);
-      }
-      if (callbacks.isEmpty()) {
-        return;
-      }
-    }
+    callbacks.deliver(callback);
   }
 }

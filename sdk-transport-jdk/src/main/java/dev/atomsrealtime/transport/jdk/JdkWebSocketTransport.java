@@ -1,5 +1,6 @@
 package dev.atomsrealtime.transport.jdk;
 
+import dev.atomsrealtime.internal.SerialCallbacks;
 import dev.atomsrealtime.transport.HandshakeRefusedException;
 import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportRequest;
@@ -16,7 +17,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -81,12 +81,9 @@ final class JdkWebSocketTransport implements Transport {
 
   private final AtomicBoolean pingPending = new AtomicBoolean();
 
-  // Listener callbacks waiting to run, and whether a thread is running them.
-  private final ConcurrentLinkedQueue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean draining = new AtomicBoolean();
-
-  /** Set by the drainer that ran the terminal callback; read by later drainers. */
-  private volatile boolean terminalRan;
+  // Listener callbacks, run one at a time; nothing after the terminal one, which then tells the
+  // factory this connection has ended.
+  private final SerialCallbacks callbacks;
 
   JdkWebSocketTransport(
       TransportRequest request,
@@ -97,6 +94,7 @@ final class JdkWebSocketTransport implements Transport {
     this.listener = listener;
     this.client = client;
     this.onEnded = onEnded;
+    this.callbacks = new SerialCallbacks(() -> onEnded.accept(this));
   }
 
   @Override
@@ -349,25 +347,15 @@ final class JdkWebSocketTransport implements Transport {
     sendQueue.clear();
     queuedBytes.addAndGet(-dropped);
     // Queued under the lock, so it is ordered after onOpen if that was queued first.
-    callbacks.add(
-        new Terminal(
-            wasOpen
-                ? () -> listener.onClosed(code, reason == null ? "" : reason, remote)
-                : () -> listener.onFailure(failure)));
-  }
-
-  /** Marks the terminal callback, so the drainer drops what comes after it. */
-  private record Terminal(Runnable call) implements Runnable {
-    @Override
-    public void run() {
-      call.run();
-    }
+    callbacks.addTerminal(
+        wasOpen
+            ? () -> listener.onClosed(code, reason == null ? "" : reason, remote)
+            : () -> listener.onFailure(failure));
   }
 
   /** Queues a non-terminal callback and runs the queue. */
   private void deliver(Runnable callback) {
-    callbacks.add(callback);
-    drain();
+    callbacks.deliver(callback);
   }
 
   /**
@@ -388,37 +376,10 @@ final class JdkWebSocketTransport implements Transport {
     drain();
   }
 
-  /** Runs queued callbacks one at a time, unless another thread is already running them. */
   private void drain() {
-    while (draining.compareAndSet(false, true)) {
-      try {
-        Runnable next;
-        while ((next = callbacks.poll()) != null) {
-          if (terminalRan) {
-            continue;
-          }
-          boolean terminal = next instanceof Terminal;
-          if (terminal) {
-            terminalRan = true;
-          }
-          try {
-            next.run();
-          } catch (RuntimeException e) {
-            log.warn("transport listener threw", e);
-          }
-          if (terminal) {
-            callbacks.clear();
-            onEnded.accept(this);
-          }
-        }
-      } finally {
-        draining.set(false);
-      }
-      if (callbacks.isEmpty()) {
-        return;
-      }
-    }
+    callbacks.drain();
   }
+
 
   private static Throwable connectFailure(Throwable error) {
     Throwable cause = error;
