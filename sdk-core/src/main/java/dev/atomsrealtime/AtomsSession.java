@@ -96,7 +96,10 @@ public interface AtomsSession extends AutoCloseable {
    * empties its queue and flushes the sink at once, and stale deltas are dropped until the next
    * reply). Either may be null (capture only, or playback only). Formats are converted as needed.
    * If the session is not open yet, the engine starts when it opens; it stops when the session
-   * ends. At most one engine per session.
+   * ends. At most one engine per session. A blocking source or sink (a device, a paced file) gets
+   * a thread of its own; a {@link dev.atomsrealtime.audio.NonBlockingAudioSource} or {@link
+   * dev.atomsrealtime.audio.NonBlockingAudioSink} (such as {@code PcmPushSource} and {@code
+   * PcmPullSink}) gets none and is driven by the threads that push, receive and read.
    *
    * @throws IllegalStateException if audio is already attached or the session is closing/closed
    */

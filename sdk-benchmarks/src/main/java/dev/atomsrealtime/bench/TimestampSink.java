@@ -1,17 +1,18 @@
 package dev.atomsrealtime.bench;
 
-import dev.atomsrealtime.audio.AudioSink;
+import dev.atomsrealtime.audio.NonBlockingAudioSink;
 import dev.atomsrealtime.audio.PcmFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A software speaker for the load harness: never blocks, and on every write that starts a chunk
+ * A software speaker for the load harness: never blocks (so the SDK needs no playback thread for
+ * it, as for a {@code PcmPullSink} with room), and on every write that starts a chunk
  * records the latency from the server's send (the chunk's {@link ChunkHeader}) to now, and counts
- * sequence gaps (chunks that never reached the sink). Writes come from one thread (the SDK's
- * playback thread, or the baseline client's socket thread); results are read after {@link
+ * sequence gaps (chunks that never reached the sink). Writes come from one thread at a time (the
+ * SDK's read thread, or the baseline client's socket thread); results are read after {@link
  * #recording(boolean) recording} stopped.
  */
-final class TimestampSink implements AudioSink {
+final class TimestampSink implements NonBlockingAudioSink {
   private final PcmFormat format;
   private final AtomicLong framesWritten = new AtomicLong();
   private volatile boolean recording;
@@ -57,6 +58,17 @@ final class TimestampSink implements AudioSink {
       }
     }
     framesWritten.addAndGet(length / format.bytesPerFrame());
+  }
+
+  @Override
+  public int writeAvailable(byte[] buffer, int offset, int length) {
+    write(buffer, offset, length);
+    return length;
+  }
+
+  @Override
+  public void setSpaceListener(Runnable listener) {
+    // Never full: nothing waits for room.
   }
 
   @Override

@@ -4,7 +4,7 @@ package dev.atomsrealtime.audio;
  * Where user audio comes from: a microphone, a WAV file, or PCM an application pushes in.
  *
  * <p>Lifecycle: {@link #open(PcmFormat)} once, then {@link #read(byte[], int, int)} repeatedly from
- * one thread (the session's capture pump), then {@link #close()}. {@code close()} may be called
+ * one thread (the session's capture thread), then {@link #close()}. {@code close()} may be called
  * from any thread, at any time, more than once; it unblocks a pending {@code read}, which then
  * returns {@code -1}.
  */

@@ -8,24 +8,28 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * An {@link AudioSink} the application drains itself: a telephony bridge or media server pulls
  * the agent's PCM with {@link #read(byte[], int, int, long, TimeUnit)} or {@link #poll} at its own
- * pace, and the session's playback thread writes into it.
+ * pace, and the session writes into it. It is a {@link NonBlockingAudioSink}: attached to a
+ * session, it needs no playback thread, because the session writes agent audio as it arrives and,
+ * when the buffer was full, writes the rest on the thread that reads (see {@link #poll}).
  *
  * <p>The format is fixed at creation and is what {@link #open(PcmFormat)} returns; wrap the sink in
  * a {@link ConvertingAudioSink} to accept the session's format.
  *
  * <p>Back-pressure. The buffer holds {@code capacityMillis} of audio. When it is full, {@link
- * #write} blocks until the application has read enough, so the sink paces the playback thread the
- * way a sound card does; nothing is dropped. {@link #flush()} (barge-in) empties the buffer at
+ * #write} blocks and {@link #writeAvailable} takes only what fits, until the application has read
+ * enough, so the sink paces the session's playback the way a sound card does; nothing is dropped
+ * (the rest waits in the session's playback queue). {@link #flush()} (barge-in) empties the buffer at
  * once and makes a blocked {@code write} return, discarding the rest of its chunk. {@link
  * #close()} does the same and makes reads return {@code -1}.
  *
  * <p>{@link #framesPlayed()} counts the frames the application has taken out: for latency and
  * "what did the user hear" purposes, audio counts as played when pulled.
  *
- * <p>Thread-safe: {@code write} and {@code drain} from the playback thread, reads from the
- * application's thread(s), {@code flush}, {@code close} and the counters from any thread.
+ * <p>Thread-safe: {@code write}, {@code writeAvailable} and {@code drain} from one writer at a
+ * time, reads from the application's thread(s), {@code flush}, {@code close} and the counters from
+ * any thread.
  */
-public final class PcmPullSink implements AudioSink {
+public final class PcmPullSink implements NonBlockingAudioSink {
 
   private final PcmFormat format;
   private final int frameBytes;
@@ -37,6 +41,7 @@ public final class PcmPullSink implements AudioSink {
   private boolean opened; // guarded by lock
   private boolean closed; // guarded by lock
   private volatile long framesRead;
+  private volatile Runnable spaceListener;
 
   private PcmPullSink(PcmFormat format, int capacityMillis) {
     this.format = format;
@@ -123,6 +128,50 @@ public final class PcmPullSink implements AudioSink {
     }
   }
 
+  /**
+   * Buffers as many whole frames as fit now and returns at once; writes after close are ignored
+   * (reported as taken).
+   *
+   * @return the bytes taken, a whole number of frames, {@code 0} when the buffer is full
+   * @throws IllegalArgumentException if {@code length} is not a whole number of frames
+   * @throws IllegalStateException if not opened
+   */
+  @Override
+  public int writeAvailable(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
+    if (length % frameBytes != 0) {
+      throw new IllegalArgumentException(length + " bytes is not a whole number of "
+          + frameBytes + "-byte frames");
+    }
+    lock.lock();
+    try {
+      if (!opened) {
+        throw new IllegalStateException("not opened");
+      }
+      if (closed) {
+        return length;
+      }
+      int n = Math.min(length, ring.free());
+      if (n > 0) {
+        ring.write(buffer, offset, n);
+        readable.signalAll();
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Sets the callback run after a read took audio out, on the reading thread with no lock held;
+   * {@code null} removes it. A session sets it while the sink is attached, and writes the agent
+   * audio that was waiting for room from that callback.
+   */
+  @Override
+  public void setSpaceListener(Runnable listener) {
+    this.spaceListener = listener;
+  }
+
   /** Discards everything buffered, at once, and makes a blocked {@code write} return. */
   @Override
   public void flush() {
@@ -154,7 +203,8 @@ public final class PcmPullSink implements AudioSink {
 
   /**
    * Takes up to {@code length} bytes of whole frames, waiting up to {@code timeout} for at least
-   * one frame.
+   * one frame. When the sink is attached to a session and agent audio was waiting for room, this
+   * call then moves it into the freed space, on the calling thread.
    *
    * @return the bytes read; {@code 0} if the timeout passed with nothing to read; {@code -1} after
    *     {@link #close()}
@@ -170,6 +220,7 @@ public final class PcmPullSink implements AudioSink {
           + frameBytes + "-byte frame");
     }
     long remainingNanos = unit.toNanos(timeout);
+    int n;
     lock.lockInterruptibly();
     try {
       while (ring.size() == 0 && !closed) {
@@ -181,14 +232,18 @@ public final class PcmPullSink implements AudioSink {
       if (closed) {
         return -1;
       }
-      int n = Math.min(ring.size(), maxBytes);
+      n = Math.min(ring.size(), maxBytes);
       ring.read(buffer, offset, n);
       framesRead += n / frameBytes;
       writable.signalAll();
-      return n;
     } finally {
       lock.unlock();
     }
+    Runnable l = spaceListener;
+    if (l != null) {
+      l.run();
+    }
+    return n;
   }
 
   /**

@@ -7,7 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An {@link AudioSource} fed by the application: a telephony bridge or media server pushes the
- * caller's PCM with {@link #push}, and the session's capture pump reads it.
+ * caller's PCM with {@link #push}, and the session reads it. It is a {@link
+ * NonBlockingAudioSource}: attached to a session, it needs no capture thread, because the session
+ * reads and sends whole chunks on the thread that pushes them (see {@link #push}).
  *
  * <p>The format is fixed at creation (whatever the application pushes) and is what {@link
  * #open(PcmFormat)} returns; wrap the source in a {@link ConvertingAudioSource} to deliver the
@@ -26,9 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * false}, counted as dropped).
  *
  * <p>Thread-safe: {@code push}, {@code endOfStream} and {@code close} from any threads; {@code
- * read} from the pump's thread.
+ * read} and {@code readAvailable} from one reader at a time.
  */
-public final class PcmPushSource implements AudioSource {
+public final class PcmPushSource implements NonBlockingAudioSource {
 
   private final PcmFormat format;
   private final int frameBytes;
@@ -40,6 +42,7 @@ public final class PcmPushSource implements AudioSource {
   private boolean ended; // guarded by lock
   private boolean closed; // guarded by lock
   private long droppedBytes; // guarded by lock
+  private volatile Runnable availabilityListener;
 
   private PcmPushSource(PcmFormat format, int capacityMillis) {
     this.format = format;
@@ -95,7 +98,9 @@ public final class PcmPushSource implements AudioSource {
 
   /**
    * Appends {@code length} bytes of PCM (any length; they need not be whole frames). Never blocks
-   * beyond a short lock.
+   * beyond a short lock. When the source is attached to a session, this call also encodes and
+   * sends every whole chunk now buffered, on the calling thread (a few microseconds per chunk; the
+   * network write itself happens elsewhere).
    *
    * @return {@code true} if all of it was buffered; {@code false} if some or all was dropped
    *     (buffer full, or the source ended or closed), counted in {@link #droppedBytes()}
@@ -117,49 +122,67 @@ public final class PcmPushSource implements AudioSource {
   }
 
   private boolean push(byte[] array, int offset, int length, ByteBuffer buffer) {
+    boolean all;
+    boolean readable;
     lock.lock();
     try {
-      if (ended || closed) {
-        droppedBytes += length;
-        return length == 0;
-      }
-      int pos = buffer != null ? buffer.position() : offset;
-      int end = pos + length;
-      int accepted = 0;
-      if (skipBytes > 0) {
-        int skip = Math.min(skipBytes, length);
-        skipBytes -= skip;
-        pos += skip;
-      }
-      int partial = ring.size() % frameBytes;
-      if (partial > 0 && pos < end) {
-        // Completing a buffered frame always fits: the capacity is a whole number of frames.
-        int complete = Math.min(frameBytes - partial, end - pos);
-        append(array, buffer, pos, complete);
-        pos += complete;
-        accepted += complete;
-      }
-      int remaining = end - pos;
-      if (remaining > 0) {
-        // Keep every frame that starts in this chunk and fits whole; drop the others whole.
-        int startedFrames = (remaining + frameBytes - 1) / frameBytes;
-        int keptFrames = Math.min(startedFrames, ring.free() / frameBytes);
-        int kept = Math.min(remaining, keptFrames * frameBytes);
-        append(array, buffer, pos, kept);
-        accepted += kept;
-        int cut = (remaining - kept) % frameBytes;
-        if (cut > 0) {
-          skipBytes = frameBytes - cut; // the dropped frame's rest comes with the next push
-        }
-      }
-      int dropped = length - accepted;
-      droppedBytes += dropped;
-      if (ring.size() >= frameBytes) {
-        readable.signalAll();
-      }
-      return dropped == 0;
+      all = pushLocked(array, offset, length, buffer);
+      readable = ring.size() >= frameBytes;
     } finally {
       lock.unlock();
+    }
+    if (readable) {
+      notifyAvailable();
+    }
+    return all;
+  }
+
+  private boolean pushLocked(byte[] array, int offset, int length, ByteBuffer buffer) {
+    if (ended || closed) {
+      droppedBytes += length;
+      return length == 0;
+    }
+    int pos = buffer != null ? buffer.position() : offset;
+    int end = pos + length;
+    int accepted = 0;
+    if (skipBytes > 0) {
+      int skip = Math.min(skipBytes, length);
+      skipBytes -= skip;
+      pos += skip;
+    }
+    int partial = ring.size() % frameBytes;
+    if (partial > 0 && pos < end) {
+      // Completing a buffered frame always fits: the capacity is a whole number of frames.
+      int complete = Math.min(frameBytes - partial, end - pos);
+      append(array, buffer, pos, complete);
+      pos += complete;
+      accepted += complete;
+    }
+    int remaining = end - pos;
+    if (remaining > 0) {
+      // Keep every frame that starts in this chunk and fits whole; drop the others whole.
+      int startedFrames = (remaining + frameBytes - 1) / frameBytes;
+      int keptFrames = Math.min(startedFrames, ring.free() / frameBytes);
+      int kept = Math.min(remaining, keptFrames * frameBytes);
+      append(array, buffer, pos, kept);
+      accepted += kept;
+      int cut = (remaining - kept) % frameBytes;
+      if (cut > 0) {
+        skipBytes = frameBytes - cut; // the dropped frame's rest comes with the next push
+      }
+    }
+    int dropped = length - accepted;
+    droppedBytes += dropped;
+    if (ring.size() >= frameBytes) {
+      readable.signalAll();
+    }
+    return dropped == 0;
+  }
+
+  private void notifyAvailable() {
+    Runnable l = availabilityListener;
+    if (l != null) {
+      l.run();
     }
   }
 
@@ -184,6 +207,7 @@ public final class PcmPushSource implements AudioSource {
     } finally {
       lock.unlock();
     }
+    notifyAvailable();
   }
 
   /**
@@ -197,6 +221,23 @@ public final class PcmPushSource implements AudioSource {
    */
   @Override
   public int read(byte[] buffer, int offset, int length) {
+    return read(buffer, offset, length, true);
+  }
+
+  /**
+   * Returns up to {@code length} bytes of the whole frames buffered now, without waiting.
+   *
+   * @return the bytes read, {@code 0} if less than a frame is buffered, or {@code -1} after
+   *     {@link #endOfStream()} once drained, or after {@link #close()}
+   * @throws IllegalArgumentException if {@code length} is smaller than one frame
+   * @throws IllegalStateException if not opened
+   */
+  @Override
+  public int readAvailable(byte[] buffer, int offset, int length) {
+    return read(buffer, offset, length, false);
+  }
+
+  private int read(byte[] buffer, int offset, int length, boolean wait) {
     Objects.checkFromIndexSize(offset, length, buffer.length);
     int maxBytes = length - length % frameBytes;
     if (maxBytes <= 0) {
@@ -208,12 +249,15 @@ public final class PcmPushSource implements AudioSource {
       if (!opened) {
         throw new IllegalStateException("not opened");
       }
-      while (!closed && ring.size() < frameBytes && !ended) {
+      while (wait && !closed && ring.size() < frameBytes && !ended) {
         readable.awaitUninterruptibly();
       }
       int whole = ring.size() - ring.size() % frameBytes;
-      if (closed || whole == 0) {
+      if (closed || whole == 0 && ended) {
         return -1;
+      }
+      if (whole == 0) {
+        return 0;
       }
       int n = Math.min(whole, maxBytes);
       ring.read(buffer, offset, n);
@@ -221,6 +265,16 @@ public final class PcmPushSource implements AudioSource {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Sets the callback run after a push that leaves at least a whole frame buffered, after {@link
+   * #endOfStream()} and after {@link #close()}, on that call's thread with no lock held; {@code
+   * null} removes it. A session sets it while the source is attached.
+   */
+  @Override
+  public void setAvailabilityListener(Runnable listener) {
+    this.availabilityListener = listener;
   }
 
   /** Bytes pushed but dropped so far (buffer full, or pushed after the end). Never decreases. */
@@ -262,5 +316,6 @@ public final class PcmPushSource implements AudioSource {
     } finally {
       lock.unlock();
     }
+    notifyAvailable();
   }
 }

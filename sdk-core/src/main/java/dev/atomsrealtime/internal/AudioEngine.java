@@ -6,6 +6,8 @@ import dev.atomsrealtime.audio.AudioSink;
 import dev.atomsrealtime.audio.AudioSource;
 import dev.atomsrealtime.audio.AudioStats;
 import dev.atomsrealtime.audio.Duplex;
+import dev.atomsrealtime.audio.NonBlockingAudioSink;
+import dev.atomsrealtime.audio.NonBlockingAudioSource;
 import dev.atomsrealtime.audio.PcmConverter;
 import dev.atomsrealtime.audio.PcmFormat;
 import dev.atomsrealtime.audio.SessionAudio;
@@ -16,7 +18,11 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,16 +30,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A session's audio engine: the capture pump ({@code atoms-capture-N}) streams the source in fixed
- * chunks; the playback engine ({@code atoms-playback-N}) drains a bounded queue of agent audio
- * into the sink; barge-in empties the queue and flushes the sink at once, then drops stale deltas
- * until the next start-talking event.
+ * A session's audio engine: capture cuts the source into fixed chunks and sends them; playback
+ * drains a bounded queue of agent audio into the sink; barge-in empties the queue and flushes the
+ * sink at once, then drops stale deltas until the next start-talking event.
  *
- * <p>Threads: inbound hooks ({@link #onDelta}, {@link #onAgentStartTalking}, {@link
- * #onInterruption}, ...) run on the transport's read thread and never block; the queue is guarded
- * by {@link #queueLock}; {@link #writeLock} makes "check the generation, then write" atomic with
- * respect to an interruption, so no audio of an interrupted reply is written after it was
- * processed.
+ * <p>Threads. A blocking source (a microphone, a paced file) gets a capture thread {@code
+ * atoms-capture-N}; a {@link NonBlockingAudioSource} gets none: each push runs the capture step on
+ * the pushing thread. A blocking sink gets a playback thread {@code atoms-playback-N}; a {@link
+ * NonBlockingAudioSink} in the session's format gets none: agent audio is written on the read
+ * thread as it arrives, and what did not fit is written on the thread that reads from the sink.
+ * Inbound hooks ({@link #onDelta}, {@link #onAgentStartTalking}, {@link #onInterruption}, ...) run
+ * on the transport's read thread and never block. The queue is guarded by {@link #queueLock};
+ * {@link #writeLock} makes "check the generation, then write" atomic with respect to an
+ * interruption, so no audio of an interrupted reply is written after it was processed.
  */
 public final class AudioEngine implements SessionAudio {
   private static final Logger log = LoggerFactory.getLogger(AudioEngine.class);
@@ -49,6 +58,9 @@ public final class AudioEngine implements SessionAudio {
     void turnMetrics(TurnMetrics metrics);
 
     void audioError(AudioException error);
+
+    /** The client's shared scheduler, for timed work of an engine that has no threads. */
+    ScheduledExecutorService scheduler();
   }
 
   private final long id = IDS.incrementAndGet();
@@ -69,6 +81,20 @@ public final class AudioEngine implements SessionAudio {
   private volatile double micLevelDbfs = -120.0;
   private Thread captureThread;
   private Thread playbackThread;
+
+  // A non-blocking source, driven by its pushes (no capture thread). Set once in start().
+  private volatile NonBlockingAudioSource directSource;
+  private volatile Capture capture; // used by one pump at a time
+  private final AtomicInteger captureWip = new AtomicInteger();
+  private volatile boolean captureFinished;
+  private volatile ScheduledFuture<?> silenceTask;
+
+  // A non-blocking sink, written on arrival and on its reader's reads (no playback thread).
+  private volatile NonBlockingAudioSink directSink;
+  private byte[] directPiece; // guarded by writeLock
+  private final AtomicInteger playbackWip = new AtomicInteger();
+  private final AtomicBoolean sinkReleased = new AtomicBoolean();
+  private volatile ScheduledFuture<?> drainDeadlineTask;
   private final CountDownLatch sourceEnded = new CountDownLatch(1);
 
   // Agent audio queue. Guarded by queueLock.
@@ -112,139 +138,278 @@ public final class AudioEngine implements SessionAudio {
     this.options = options;
   }
 
-  /** Starts the threads once the negotiated rate is known. Called once. */
-  public synchronized void start(int sampleRateHz) {
-    if (running && format != null && format.sampleRateHz() != sampleRateHz) {
-      log.warn("audio engine {}: the new session negotiated {} Hz instead of {} Hz; audio stops",
-          id, sampleRateHz, format.sampleRateHz());
-      host.audioError(new AudioException("the reconnected session negotiated " + sampleRateHz
-          + " Hz instead of " + format.sampleRateHz() + " Hz; attach audio again"));
-      stop();
-      return;
+  /**
+   * Starts capture and playback once the negotiated rate is known. Called once (later calls with
+   * the same rate do nothing). A {@link NonBlockingAudioSource} or {@link NonBlockingAudioSink} is
+   * opened here and driven without a thread; other sources and sinks get a thread each, which
+   * opens them.
+   */
+  public void start(int sampleRateHz) {
+    boolean pumpSource;
+    synchronized (this) {
+      if (running && format != null && format.sampleRateHz() != sampleRateHz) {
+        log.warn("audio engine {}: the new session negotiated {} Hz instead of {} Hz; audio stops",
+            id, sampleRateHz, format.sampleRateHz());
+        host.audioError(new AudioException("the reconnected session negotiated " + sampleRateHz
+            + " Hz instead of " + format.sampleRateHz() + " Hz; attach audio again"));
+        stop();
+        return;
+      }
+      if (running || stopped) {
+        return;
+      }
+      format = PcmFormat.pcm16Mono(sampleRateHz);
+      queueCapacityBytes = format.bytesForMillis(options.playbackQueueMillis());
+      running = true;
+      pumpSource = source != null && startCapture();
+      if (source == null) {
+        sourceEnded.countDown();
+      }
+      if (sink != null) {
+        startPlayback();
+      }
+      log.info("audio engine {} started at {} ({} ms chunks, {} duplex; capture {}, playback {})",
+          id, format, options.chunkMillis(), options.duplex(),
+          source == null ? "none" : directSource != null ? "on the pushing thread" : "thread",
+          sink == null ? "none" : directSink != null ? "on arrival" : "thread");
     }
-    if (running || stopped) {
-      return;
+    if (pumpSource) {
+      pumpCapture(); // audio pushed before the session opened
     }
-    format = PcmFormat.pcm16Mono(sampleRateHz);
-    queueCapacityBytes = format.bytesForMillis(options.playbackQueueMillis());
-    running = true;
-    if (source != null) {
-      captureThread = new Thread(this::captureLoop, "atoms-capture-" + id);
-      captureThread.setDaemon(true);
-      captureThread.start();
-    } else {
-      sourceEnded.countDown();
-    }
-    if (sink != null) {
-      playbackThread = new Thread(this::playbackLoop, "atoms-playback-" + id);
-      playbackThread.setDaemon(true);
-      playbackThread.start();
-    }
-    log.info("audio engine {} started at {} ({} ms chunks, {} duplex)", id, format,
-        options.chunkMillis(), options.duplex());
   }
 
   // ---------------------------------------------------------------------------------------------
   // Capture
 
-  private void captureLoop() {
-    PcmFormat fmt = format;
+  /** Must hold this. Returns true for a source driven by its pushes (then pump once, unlocked). */
+  private boolean startCapture() {
+    if (source instanceof NonBlockingAudioSource nb) {
+      Capture c = openCapture();
+      if (c == null) {
+        return false;
+      }
+      capture = c;
+      directSource = nb;
+      nb.setAvailabilityListener(this::pumpCapture);
+      return true;
+    }
+    captureThread = new Thread(this::captureLoop, "atoms-capture-" + id);
+    captureThread.setDaemon(true);
+    captureThread.start();
+    return false;
+  }
+
+  /**
+   * Opens the source and prepares chunking (and conversion, when the source's format differs);
+   * null if the source failed (reported), after which capture is over.
+   */
+  private Capture openCapture() {
     try {
-      PcmFormat opened = source.open(fmt);
-      PcmConverter converter = opened.equals(fmt) ? null : PcmConverter.create(opened, fmt);
-      if (converter != null) {
-        log.info("audio engine {}: source delivers {}, converting to {}", id, opened, fmt);
-      }
-      int chunkBytes = fmt.bytesForMillis(options.chunkMillis());
-      byte[] chunk = new byte[chunkBytes];
-      byte[] silence = new byte[chunkBytes];
-      int readBytes = converter == null ? chunkBytes
-          : Math.max(opened.bytesPerFrame(), (int) opened.bytesForFrames(
-              opened.framesForMillis(options.chunkMillis())));
-      byte[] readBuffer = converter == null ? chunk : new byte[readBytes];
-      // Converted audio not yet sent (a converter's output rarely matches chunk boundaries).
-      byte[] backlog = new byte[chunkBytes * 4];
-      int backlogBytes = 0;
-      boolean ended = false;
-      while (running) {
-        int filled;
-        if (converter == null) {
-          filled = readFully(chunk, chunkBytes);
-          if (filled < 0) {
-            ended = true;
-          }
-        } else {
-          while (backlogBytes < chunkBytes) {
-            int n = source.read(readBuffer, 0, readBuffer.length);
-            if (n < 0) {
-              ended = true;
-              int tail = converter.finish();
-              backlog = append(backlog, backlogBytes, converter.outputArray(),
-                  converter.outputOffset(), tail);
-              backlogBytes += tail;
-              break;
-            }
-            int out = converter.convert(readBuffer, 0, n);
-            backlog = append(backlog, backlogBytes, converter.outputArray(),
-                converter.outputOffset(), out);
-            backlogBytes += out;
-          }
-          filled = Math.min(chunkBytes, backlogBytes);
-          System.arraycopy(backlog, 0, chunk, 0, filled);
-          System.arraycopy(backlog, filled, backlog, 0, backlogBytes - filled);
-          backlogBytes -= filled;
-          if (filled == 0 && ended) {
-            filled = -1;
-          }
-        }
-        if (filled < 0) {
-          break;
-        }
-        if (filled < chunkBytes) {
-          java.util.Arrays.fill(chunk, filled, chunkBytes, (byte) 0);
-        }
-        sendChunk(chunk, silence);
-        if (ended) {
-          break;
-        }
-      }
-      sourceEnded.countDown();
-      if (running && options.streamSilenceAfterSourceEnds()) {
-        streamSilence(silence);
-      }
+      PcmFormat opened = source.open(format);
+      return new Capture(format, opened);
     } catch (AudioException e) {
       log.warn("audio engine {}: the source failed: {}", id, e.getMessage());
       host.audioError(e);
-    } catch (IllegalStateException e) {
-      log.debug("audio engine {}: session closed; capture stops", id);
     } catch (RuntimeException e) {
+      log.warn("audio engine {}: the source failed to open", id, e);
+      host.audioError(new AudioException("the source failed to open: " + e, e));
+    }
+    finishCapture();
+    return null;
+  }
+
+  private void captureLoop() {
+    Capture c = openCapture();
+    if (c == null) {
+      return;
+    }
+    try {
+      byte[] readBuffer = new byte[c.readBytes];
+      boolean ended = false;
+      while (running) {
+        int n = source.read(readBuffer, 0, readBuffer.length);
+        if (n < 0) {
+          ended = true;
+          break;
+        }
+        c.accept(readBuffer, 0, n);
+      }
+      if (ended && running) {
+        c.end();
+      }
+      sourceEnded.countDown();
+      if (running && options.streamSilenceAfterSourceEnds()) {
+        streamSilence(c.silence);
+      }
+    } catch (RuntimeException e) {
+      captureFailed(e);
+    } finally {
+      finishCapture();
+    }
+  }
+
+  /**
+   * Runs the capture step for a non-blocking source on the calling thread; while one thread runs
+   * it, calls from others only make it go round once more, so pushes never wait for each other.
+   */
+  private void pumpCapture() {
+    if (captureWip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    do {
+      drainSource();
+      missed = captureWip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  /** Sends every whole chunk the source holds now. Runs on one thread at a time (the pump). */
+  private void drainSource() {
+    Capture c = capture;
+    if (c == null || captureFinished) {
+      return;
+    }
+    try {
+      while (running) {
+        int n = directSource.readAvailable(c.readBuffer, 0, c.readBuffer.length);
+        if (n == 0) {
+          return;
+        }
+        if (n < 0) {
+          c.end();
+          if (running && options.streamSilenceAfterSourceEnds()) {
+            scheduleSilence(c.silence);
+          }
+          finishCapture();
+          return;
+        }
+        c.accept(c.readBuffer, 0, n);
+      }
+      finishCapture(); // stopped
+    } catch (RuntimeException e) {
+      captureFailed(e);
+      finishCapture();
+    }
+  }
+
+  private void captureFailed(RuntimeException e) {
+    if (e instanceof AudioException ae) {
+      log.warn("audio engine {}: the source failed: {}", id, ae.getMessage());
+      host.audioError(ae);
+    } else if (e instanceof IllegalStateException) {
+      log.debug("audio engine {}: session closed; capture stops", id);
+    } else {
       log.warn("audio engine {}: capture failed", id, e);
       host.audioError(new AudioException("capture failed: " + e, e));
-    } finally {
-      sourceEnded.countDown();
-      source.close();
     }
   }
 
-  private static byte[] append(byte[] dst, int dstBytes, byte[] src, int offset, int length) {
-    if (dstBytes + length > dst.length) {
-      dst = java.util.Arrays.copyOf(dst, Math.max(dst.length * 2, dstBytes + length));
+  /** Capture is over for good: the source is released. Idempotent. */
+  private void finishCapture() {
+    captureFinished = true;
+    capture = null;
+    sourceEnded.countDown();
+    if (directSource != null) {
+      directSource.setAvailabilityListener(null);
     }
-    System.arraycopy(src, offset, dst, dstBytes, length);
-    return dst;
+    source.close();
   }
 
-  /** Reads until {@code chunk} holds {@code bytes} bytes or the source ends; -1 if nothing read. */
-  private int readFully(byte[] chunk, int bytes) {
-    int filled = 0;
-    while (filled < bytes && running) {
-      int n = source.read(chunk, filled, bytes - filled);
-      if (n < 0) {
-        return filled == 0 ? -1 : filled;
+  /** Silence after a non-blocking source ended, one chunk per period on the shared scheduler. */
+  private void scheduleSilence(byte[] silence) {
+    long period = TimeUnit.MILLISECONDS.toNanos(options.chunkMillis());
+    try {
+      silenceTask = host.scheduler().scheduleAtFixedRate(() -> {
+        if (!running) {
+          cancelSilence();
+          return;
+        }
+        try {
+          host.sendAudio(silence, 0, silence.length);
+          chunksSent.incrementAndGet();
+          silentChunksSent.incrementAndGet();
+        } catch (IllegalStateException e) {
+          cancelSilence();
+        }
+      }, period, period, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("audio engine {}: client closing; no silence after the source ended", id);
+    }
+    if (!running) {
+      cancelSilence();
+    }
+  }
+
+  private void cancelSilence() {
+    ScheduledFuture<?> t = silenceTask;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  /**
+   * Cuts captured audio into fixed chunks of the session's format, converting first when the
+   * source delivers another format, and sends each whole chunk. Used by one thread at a time.
+   */
+  private final class Capture {
+    final int chunkBytes;
+    final byte[] chunk;
+    final byte[] silence;
+    final PcmConverter converter;
+    final int readBytes;
+    final byte[] readBuffer;
+    int filled;
+
+    Capture(PcmFormat fmt, PcmFormat opened) {
+      converter = opened.equals(fmt) ? null : PcmConverter.create(opened, fmt);
+      if (converter != null) {
+        log.info("audio engine {}: source delivers {}, converting to {}", id, opened, fmt);
       }
-      filled += n;
+      chunkBytes = fmt.bytesForMillis(options.chunkMillis());
+      chunk = new byte[chunkBytes];
+      silence = new byte[chunkBytes];
+      readBytes = converter == null ? chunkBytes
+          : Math.max(opened.bytesPerFrame(), (int) opened.bytesForFrames(
+              opened.framesForMillis(options.chunkMillis())));
+      readBuffer = new byte[readBytes];
     }
-    return filled;
+
+    /** Takes {@code n} bytes read from the source; sends every chunk they complete. */
+    void accept(byte[] data, int offset, int n) {
+      if (converter != null) {
+        int out = converter.convert(data, offset, n);
+        add(converter.outputArray(), converter.outputOffset(), out);
+      } else {
+        add(data, offset, n);
+      }
+    }
+
+    /** The source ended: sends what is left, padded with silence to a whole chunk. */
+    void end() {
+      if (converter != null) {
+        int tail = converter.finish();
+        add(converter.outputArray(), converter.outputOffset(), tail);
+      }
+      if (filled > 0) {
+        java.util.Arrays.fill(chunk, filled, chunkBytes, (byte) 0);
+        filled = 0;
+        sendChunk(chunk, silence);
+      }
+    }
+
+    private void add(byte[] data, int offset, int n) {
+      while (n > 0) {
+        int take = Math.min(n, chunkBytes - filled);
+        System.arraycopy(data, offset, chunk, filled, take);
+        filled += take;
+        offset += take;
+        n -= take;
+        if (filled == chunkBytes) {
+          filled = 0;
+          sendChunk(chunk, silence);
+        }
+      }
+    }
   }
 
   private void streamSilence(byte[] silence) {
@@ -358,6 +523,9 @@ public final class AudioEngine implements SessionAudio {
     if (start + even < length) {
       carry = delta.audioByte(length - 1) & 0xff;
     }
+    if (directSink != null) {
+      pumpPlayback();
+    }
   }
 
   /** {@code interruption}: empty the queue and silence the sink now; gate stale deltas. */
@@ -414,27 +582,189 @@ public final class AudioEngine implements SessionAudio {
   private void enqueue(Chunk chunk) {
     queueLock.lock();
     try {
-      while (queuedBytes + chunk.length() > queueCapacityBytes && !queue.isEmpty()) {
+      while (queuedBytes + chunk.length > queueCapacityBytes && !queue.isEmpty()) {
         Chunk oldest = queue.poll();
-        queuedBytes -= oldest.length();
-        long dropped = bytesDroppedQueueFull.addAndGet(oldest.length());
-        if (dropped == oldest.length()) {
+        int lost = oldest.remaining();
+        queuedBytes -= lost;
+        long dropped = bytesDroppedQueueFull.addAndGet(lost);
+        if (dropped == lost) {
           log.warn("audio engine {}: playback queue full ({} ms); dropping the oldest agent audio",
               id, options.playbackQueueMillis());
         }
       }
       queue.add(chunk);
-      queuedBytes += chunk.length();
+      queuedBytes += chunk.length;
       queueChanged.signalAll();
     } finally {
       queueLock.unlock();
     }
   }
 
-  private void playbackLoop() {
+  /** Must hold this. */
+  private void startPlayback() {
+    if (sink instanceof NonBlockingAudioSink nb) {
+      PcmFormat opened;
+      try {
+        opened = sink.open(format);
+      } catch (RuntimeException e) {
+        playbackFailed(e);
+        finishPlayback();
+        return;
+      }
+      if (opened.equals(format)) {
+        directSink = nb;
+        directPiece = new byte[Math.max(2, format.bytesForMillis(PIECE_MILLIS))];
+        nb.setSpaceListener(this::pumpPlayback);
+        return;
+      }
+      // Conversion keeps history across writes, so it stays on a thread of its own.
+      startPlaybackThread(opened);
+      return;
+    }
+    startPlaybackThread(null);
+  }
+
+  private void startPlaybackThread(PcmFormat alreadyOpened) {
+    playbackThread = new Thread(() -> playbackLoop(alreadyOpened), "atoms-playback-" + id);
+    playbackThread.setDaemon(true);
+    playbackThread.start();
+  }
+
+  /**
+   * Writes queued agent audio into a non-blocking sink on the calling thread (the read thread when
+   * a delta arrives, the application's thread when it read from the sink); while one thread runs
+   * it, calls from others only make it go round once more.
+   */
+  private void pumpPlayback() {
+    if (playbackWip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    do {
+      drainQueue();
+      missed = playbackWip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  /** Moves queued audio into the non-blocking sink until the queue is empty or the sink full. */
+  private void drainQueue() {
+    boolean idle = false;
+    try {
+      synchronized (writeLock) {
+        if (sinkReleased.get()) {
+          return;
+        }
+        while (playing()) {
+          Chunk c;
+          queueLock.lock();
+          try {
+            c = queue.peek();
+            if (c == null) {
+              idle = true;
+              queueChanged.signalAll(); // wake awaitPlaybackIdle
+            }
+          } finally {
+            queueLock.unlock();
+          }
+          if (c == null) {
+            break;
+          }
+          int len = Math.min(directPiece.length, c.length - c.played);
+          int taken;
+          if (c.generation != generation) {
+            taken = len; // interrupted: the interruption is clearing the queue
+          } else {
+            c.copy(c.played, directPiece, len);
+            taken = directSink.writeAvailable(directPiece, 0, len);
+            if (taken > 0) {
+              if (c.played == 0) {
+                latency.firstPlayed(System.nanoTime(), c.generation);
+              }
+              sinkFramesWritten.addAndGet(taken / 2);
+              deltaBytesPlayed.addAndGet(taken);
+            }
+          }
+          queueLock.lock();
+          try {
+            if (queue.peek() == c) {
+              c.played += taken;
+              queuedBytes -= taken;
+              if (c.played == c.length) {
+                queue.poll();
+              }
+            }
+          } finally {
+            queueLock.unlock();
+          }
+          if (taken < len) {
+            break; // the sink is full; its reader's next read calls back
+          }
+        }
+      }
+      if (idle) {
+        latency.playbackIdle();
+        emitReadyMetrics();
+      }
+      if (!running) {
+        finishPlaybackIfDrained();
+      }
+    } catch (RuntimeException e) {
+      playbackFailed(e);
+      finishPlayback();
+    }
+  }
+
+  /** After a graceful stop: releases the sink once its reader took everything, or at the deadline. */
+  private void finishPlaybackIfDrained() {
+    boolean empty;
+    queueLock.lock();
+    try {
+      empty = queue.isEmpty();
+    } finally {
+      queueLock.unlock();
+    }
+    if (!playing() || empty && unplayedFrames() == 0) {
+      finishPlayback();
+    }
+  }
+
+  /** Playback is over for good: the sink is released. Idempotent. */
+  private void finishPlayback() {
+    if (!sinkReleased.compareAndSet(false, true)) {
+      return;
+    }
+    ScheduledFuture<?> deadline = drainDeadlineTask;
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+    if (directSink != null) {
+      directSink.setSpaceListener(null);
+    }
+    queueLock.lock();
+    try {
+      queue.clear();
+      queuedBytes = 0;
+      queueChanged.signalAll();
+    } finally {
+      queueLock.unlock();
+    }
+    sink.close();
+  }
+
+  private void playbackFailed(RuntimeException e) {
+    if (e instanceof AudioException ae) {
+      log.warn("audio engine {}: the sink failed: {}", id, ae.getMessage());
+      host.audioError(ae);
+    } else {
+      log.warn("audio engine {}: playback failed", id, e);
+      host.audioError(new AudioException("playback failed: " + e, e));
+    }
+  }
+
+  private void playbackLoop(PcmFormat alreadyOpened) {
     PcmFormat fmt = format;
     try {
-      PcmFormat opened = sink.open(fmt);
+      PcmFormat opened = alreadyOpened != null ? alreadyOpened : sink.open(fmt);
       PcmConverter converter = opened.equals(fmt) ? null : PcmConverter.create(fmt, opened);
       if (converter != null) {
         log.info("audio engine {}: sink accepts {}, converting from {}", id, opened, fmt);
@@ -458,11 +788,11 @@ public final class AudioEngine implements SessionAudio {
         }
         int off = 0;
         boolean first = true;
-        while (off < chunk.length() && playing()) {
-          int len = Math.min(pieceBytes, chunk.length() - off);
+        while (off < chunk.length && playing()) {
+          int len = Math.min(pieceBytes, chunk.length - off);
           synchronized (writeLock) {
             if (chunk.generation != generation) {
-              bytesDiscardedByInterruption.addAndGet(chunk.length() - off);
+              bytesDiscardedByInterruption.addAndGet(chunk.length - off);
               break;
             }
             chunk.copy(off, piece, len);
@@ -480,7 +810,7 @@ public final class AudioEngine implements SessionAudio {
           if (chunk.generation != generation) {
             // An interruption flushed the sink while this piece was being written: the sink
             // discarded it (a sink that cannot take audio back had already stored it).
-            bytesDiscardedByInterruption.addAndGet(chunk.length() - off);
+            bytesDiscardedByInterruption.addAndGet(chunk.length - off);
             break;
           }
           if (first) {
@@ -496,12 +826,8 @@ public final class AudioEngine implements SessionAudio {
         // A graceful end: let the device play out what it holds before it is closed.
         sink.drain();
       }
-    } catch (AudioException e) {
-      log.warn("audio engine {}: the sink failed: {}", id, e.getMessage());
-      host.audioError(e);
     } catch (RuntimeException e) {
-      log.warn("audio engine {}: playback failed", id, e);
-      host.audioError(new AudioException("playback failed: " + e, e));
+      playbackFailed(e);
     } finally {
       queueLock.lock();
       try {
@@ -510,6 +836,7 @@ public final class AudioEngine implements SessionAudio {
       } finally {
         queueLock.unlock();
       }
+      sinkReleased.set(true);
       sink.close();
     }
   }
@@ -531,9 +858,9 @@ public final class AudioEngine implements SessionAudio {
         return null;
       }
       Chunk c = queue.poll();
-      queuedBytes -= c.length();
+      queuedBytes -= c.length;
       writing = true;
-      inFlightBytes = c.length();
+      inFlightBytes = c.length;
       return c;
     } finally {
       queueLock.unlock();
@@ -715,11 +1042,14 @@ public final class AudioEngine implements SessionAudio {
         return;
       }
       stopped = true;
+      // Read before taking the queue lock: a device sink may answer slowly.
+      long unplayed = unplayedFrames();
+      boolean playbackLive = playbackThread != null || directSink != null && !sinkReleased.get();
       queueLock.lock();
       try {
         long pending = queuedBytes + (writing ? inFlightBytes : 0);
         queuedMillis = format == null ? 0 : format.millisForBytes(pending);
-        if (drainQueued && pending > 0 && playbackThread != null) {
+        if (drainQueued && playbackLive && (pending > 0 || directSink != null && unplayed > 0)) {
           drainDeadlineNanos = System.nanoTime()
               + TimeUnit.MILLISECONDS.toNanos(queuedMillis + 1_000);
           draining = true;
@@ -735,6 +1065,7 @@ public final class AudioEngine implements SessionAudio {
         queueLock.unlock();
       }
     }
+    cancelSilence();
     if (source != null) {
       source.close(); // unblocks a pending read
     }
@@ -742,10 +1073,25 @@ public final class AudioEngine implements SessionAudio {
       sink.flush(); // unblocks a pending write; the playback thread closes the sink
     }
     if (sink != null && playbackThread == null) {
-      sink.close();
+      if (draining) {
+        // A non-blocking sink: released once its reader has taken the rest, or at the deadline.
+        scheduleDrainDeadline(queuedMillis + 1_000);
+        pumpPlayback();
+      } else {
+        finishPlayback();
+      }
     }
     latency.sessionEnded();
     emitReadyMetrics();
+  }
+
+  private void scheduleDrainDeadline(long millis) {
+    try {
+      drainDeadlineTask = host.scheduler().schedule(this::finishPlayback, millis,
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      finishPlayback(); // the client is closing
+    }
   }
 
   private static void join(Thread t) {
@@ -761,10 +1107,29 @@ public final class AudioEngine implements SessionAudio {
 
   /**
    * Agent audio to play: {@code length} bytes (even) from {@code start} of either a delta event's
-   * audio or a small array.
+   * audio or a small array. {@code played} counts what a non-blocking sink already took (guarded
+   * by the queue lock).
    */
-  private record Chunk(OutputAudioDeltaEvent delta, byte[] bytes, int start, int length,
-      long generation) {
+  private static final class Chunk {
+    final OutputAudioDeltaEvent delta;
+    final byte[] bytes;
+    final int start;
+    final int length;
+    final long generation;
+    int played;
+
+    Chunk(OutputAudioDeltaEvent delta, byte[] bytes, int start, int length, long generation) {
+      this.delta = delta;
+      this.bytes = bytes;
+      this.start = start;
+      this.length = length;
+      this.generation = generation;
+    }
+
+    int remaining() {
+      return length - played;
+    }
+
     /** Copies {@code n} bytes from {@code offset} into {@code dst} at 0. */
     void copy(int offset, byte[] dst, int n) {
       if (delta != null) {

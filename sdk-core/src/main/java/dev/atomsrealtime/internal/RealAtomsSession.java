@@ -455,6 +455,11 @@ public final class RealAtomsSession implements AtomsSession {
     public void audioError(AudioException error) {
       post(() -> listener.onAudioError(RealAtomsSession.this, error));
     }
+
+    @Override
+    public java.util.concurrent.ScheduledExecutorService scheduler() {
+      return resources.scheduler();
+    }
   }
 
   @Override

@@ -137,4 +137,59 @@ class PcmPullSinkTest {
     assertThrows(IllegalArgumentException.class, () -> sink.write(new byte[3], 0, 3));
     assertThrows(IllegalArgumentException.class, () -> sink.poll(new byte[3], 0, 1));
   }
+
+  @Test
+  void writeAvailableTakesWhatFitsAndNeverWaits() {
+    PcmPullSink sink = PcmPullSink.create(MONO_8K, 1); // 16 bytes
+    byte[] pcm = new byte[40];
+    for (int i = 0; i < pcm.length; i++) {
+      pcm[i] = (byte) i;
+    }
+    assertThrows(IllegalStateException.class, () -> sink.writeAvailable(pcm, 0, 40));
+    sink.open(MONO_8K);
+    assertThrows(IllegalArgumentException.class, () -> sink.writeAvailable(pcm, 0, 3));
+    assertEquals(16, sink.writeAvailable(pcm, 0, 40), "only what fits");
+    assertEquals(0, sink.writeAvailable(pcm, 16, 24), "full");
+    byte[] out = new byte[16];
+    assertEquals(10, sink.poll(out, 0, 10));
+    assertEquals(10, sink.writeAvailable(pcm, 16, 24), "the room the read made");
+    assertEquals(6, sink.poll(out, 10, 6));
+    assertArrayEquals(Arrays.copyOf(pcm, 16), out);
+    assertEquals(10, sink.poll(out, 0, 16));
+    assertArrayEquals(Arrays.copyOfRange(pcm, 16, 26), Arrays.copyOf(out, 10));
+    sink.close();
+    assertEquals(24, sink.writeAvailable(pcm, 16, 24), "after close: accepted and ignored");
+    assertEquals(-1, sink.poll(out, 0, 16));
+  }
+
+  @Test
+  void theSpaceListenerRunsAfterEachReadOnTheReadingThreadWithNoLockHeld() throws Exception {
+    PcmPullSink sink = PcmPullSink.create(MONO_8K, 1);
+    sink.open(MONO_8K);
+    java.util.List<Integer> buffered = new java.util.ArrayList<>();
+    Thread test = Thread.currentThread();
+    sink.setSpaceListener(() -> {
+      if (Thread.currentThread() != test) {
+        throw new AssertionError("not on the reading thread");
+      }
+      try {
+        // Another thread can take the sink's lock while the listener runs.
+        buffered.add(CompletableFuture.supplyAsync(sink::bufferedBytes).get(5, SECONDS));
+      } catch (Exception e) {
+        throw new AssertionError("the listener ran holding the sink's lock", e);
+      }
+    });
+    sink.writeAvailable(new byte[16], 0, 16);
+    byte[] out = new byte[16];
+    assertEquals(0, buffered.size(), "writes do not call it");
+    sink.poll(out, 0, 6);
+    sink.read(out, 0, 16, 1, SECONDS);
+    assertEquals(java.util.List.of(10, 0), buffered);
+    sink.poll(out, 0, 16);
+    assertEquals(2, buffered.size(), "an empty read freed nothing");
+    sink.setSpaceListener(null);
+    sink.writeAvailable(new byte[2], 0, 2);
+    sink.poll(out, 0, 16);
+    assertEquals(2, buffered.size(), "removed");
+  }
 }

@@ -131,4 +131,57 @@ class PcmPushSourceTest {
     assertThrows(IllegalArgumentException.class,
         () -> PcmPushSource.create(PcmFormat.pcm16Mono(8000), 0));
   }
+
+  @Test
+  void readAvailableNeverWaitsAndReturnsWholeFramesOnly() {
+    PcmPushSource source = PcmPushSource.create(STEREO_8K, 100);
+    source.open(STEREO_8K);
+    byte[] out = new byte[16];
+    assertEquals(0, source.readAvailable(out, 0, 16), "nothing buffered");
+    source.push(new byte[] {1, 2, 3});
+    assertEquals(0, source.readAvailable(out, 0, 16), "less than one frame");
+    source.push(new byte[] {4, 5, 6, 7, 8, 9});
+    assertEquals(8, source.readAvailable(out, 0, 16), "two whole frames, the rest waits");
+    assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, Arrays.copyOf(out, 8));
+    source.endOfStream();
+    assertEquals(-1, source.readAvailable(out, 0, 16), "ended; the half frame is discarded");
+    assertThrows(IllegalArgumentException.class, () -> source.readAvailable(out, 0, 3));
+    PcmPushSource unopened = PcmPushSource.create(STEREO_8K, 100);
+    assertThrows(IllegalStateException.class, () -> unopened.readAvailable(out, 0, 16));
+    PcmPushSource closed = PcmPushSource.create(STEREO_8K, 100);
+    closed.open(STEREO_8K);
+    closed.push(new byte[8]);
+    closed.close();
+    assertEquals(-1, closed.readAvailable(out, 0, 16), "closed: the buffer is discarded");
+  }
+
+  @Test
+  void theAvailabilityListenerRunsOnThePushingThreadWithNoLockHeld() throws Exception {
+    PcmPushSource source = PcmPushSource.create(STEREO_8K, 100);
+    source.open(STEREO_8K);
+    java.util.List<String> calls = new java.util.ArrayList<>();
+    Thread test = Thread.currentThread();
+    source.setAvailabilityListener(() -> {
+      assertTrue(Thread.currentThread() == test, "runs on the thread that pushed");
+      // Another thread can take the source's lock while the listener runs.
+      int buffered;
+      try {
+        buffered = CompletableFuture.supplyAsync(source::bufferedBytes).get(5, SECONDS);
+      } catch (Exception e) {
+        throw new AssertionError("the listener ran holding the source's lock", e);
+      }
+      calls.add("buffered=" + buffered);
+    });
+    source.push(new byte[3]);
+    assertEquals(java.util.List.of(), calls, "no whole frame yet: no call");
+    source.push(new byte[1]);
+    assertEquals(java.util.List.of("buffered=4"), calls);
+    source.endOfStream();
+    source.close();
+    assertEquals(java.util.List.of("buffered=4", "buffered=4", "buffered=0"), calls,
+        "called after the end of stream and after close too");
+    source.setAvailabilityListener(null);
+    source.close();
+    assertEquals(3, calls.size(), "removed");
+  }
 }
