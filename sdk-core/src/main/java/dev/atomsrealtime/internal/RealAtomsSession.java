@@ -447,7 +447,9 @@ public final class RealAtomsSession implements AtomsSession {
 
     @Override
     public void turnMetrics(TurnMetrics metrics) {
-      log.info("session {} {}", id, metrics.summary());
+      if (log.isInfoEnabled()) {
+        log.info("session {} {}", id, metrics.summary()); // summary() formats: only when logged
+      }
       post(() -> listener.onTurnMetrics(RealAtomsSession.this, metrics));
     }
 
