@@ -35,7 +35,7 @@ echo "== building sdk-benchmarks"
 
 if [[ "$what" == all || "$what" == jmh ]]; then
   echo "== JMH codec suite ($jmh_opts, -prof gc, $jvm)"
-  java -jar "$jar" 'dev.atomsrealtime.bench.(EncodeAppend|DecodeDelta)Benchmark' \
+  java -jar "$jar" 'dev.atomsrealtime.(bench.(EncodeAppend|DecodeDelta)|transport.javawebsocket.ClientFrame)Benchmark' \
     $jmh_opts -foe true -prof gc -jvmArgs "$jvm" \
     -rf json -rff "$out/jmh.json" > "$out/jmh.log" 2>&1 \
     || { tail -50 "$out/jmh.log"; exit 1; }

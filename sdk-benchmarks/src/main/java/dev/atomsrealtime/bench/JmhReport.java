@@ -42,10 +42,14 @@ public final class JmhReport {
       String[] key = g.getKey().split(" ");
       int pcmBytes = Integer.parseInt(key[1]);
       boolean encode = key[0].startsWith("Encode");
-      String title = (encode ? "encode input_audio_buffer.append" : "decode output_audio.delta")
-          + ", " + (pcmBytes / Pcm.BYTES_PER_MILLI) + " ms = " + pcmBytes + " B PCM";
+      String what = key[0].startsWith("ClientFrame")
+          ? "mask and frame the append (Java-WebSocket transport)"
+          : encode ? "encode input_audio_buffer.append" : "decode output_audio.delta";
+      String title = what + ", " + (pcmBytes / Pcm.BYTES_PER_MILLI) + " ms = " + pcmBytes
+          + " B PCM";
       Row floor = find(g.getValue(), "floorString");
-      Row sdk = find(g.getValue(), encode ? "sdk" : "sdkFromBytes");
+      Row sdk = find(g.getValue(), encode || key[0].startsWith("ClientFrame") ? "sdk"
+          : "sdkFromBytes");
       System.out.println();
       System.out.println(title);
       String fmt = "  %-20s %10s %9s %9s %9s %9s %8s%n";

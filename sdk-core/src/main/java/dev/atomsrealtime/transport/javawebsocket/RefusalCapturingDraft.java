@@ -25,6 +25,7 @@ final class RefusalCapturingDraft extends Draft_6455 {
   // Read thread only: whether a fragmented message is in progress (then the library assembles).
   private boolean inFragmentedMessage;
   private final TextBytesHandler textBytes;
+  private final ClientFrames frames = new ClientFrames(new java.security.SecureRandom());
 
   /** Receives whole, unfragmented text frames as bytes. */
   interface TextBytesHandler {
@@ -59,6 +60,32 @@ final class RefusalCapturingDraft extends Draft_6455 {
       inFragmentedMessage = false;
     }
     super.processFrame(conn, frame);
+  }
+
+  /**
+   * Builds outgoing frames with {@link ClientFrames} (one allocation, masking 8 bytes per step).
+   * Only this draft's own case takes that path: the client role with the default, no-op
+   * extension and no RSV bits; anything else takes the library's.
+   */
+  @Override
+  public ByteBuffer createBinaryFrame(org.java_websocket.framing.Framedata frame) {
+    if (getRole() != org.java_websocket.enums.Role.CLIENT
+        || getExtension().getClass() != org.java_websocket.extensions.DefaultExtension.class
+        || frame.isRSV1() || frame.isRSV2() || frame.isRSV3()) {
+      return super.createBinaryFrame(frame);
+    }
+    return frames.frame(opcode(frame.getOpcode()), frame.isFin(), frame.getPayloadData());
+  }
+
+  private static int opcode(org.java_websocket.enums.Opcode op) {
+    return switch (op) {
+      case CONTINUOUS -> 0x0;
+      case TEXT -> 0x1;
+      case BINARY -> 0x2;
+      case CLOSING -> 0x8;
+      case PING -> 0x9;
+      case PONG -> 0xA;
+    };
   }
 
   int refusedStatus() {
