@@ -1,5 +1,7 @@
 package dev.atomsrealtime.session;
 
+import static dev.atomsrealtime.testkit.TestTls.serverContext;
+import static dev.atomsrealtime.testkit.TestTls.trusting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,16 +20,10 @@ import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
-import java.io.InputStream;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,7 +39,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ThreadLeakExtension.class)
 class TlsTest {
   static final String KEY = "sk_tls_secret_7d2e41";
-  static final char[] STORE_PASSWORD = "atoms-test-only".toCharArray();
   static final Duration WAIT = Duration.ofSeconds(5);
 
   FakeAtomsServer server;
@@ -57,38 +52,6 @@ class TlsTest {
     if (server != null) {
       server.close();
     }
-  }
-
-  static KeyStore load(String name) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = TlsTest.class.getResourceAsStream("/tls/" + name)) {
-      store.load(in, STORE_PASSWORD);
-    }
-    return store;
-  }
-
-  /** A server context presenting the certificate in {@code name}. */
-  static SSLContext serverContext(String name) throws Exception {
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(load(name), STORE_PASSWORD);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), null, null);
-    return ctx;
-  }
-
-  /** A client context trusting only the certificate in {@code name}. */
-  static SSLContext trusting(String name) throws Exception {
-    KeyStore source = load(name);
-    Certificate cert = source.getCertificate(source.aliases().nextElement());
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("trusted", cert);
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
   }
 
   private static Throwable failureOf(java.util.concurrent.CompletableFuture<?> f) {
