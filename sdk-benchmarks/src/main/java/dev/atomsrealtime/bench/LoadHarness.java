@@ -220,19 +220,21 @@ public final class LoadHarness {
     System.out.printf(Locale.ROOT, fmt, "client", "N", "open", "cpu ms/", "thr/", "heap KB/",
         "p50", "p99", "max", "late", "drop", "up p50", "up p99", "late", "irq", "irq", "srv");
     System.out.printf(Locale.ROOT, fmt, "", "", "", "sess-s", "sess", "sess",
-        "ms", "ms", "ms", "", "", "ms", "ms", "up", "p50 ms", "p99 ms", "cpu%");
+        "ms", "ms", "ms", "", "", "ms", "ms", "up", "p50 ms", "p99 ms", "ms/s-s");
     System.out.println("-".repeat(126));
     for (Result r : results) {
       System.out.printf(Locale.ROOT, fmt, r.s("client"), r.s("n"), r.s("connected"),
           f2(r.d("cpuMsPerSessionSecond")), f2(r.d("threadsPerSession")),
           f0(r.d("heapKbPerSession")), ms(r.l("p50")), ms(r.l("p99")), ms(r.l("max")),
           r.s("late"), r.s("dropped"), ms(r.l("upP50")), ms(r.l("upP99")), r.s("upLate"),
-          ms3(r.l("irqP50")), ms3(r.l("irqP99")), f0(r.d("serverCpuPercent")));
+          ms3(r.l("irqP50")), ms3(r.l("irqP99")),
+          f2(r.d("serverCpuPercent") * 10 / Integer.parseInt(r.s("n"))));
     }
     System.out.println();
     System.out.println("cpu ms/sess-s = client JVM process CPU over the window / (N x seconds);"
         + " 1000 = one core. thr/sess = (threads while streaming - before) / N. heap KB/sess ="
-        + " (used heap after GC while streaming - before) / N.");
+        + " (used heap after GC while streaming - before) / N. srv ms/s-s = the server JVM's CPU"
+        + " per session-second, on the same cores.");
     for (Result r : results) {
       System.out.println("  " + r.s("client") + " N=" + r.s("n") + ": chunks " + r.s("chunks")
           + "/" + r.s("expected") + " expected, server sent " + r.s("deltasSent")
