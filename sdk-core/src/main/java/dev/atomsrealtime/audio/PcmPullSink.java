@@ -100,32 +100,7 @@ public final class PcmPullSink implements NonBlockingAudioSink {
    */
   @Override
   public void write(byte[] buffer, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
-    if (length % frameBytes != 0) {
-      throw new IllegalArgumentException(length + " bytes is not a whole number of "
-          + frameBytes + "-byte frames");
-    }
-    lock.lock();
-    try {
-      if (!opened) {
-        throw new IllegalStateException("not opened");
-      }
-      long flushesAtStart = flushes;
-      int pos = offset;
-      int end = offset + length;
-      while (pos < end && !closed && flushes == flushesAtStart) {
-        int n = Math.min(end - pos, ring.free());
-        if (n == 0) {
-          writable.awaitUninterruptibly();
-          continue;
-        }
-        ring.write(buffer, pos, n);
-        pos += n;
-        readable.signalAll();
-      }
-    } finally {
-      lock.unlock();
-    }
+    write(buffer, offset, length, true);
   }
 
   /**
@@ -138,6 +113,11 @@ public final class PcmPullSink implements NonBlockingAudioSink {
    */
   @Override
   public int writeAvailable(byte[] buffer, int offset, int length) {
+    return write(buffer, offset, length, false);
+  }
+
+  /** Writes what fits, and with {@code wait} waits for room for the rest; returns bytes taken. */
+  private int write(byte[] buffer, int offset, int length, boolean wait) {
     Objects.checkFromIndexSize(offset, length, buffer.length);
     if (length % frameBytes != 0) {
       throw new IllegalArgumentException(length + " bytes is not a whole number of "
@@ -151,12 +131,23 @@ public final class PcmPullSink implements NonBlockingAudioSink {
       if (closed) {
         return length;
       }
-      int n = Math.min(length, ring.free());
-      if (n > 0) {
-        ring.write(buffer, offset, n);
+      long flushesAtStart = flushes;
+      int pos = offset;
+      int end = offset + length;
+      while (pos < end && !closed && flushes == flushesAtStart) {
+        int n = Math.min(end - pos, ring.free());
+        if (n == 0) {
+          if (!wait) {
+            break;
+          }
+          writable.awaitUninterruptibly();
+          continue;
+        }
+        ring.write(buffer, pos, n);
+        pos += n;
         readable.signalAll();
       }
-      return n;
+      return pos - offset;
     } finally {
       lock.unlock();
     }

@@ -85,14 +85,14 @@ public final class AudioEngine implements SessionAudio {
   // A non-blocking source, driven by its pushes (no capture thread). Set once in start().
   private volatile NonBlockingAudioSource directSource;
   private volatile Capture capture; // used by one pump at a time
-  private final AtomicInteger captureWip = new AtomicInteger();
+  private final Pump capturePump = new Pump(this::drainSource);
   private volatile boolean captureFinished;
   private volatile ScheduledFuture<?> silenceTask;
 
   // A non-blocking sink, written on arrival and on its reader's reads (no playback thread).
   private volatile NonBlockingAudioSink directSink;
   private byte[] directPiece; // guarded by writeLock
-  private final AtomicInteger playbackWip = new AtomicInteger();
+  private final Pump playbackPump = new Pump(this::drainQueue);
   private final AtomicBoolean sinkReleased = new AtomicBoolean();
   private volatile ScheduledFuture<?> drainDeadlineTask;
   private final CountDownLatch sourceEnded = new CountDownLatch(1);
@@ -253,14 +253,7 @@ public final class AudioEngine implements SessionAudio {
    * it, calls from others only make it go round once more, so pushes never wait for each other.
    */
   private void pumpCapture() {
-    if (captureWip.getAndIncrement() != 0) {
-      return;
-    }
-    int missed = 1;
-    do {
-      drainSource();
-      missed = captureWip.addAndGet(-missed);
-    } while (missed != 0);
+    capturePump.run();
   }
 
   /** Sends every whole chunk the source holds now. Runs on one thread at a time (the pump). */
@@ -636,14 +629,7 @@ public final class AudioEngine implements SessionAudio {
    * it, calls from others only make it go round once more.
    */
   private void pumpPlayback() {
-    if (playbackWip.getAndIncrement() != 0) {
-      return;
-    }
-    int missed = 1;
-    do {
-      drainQueue();
-      missed = playbackWip.addAndGet(-missed);
-    } while (missed != 0);
+    playbackPump.run();
   }
 
   /** Moves queued audio into the non-blocking sink until the queue is empty or the sink full. */
@@ -676,7 +662,11 @@ public final class AudioEngine implements SessionAudio {
           } else {
             c.copy(c.played, directPiece, len);
             taken = directSink.writeAvailable(directPiece, 0, len);
-            if (taken > 0) {
+            if (taken > 0 && c.generation != generation) {
+              // An interruption arrived during the write; its flush (which waits for this
+              // lock) discards the piece.
+              bytesDiscardedByInterruption.addAndGet(taken);
+            } else if (taken > 0) {
               if (c.played == 0) {
                 latency.firstPlayed(System.nanoTime(), c.generation);
               }
@@ -1137,6 +1127,30 @@ public final class AudioEngine implements SessionAudio {
       } else {
         System.arraycopy(bytes, start + offset, dst, 0, n);
       }
+    }
+  }
+
+  /**
+   * Runs a step on the calling thread, one thread at a time, without making callers wait: a call
+   * made while another thread runs the step only makes that thread run it once more.
+   */
+  private static final class Pump {
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Runnable step;
+
+    Pump(Runnable step) {
+      this.step = step;
+    }
+
+    void run() {
+      if (pending.getAndIncrement() != 0) {
+        return;
+      }
+      int missed = 1;
+      do {
+        step.run();
+        missed = pending.addAndGet(-missed);
+      } while (missed != 0);
     }
   }
 }
