@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds sdk-benchmarks and runs the codec microbenchmarks (JMH) and the real-time load harness,
 # printing side-by-side tables: the SDK against the floor and naive databind (JMH), and against a
-# guide-style client without the SDK (load). About 9.5 minutes on a 2-vCPU VM.
+# guide-style client without the SDK (load). About 7 minutes on a 2-vCPU VM.
 #
 # Usage: scripts/bench.sh [jmh|load|all]      (default all; from anywhere)
 # Environment overrides:
