@@ -523,6 +523,8 @@ class SessionAudioTest {
       conn.send(new AgentStartTalkingEvent(null));
       sendInOddPieces(conn, reply);
       assertArrayEquals(reply, pull(speaker, reply.length, FMT.bytesForMillis(20)));
+      // The writer counts a piece just after the sink took it: wait until it has finished.
+      assertTrue(audio.awaitPlaybackIdle(WAIT));
 
       assertEquals(before, audioThreads(), "no capture or playback thread was started");
       assertEquals(10, audio.stats().chunksSent());
@@ -712,7 +714,8 @@ class SessionAudioTest {
       // Streaming conversion holds back the resampler's look-ahead until more audio comes.
       int pulled = expected.length * 9 / 10;
       assertArrayEquals(Arrays.copyOf(expected, pulled), pull(speaker, pulled, 320));
-      assertEquals(reply.length, audio.stats().deltaBytesPlayed());
+      // The playback thread counts a piece once it is written; the last may still be under way.
+      await(() -> audio.stats().deltaBytesPlayed() == reply.length, "the whole reply written");
     }
   }
 }
