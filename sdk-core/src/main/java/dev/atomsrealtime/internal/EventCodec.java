@@ -40,6 +40,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +51,9 @@ import java.util.Set;
  * for both sides, so the test server shares it).
  *
  * <p>The audio events are the hot path and bypass Jackson's data binding: an append frame is
- * assembled from constant bytes plus the JDK's (intrinsified) base64, and a delta frame is located
- * by a small top-level scan and decoded straight from the frame's bytes. Everything else goes
+ * assembled from constant bytes plus the JDK's (intrinsified) base64; a delta frame in the form
+ * servers send is decoded straight from the frame's bytes with no scan at all, and any other delta
+ * is located by a small top-level scan first. Everything else goes
  * through a private {@link ObjectMapper} tree, which keeps the tolerant decoding rules readable.
  *
  * <p>Thread-safe and stateless; one shared instance ({@link #INSTANCE}) is enough.
@@ -319,6 +321,10 @@ public final class EventCodec {
    * @throws InvalidFrameException if the frame cannot be decoded
    */
   public ServerEvent decodeServer(byte[] utf8, int offset, int length) {
+    byte[] canonical = canonicalDeltaAudio(utf8, offset, length);
+    if (canonical != null) {
+      return OutputAudioDeltaEvent.wrapping(canonical);
+    }
     TopLevelScan scan = TopLevelScan.scan(utf8, offset, length, AUDIO_KEY);
     if (scan != null && scan.typeEquals(DELTA_TYPE) && scan.valuePlain()) {
       return OutputAudioDeltaEvent.wrapping(
@@ -528,6 +534,33 @@ public final class EventCodec {
     int nl = s.indexOf('\n');
     String line = nl < 0 ? s : s.substring(0, nl);
     return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+  }
+
+  /**
+   * The PCM of a delta frame in the exact form servers send, {@code
+   * {"type":"output_audio.delta","audio":"<base64>"}}, or null for any other frame. The value is
+   * not scanned first: the base64 decoder rejects every byte outside its alphabet (quotes,
+   * backslashes, control and non-ASCII bytes), so if the bytes between the prefix and the final
+   * {@code "}} decode, they are the whole string and the frame is exactly that object. Anything
+   * else (other key order, whitespace, extra keys, bad base64) returns null and takes the general
+   * path, which also produces the error.
+   */
+  private static byte[] canonicalDeltaAudio(byte[] utf8, int offset, int length) {
+    int end = offset + length;
+    int start = offset + DELTA_PREFIX.length;
+    if (length < DELTA_PREFIX.length + SUFFIX.length
+        || utf8[end - 1] != '}' || utf8[end - 2] != '"'
+        || !Arrays.equals(utf8, offset, start, DELTA_PREFIX, 0, DELTA_PREFIX.length)) {
+      return null;
+    }
+    try {
+      ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(utf8, start, end - 2 - start));
+      return decoded.remaining() == decoded.array().length ? decoded.array()
+          : Arrays.copyOfRange(decoded.array(), decoded.arrayOffset() + decoded.position(),
+              decoded.arrayOffset() + decoded.limit());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static byte[] decodeBase64(byte[] utf8, TopLevelScan scan, String type, int length) {

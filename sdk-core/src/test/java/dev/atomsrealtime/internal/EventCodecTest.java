@@ -298,4 +298,49 @@ class EventCodecTest {
         return codec.decodeServer("{\"type\":\"" + type + "\"}");
     }
   }
+
+  /** Frames that start and end like the canonical delta but are something else. */
+  @Test
+  void framesThatOnlyLookCanonicalTakeTheGeneralPath() {
+    String prefix = "{\"type\":\"output_audio.delta\",\"audio\":\"";
+    byte[] pcm = {1, 2, 3, 4, 5, 6};
+    String b64 = Base64.getEncoder().encodeToString(pcm);
+    // The canonical form itself.
+    assertArrayEquals(pcm, deltaPcm(prefix + b64 + "\"}"));
+    // Another key after the audio: its quotes end the span, which is then no base64.
+    assertArrayEquals(pcm, deltaPcm(prefix + b64 + "\",\"item_id\":\"AAAA\"}"));
+    // An escaped character inside the value.
+    String escaped = b64.substring(0, 2) + "\\u00" + Integer.toHexString(b64.charAt(2))
+        + b64.substring(3);
+    assertArrayEquals(pcm, deltaPcm(prefix + escaped + "\"}"));
+    // A value that holds a quote-comma sequence, so the frame is not one string: invalid.
+    assertThrows(InvalidFrameException.class,
+        () -> codec.decodeServer(bytes(prefix + b64 + "\",\"" + b64 + "\"}"), 0,
+            bytes(prefix + b64 + "\",\"" + b64 + "\"}").length));
+    // Not base64: reported by the general path.
+    assertThrows(InvalidFrameException.class, () -> {
+      byte[] f = bytes(prefix + "not*base64" + "\"}");
+      codec.decodeServer(f, 0, f.length);
+    });
+    // The frame inside a larger array, at an offset.
+    byte[] frame = bytes(prefix + b64 + "\"}");
+    byte[] padded = new byte[frame.length + 10];
+    System.arraycopy(frame, 0, padded, 5, frame.length);
+    padded[4] = '"';
+    padded[padded.length - 5] = '}';
+    OutputAudioDeltaEvent delta = assertInstanceOf(OutputAudioDeltaEvent.class,
+        codec.decodeServer(padded, 5, frame.length));
+    assertArrayEquals(pcm, delta.audioCopy());
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private byte[] deltaPcm(String frame) {
+    byte[] f = bytes(frame);
+    ServerEvent fromBytes = codec.decodeServer(f, 0, f.length);
+    assertEquals(codec.decodeServer(frame), fromBytes, "the bytes and String paths agree");
+    return assertInstanceOf(OutputAudioDeltaEvent.class, fromBytes).audioCopy();
+  }
 }
