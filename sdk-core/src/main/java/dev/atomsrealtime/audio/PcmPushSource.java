@@ -99,8 +99,10 @@ public final class PcmPushSource implements NonBlockingAudioSource {
   /**
    * Appends {@code length} bytes of PCM (any length; they need not be whole frames). Never blocks
    * beyond a short lock. When the source is attached to a session, this call also encodes and
-   * sends every whole chunk now buffered, on the calling thread (a few microseconds per chunk; the
-   * network write itself happens elsewhere).
+   * sends every whole chunk now buffered, on the calling thread: with the default transport, about
+   * 25 microseconds per 20 ms chunk on a small VM (encoding, framing, handing the frame to the
+   * writer thread); the JDK transport also writes to the socket on this thread. It never waits
+   * for the network.
    *
    * @return {@code true} if all of it was buffered; {@code false} if some or all was dropped
    *     (buffer full, or the source ended or closed), counted in {@link #droppedBytes()}
