@@ -3,8 +3,6 @@ package dev.atomsrealtime.session;
 import static dev.atomsrealtime.testkit.TestTls.serverContext;
 import static dev.atomsrealtime.testkit.TestTls.trusting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atomsrealtime.AtomsClient;
@@ -15,14 +13,12 @@ import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.event.InputTextSendEvent;
 import dev.atomsrealtime.event.TranscriptEvent;
-import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
+import dev.atomsrealtime.testkit.TestTls;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,53 +50,8 @@ class TlsTest {
     }
   }
 
-  private static Throwable failureOf(java.util.concurrent.CompletableFuture<?> f) {
-    try {
-      f.join();
-    } catch (CompletionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("expected the connect to fail");
-  }
-
-  /** Every message in the cause chain, for checking what an application could log. */
-  private static String allMessages(Throwable t) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      sb.append(c).append('\n');
-      for (Throwable s : c.getSuppressed()) {
-        sb.append(s).append('\n');
-      }
-    }
-    return sb.toString();
-  }
-
   private void assertRefusedCertificate(AtomsClient c) throws Exception {
-    RecordingListener listener = new RecordingListener();
-    // With a reconnect policy set: a refused certificate must still not be retried.
-    AtomsSession session =
-        c.newSession(
-            SessionOptions.builder()
-                .reconnectPolicy(
-                    ExponentialBackoff.builder()
-                        .initialDelay(Duration.ofMillis(10))
-                        .maxAttempts(5)
-                        .build())
-                .build(),
-            listener);
-    Throwable error = failureOf(session.connect());
-    ConnectionException refused = assertInstanceOf(ConnectionException.class, error);
-    assertFalse(refused.isRetryable(), refused.getMessage());
-    String message = refused.getMessage().toLowerCase(Locale.ROOT);
-    assertTrue(message.contains("tls") && message.contains("certificate"), refused.getMessage());
-    SessionEnd end = listener.awaitClosed(WAIT);
-    assertEquals(refused, end.cause());
-    assertEquals(-1, end.closeCode());
-    assertFalse(allMessages(refused).contains(KEY), allMessages(refused));
-    assertFalse(String.valueOf(end).contains(KEY), String.valueOf(end));
-    assertEquals(0, server.handshakes().size(), "no upgrade request may reach the server");
-    assertEquals(0, server.connectionCount());
-    assertTrue(listener.violations().isEmpty(), listener.violations().toString());
+    TestTls.assertRefusedBeforeUpgrade(c, server, KEY);
   }
 
   @Test

@@ -4,13 +4,10 @@ import static dev.atomsrealtime.testkit.TestTls.serverContext;
 import static dev.atomsrealtime.testkit.TestTls.trusting;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atomsrealtime.AtomsClient;
 import dev.atomsrealtime.AtomsSession;
-import dev.atomsrealtime.ConnectionException;
 import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.event.InputTextSendEvent;
@@ -19,10 +16,9 @@ import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
+import dev.atomsrealtime.testkit.TestTls;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
@@ -110,28 +106,6 @@ class JdkTlsTest {
   }
 
   private void assertRefused() throws Exception {
-    RecordingListener listener = new RecordingListener();
-    AtomsSession session = client.newSession(SessionOptions.builder().build(), listener);
-    Throwable error;
-    try {
-      session.connect().join();
-      throw new AssertionError("expected the connect to fail");
-    } catch (CompletionException e) {
-      error = e.getCause();
-    }
-    ConnectionException refused = assertInstanceOf(ConnectionException.class, error);
-    assertFalse(refused.isRetryable(), refused.getMessage());
-    String message = refused.getMessage().toLowerCase(Locale.ROOT);
-    assertTrue(message.contains("tls") && message.contains("certificate"), refused.getMessage());
-    StringBuilder chain = new StringBuilder();
-    for (Throwable c = refused; c != null; c = c.getCause()) {
-      chain.append(c).append('\n');
-    }
-    assertFalse(chain.toString().contains(KEY), chain.toString());
-    SessionEnd end = listener.awaitClosed(WAIT);
-    assertEquals(refused, end.cause());
-    assertFalse(String.valueOf(end).contains(KEY));
-    assertEquals(0, server.handshakes().size(), "no upgrade request may reach the server");
-    assertEquals(List.of(), listener.violations());
+    TestTls.assertRefusedBeforeUpgrade(client, server, KEY);
   }
 }
