@@ -17,6 +17,8 @@ import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -146,33 +149,42 @@ public final class AudioEngine implements SessionAudio {
    */
   public void start(int sampleRateHz) {
     boolean pumpSource;
+    int previousRate;
+    // Reported after the monitor is released: the host's callbacks take the session's lock, which
+    // a closing session holds while it stops this engine.
+    List<AudioException> failures = new ArrayList<>(0);
     synchronized (this) {
-      if (running && format != null && format.sampleRateHz() != sampleRateHz) {
-        log.warn("audio engine {}: the new session negotiated {} Hz instead of {} Hz; audio stops",
-            id, sampleRateHz, format.sampleRateHz());
-        host.audioError(new AudioException("the reconnected session negotiated " + sampleRateHz
-            + " Hz instead of " + format.sampleRateHz() + " Hz; attach audio again"));
-        stop();
+      previousRate = running && format != null ? format.sampleRateHz() : sampleRateHz;
+      if (previousRate == sampleRateHz && (running || stopped)) {
         return;
       }
-      if (running || stopped) {
-        return;
+      pumpSource = false;
+      if (previousRate == sampleRateHz) {
+        format = PcmFormat.pcm16Mono(sampleRateHz);
+        queueCapacityBytes = format.bytesForMillis(options.playbackQueueMillis());
+        running = true;
+        pumpSource = source != null && startCapture(failures);
+        if (source == null) {
+          sourceEnded.countDown();
+        }
+        if (sink != null) {
+          startPlayback(failures);
+        }
+        log.info("audio engine {} started at {} ({} ms chunks, {} duplex; capture {}, playback {})",
+            id, format, options.chunkMillis(), options.duplex(),
+            source == null ? "none" : directSource != null ? "on the pushing thread" : "thread",
+            sink == null ? "none" : directSink != null ? "on arrival" : "thread");
       }
-      format = PcmFormat.pcm16Mono(sampleRateHz);
-      queueCapacityBytes = format.bytesForMillis(options.playbackQueueMillis());
-      running = true;
-      pumpSource = source != null && startCapture();
-      if (source == null) {
-        sourceEnded.countDown();
-      }
-      if (sink != null) {
-        startPlayback();
-      }
-      log.info("audio engine {} started at {} ({} ms chunks, {} duplex; capture {}, playback {})",
-          id, format, options.chunkMillis(), options.duplex(),
-          source == null ? "none" : directSource != null ? "on the pushing thread" : "thread",
-          sink == null ? "none" : directSink != null ? "on arrival" : "thread");
     }
+    if (previousRate != sampleRateHz) {
+      log.warn("audio engine {}: the new session negotiated {} Hz instead of {} Hz; audio stops",
+          id, sampleRateHz, previousRate);
+      host.audioError(new AudioException("the reconnected session negotiated " + sampleRateHz
+          + " Hz instead of " + previousRate + " Hz; attach audio again"));
+      stop();
+      return;
+    }
+    failures.forEach(host::audioError);
     if (pumpSource) {
       pumpCapture(); // audio pushed before the session opened
     }
@@ -181,10 +193,13 @@ public final class AudioEngine implements SessionAudio {
   // ---------------------------------------------------------------------------------------------
   // Capture
 
-  /** Must hold this. Returns true for a source driven by its pushes (then pump once, unlocked). */
-  private boolean startCapture() {
+  /**
+   * Must hold this. Returns true for a source driven by its pushes (then pump once, unlocked).
+   * A failure to open is added to {@code failures}.
+   */
+  private boolean startCapture(List<AudioException> failures) {
     if (source instanceof NonBlockingAudioSource nb) {
-      Capture c = openCapture();
+      Capture c = openCapture(failures::add);
       if (c == null) {
         return false;
       }
@@ -201,25 +216,25 @@ public final class AudioEngine implements SessionAudio {
 
   /**
    * Opens the source and prepares chunking (and conversion, when the source's format differs);
-   * null if the source failed (reported), after which capture is over.
+   * null if the source failed (given to {@code report}), after which capture is over.
    */
-  private Capture openCapture() {
+  private Capture openCapture(Consumer<AudioException> report) {
     try {
       PcmFormat opened = source.open(format);
       return new Capture(format, opened);
     } catch (AudioException e) {
       log.warn("audio engine {}: the source failed: {}", id, e.getMessage());
-      host.audioError(e);
+      report.accept(e);
     } catch (RuntimeException e) {
       log.warn("audio engine {}: the source failed to open", id, e);
-      host.audioError(new AudioException("the source failed to open: " + e, e));
+      report.accept(new AudioException("the source failed to open: " + e, e));
     }
     finishCapture();
     return null;
   }
 
   private void captureLoop() {
-    Capture c = openCapture();
+    Capture c = openCapture(host::audioError);
     if (c == null) {
       return;
     }
@@ -593,14 +608,14 @@ public final class AudioEngine implements SessionAudio {
     }
   }
 
-  /** Must hold this. */
-  private void startPlayback() {
+  /** Must hold this. A failure to open is added to {@code failures}. */
+  private void startPlayback(List<AudioException> failures) {
     if (sink instanceof NonBlockingAudioSink nb) {
       PcmFormat opened;
       try {
         opened = sink.open(format);
       } catch (RuntimeException e) {
-        playbackFailed(e);
+        failures.add(sinkFailure(e));
         finishPlayback();
         return;
       }
@@ -742,13 +757,17 @@ public final class AudioEngine implements SessionAudio {
   }
 
   private void playbackFailed(RuntimeException e) {
+    host.audioError(sinkFailure(e));
+  }
+
+  /** Logs a sink failure and returns it as the AudioException to report. */
+  private AudioException sinkFailure(RuntimeException e) {
     if (e instanceof AudioException ae) {
       log.warn("audio engine {}: the sink failed: {}", id, ae.getMessage());
-      host.audioError(ae);
-    } else {
-      log.warn("audio engine {}: playback failed", id, e);
-      host.audioError(new AudioException("playback failed: " + e, e));
+      return ae;
     }
+    log.warn("audio engine {}: playback failed", id, e);
+    return new AudioException("playback failed: " + e, e);
   }
 
   private void playbackLoop(PcmFormat alreadyOpened) {

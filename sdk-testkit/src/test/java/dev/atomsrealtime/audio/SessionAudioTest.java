@@ -698,6 +698,23 @@ class SessionAudioTest {
     }
 
     @Test
+    void aSourceThatCannotOpenIsReportedAndPlaybackGoesOn() throws Exception {
+      FakeConnection conn = open();
+      PcmPushSource taken = PcmPushSource.create(FMT, 100);
+      taken.open(FMT); // already opened by someone else
+      PcmPullSink speaker = PcmPullSink.create(FMT, 200);
+      SessionAudio audio = session.attachAudio(taken, speaker);
+      await(() -> !listener.audioErrors().isEmpty(), "an audio error");
+      AudioException error = listener.audioErrors().get(0);
+      assertTrue(error.getMessage().contains("failed to open"), error.getMessage());
+      assertTrue(audio.awaitSourceEnded(WAIT), "capture is over");
+      byte[] reply = reply(40, 3);
+      conn.send(new AgentStartTalkingEvent(null));
+      conn.sendAudio(reply);
+      assertArrayEquals(reply, pull(speaker, reply.length, 4_096));
+    }
+
+    @Test
     void aPullSinkInAnotherFormatFallsBackToAPlaybackThreadThatConverts() throws Exception {
       FakeConnection conn = open();
       long before = audioThreads();
