@@ -12,8 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * session, it needs no playback thread, because the session writes agent audio as it arrives and,
  * when the buffer was full, writes the rest on the thread that reads (see {@link #poll}).
  *
- * <p>The format is fixed at creation and is what {@link #open(PcmFormat)} returns; wrap the sink in
- * a {@link ConvertingAudioSink} to accept the session's format.
+ * <p>The format is fixed at creation and is what {@link #open(PcmFormat)} returns. In the session's
+ * format it needs no thread; in another format the session converts on a playback thread of its
+ * own (so does a {@link ConvertingAudioSink} around it). For a call leg at 8 or 16 kHz, ask for
+ * that rate in the session options.
  *
  * <p>Back-pressure. The buffer holds {@code capacityMillis} of audio. When it is full, {@link
  * #write} blocks and {@link #writeAvailable} takes only what fits, until the application has read

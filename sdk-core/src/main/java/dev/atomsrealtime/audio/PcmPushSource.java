@@ -12,8 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * reads and sends whole chunks on the thread that pushes them (see {@link #push}).
  *
  * <p>The format is fixed at creation (whatever the application pushes) and is what {@link
- * #open(PcmFormat)} returns; wrap the source in a {@link ConvertingAudioSource} to deliver the
- * session's format. Pushes may have any length, including ones that split a frame or a sample:
+ * #open(PcmFormat)} returns. A session converts it to the session's format itself, on the pushing
+ * thread, so attach it as it is: wrapped in a {@link ConvertingAudioSource} it would no longer be
+ * non-blocking and would get a capture thread. Pushes may have any length, including ones that split a frame or a sample:
  * {@link #read} only ever returns whole frames, and a frame is completed by later pushes.
  *
  * <p>Overflow. The buffer holds {@code capacityMillis} of audio. When a push does not fit, the
