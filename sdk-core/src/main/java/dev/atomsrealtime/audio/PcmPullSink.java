@@ -3,7 +3,6 @@ package dev.atomsrealtime.audio;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An {@link AudioSink} the application drains itself: a telephony bridge or media server pulls
@@ -31,29 +30,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * time, reads from the application's thread(s), {@code flush}, {@code close} and the counters from
  * any thread.
  */
-public final class PcmPullSink implements NonBlockingAudioSink {
+public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink {
 
-  private final PcmFormat format;
-  private final int frameBytes;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition readable = lock.newCondition();
   private final Condition writable = lock.newCondition(); // space freed, flushed, or closed
-  private final ByteRing ring; // guarded by lock; holds whole frames only
   private long flushes; // guarded by lock: bumped by flush() so that blocked writers give up
-  private boolean opened; // guarded by lock
-  private boolean closed; // guarded by lock
   private volatile long framesRead;
   private volatile Runnable spaceListener;
 
   private PcmPullSink(PcmFormat format, int capacityMillis) {
-    this.format = format;
-    this.frameBytes = format.bytesPerFrame();
-    int capacityBytes = format.bytesForMillis(capacityMillis);
-    if (capacityBytes < frameBytes) {
-      throw new IllegalArgumentException("capacityMillis " + capacityMillis
-          + " holds less than one frame of " + format);
-    }
-    this.ring = new ByteRing(capacityBytes);
+    super(format, capacityMillis);
   }
 
   /**
@@ -64,32 +49,6 @@ public final class PcmPullSink implements NonBlockingAudioSink {
    */
   public static PcmPullSink create(PcmFormat format, int capacityMillis) {
     return new PcmPullSink(Objects.requireNonNull(format, "format"), capacityMillis);
-  }
-
-  /**
-   * Opens the sink.
-   *
-   * @return the format given at creation, whatever was requested
-   * @throws IllegalStateException if already opened or closed
-   */
-  @Override
-  public PcmFormat open(PcmFormat requested) {
-    lock.lock();
-    try {
-      if (opened || closed) {
-        throw new IllegalStateException(closed ? "closed" : "already opened");
-      }
-      opened = true;
-      return format;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** The format given at creation. */
-  @Override
-  public PcmFormat format() {
-    return format;
   }
 
   /**
@@ -207,11 +166,7 @@ public final class PcmPullSink implements NonBlockingAudioSink {
   public int read(byte[] buffer, int offset, int length, long timeout, TimeUnit unit)
       throws InterruptedException {
     Objects.checkFromIndexSize(offset, length, buffer.length);
-    int maxBytes = length - length % frameBytes;
-    if (maxBytes <= 0) {
-      throw new IllegalArgumentException("length " + length + " is less than one "
-          + frameBytes + "-byte frame");
-    }
+    int maxBytes = wholeFrameBytes(length);
     long remainingNanos = unit.toNanos(timeout);
     int n;
     lock.lockInterruptibly();
@@ -258,21 +213,6 @@ public final class PcmPullSink implements NonBlockingAudioSink {
   @Override
   public long framesPlayed() {
     return framesRead;
-  }
-
-  /** Bytes buffered and not yet read (whole frames). */
-  public int bufferedBytes() {
-    lock.lock();
-    try {
-      return ring.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** The buffer's capacity in bytes, a whole number of frames. */
-  public int capacityBytes() {
-    return ring.capacity();
   }
 
   /**

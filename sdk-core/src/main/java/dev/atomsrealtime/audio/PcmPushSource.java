@@ -2,8 +2,6 @@ package dev.atomsrealtime.audio;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An {@link AudioSource} fed by the application: a telephony bridge or media server pushes the
@@ -31,29 +29,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: {@code push}, {@code endOfStream} and {@code close} from any threads; {@code
  * read} and {@code readAvailable} from one reader at a time.
  */
-public final class PcmPushSource implements NonBlockingAudioSource {
+public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSource {
 
-  private final PcmFormat format;
-  private final int frameBytes;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition readable = lock.newCondition();
-  private final ByteRing ring; // guarded by lock; capacity is a whole number of frames
   private int skipBytes; // guarded by lock: rest of a dropped frame still to arrive
-  private boolean opened; // guarded by lock
   private boolean ended; // guarded by lock
-  private boolean closed; // guarded by lock
   private long droppedBytes; // guarded by lock
   private volatile Runnable availabilityListener;
 
   private PcmPushSource(PcmFormat format, int capacityMillis) {
-    this.format = format;
-    this.frameBytes = format.bytesPerFrame();
-    int capacityBytes = format.bytesForMillis(capacityMillis);
-    if (capacityBytes < frameBytes) {
-      throw new IllegalArgumentException("capacityMillis " + capacityMillis
-          + " holds less than one frame of " + format);
-    }
-    this.ring = new ByteRing(capacityBytes);
+    super(format, capacityMillis);
   }
 
   /**
@@ -64,32 +48,6 @@ public final class PcmPushSource implements NonBlockingAudioSource {
    */
   public static PcmPushSource create(PcmFormat format, int capacityMillis) {
     return new PcmPushSource(Objects.requireNonNull(format, "format"), capacityMillis);
-  }
-
-  /**
-   * Opens the source.
-   *
-   * @return the format given at creation, whatever was requested
-   * @throws IllegalStateException if already opened or closed
-   */
-  @Override
-  public PcmFormat open(PcmFormat requested) {
-    lock.lock();
-    try {
-      if (opened || closed) {
-        throw new IllegalStateException(closed ? "closed" : "already opened");
-      }
-      opened = true;
-      return format;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** The format given at creation. */
-  @Override
-  public PcmFormat format() {
-    return format;
   }
 
   /** Pushes all of {@code pcm}; see {@link #push(byte[], int, int)}. */
@@ -242,11 +200,7 @@ public final class PcmPushSource implements NonBlockingAudioSource {
 
   private int read(byte[] buffer, int offset, int length, boolean wait) {
     Objects.checkFromIndexSize(offset, length, buffer.length);
-    int maxBytes = length - length % frameBytes;
-    if (maxBytes <= 0) {
-      throw new IllegalArgumentException("length " + length + " is less than one "
-          + frameBytes + "-byte frame");
-    }
+    int maxBytes = wholeFrameBytes(length);
     lock.lock();
     try {
       if (!opened) {
@@ -288,21 +242,6 @@ public final class PcmPushSource implements NonBlockingAudioSource {
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Bytes buffered and not yet read (may include an incomplete frame). */
-  public int bufferedBytes() {
-    lock.lock();
-    try {
-      return ring.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** The buffer's capacity in bytes, a whole number of frames. */
-  public int capacityBytes() {
-    return ring.capacity();
   }
 
   /**

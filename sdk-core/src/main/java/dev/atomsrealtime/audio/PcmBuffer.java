@@ -1,0 +1,82 @@
+package dev.atomsrealtime.audio;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What {@link PcmPushSource} and {@link PcmPullSink} share: a fixed format, a bounded ring of PCM
+ * guarded by one lock, and the open/closed state. The subclasses add their own end of the buffer.
+ */
+abstract class PcmBuffer {
+  final PcmFormat format;
+  final int frameBytes;
+  final ReentrantLock lock = new ReentrantLock();
+  final Condition readable = lock.newCondition();
+  final ByteRing ring; // guarded by lock; capacity is a whole number of frames
+  boolean opened; // guarded by lock
+  boolean closed; // guarded by lock
+
+  PcmBuffer(PcmFormat format, int capacityMillis) {
+    this.format = format;
+    this.frameBytes = format.bytesPerFrame();
+    int capacityBytes = format.bytesForMillis(capacityMillis);
+    if (capacityBytes < frameBytes) {
+      throw new IllegalArgumentException("capacityMillis " + capacityMillis
+          + " holds less than one frame of " + format);
+    }
+    this.ring = new ByteRing(capacityBytes);
+  }
+
+  /**
+   * Opens the buffer.
+   *
+   * @return the format given at creation, whatever was requested
+   * @throws IllegalStateException if already opened or closed
+   */
+  public PcmFormat open(PcmFormat requested) {
+    lock.lock();
+    try {
+      if (opened || closed) {
+        throw new IllegalStateException(closed ? "closed" : "already opened");
+      }
+      opened = true;
+      return format;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The format given at creation. */
+  public PcmFormat format() {
+    return format;
+  }
+
+  /** Bytes buffered and not yet read. */
+  public int bufferedBytes() {
+    lock.lock();
+    try {
+      return ring.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The buffer's capacity in bytes, a whole number of frames. */
+  public int capacityBytes() {
+    return ring.capacity();
+  }
+
+  /**
+   * The largest whole number of frames' bytes within {@code length}.
+   *
+   * @throws IllegalArgumentException if {@code length} is smaller than one frame
+   */
+  final int wholeFrameBytes(int length) {
+    int whole = length - length % frameBytes;
+    if (whole <= 0) {
+      throw new IllegalArgumentException("length " + length + " is less than one "
+          + frameBytes + "-byte frame");
+    }
+    return whole;
+  }
+}
