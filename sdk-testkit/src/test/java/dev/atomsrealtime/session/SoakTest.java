@@ -8,7 +8,7 @@ import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.SessionStats;
-import dev.atomsrealtime.audio.AudioSink;
+import dev.atomsrealtime.audio.DiscardingAudioSink;
 import dev.atomsrealtime.audio.AudioStats;
 import dev.atomsrealtime.audio.PcmFormat;
 import dev.atomsrealtime.audio.SessionAudio;
@@ -79,42 +79,6 @@ class SoakTest {
     }
   }
 
-  /** Takes audio instantly and keeps only a count. */
-  static final class CountingSink implements AudioSink {
-    private volatile PcmFormat format;
-    private final AtomicLong frames = new AtomicLong();
-
-    @Override
-    public PcmFormat open(PcmFormat requested) {
-      format = requested;
-      return requested;
-    }
-
-    @Override
-    public PcmFormat format() {
-      return format;
-    }
-
-    @Override
-    public void write(byte[] buffer, int offset, int length) {
-      frames.addAndGet(length / format.bytesPerFrame());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void drain() {}
-
-    @Override
-    public long framesPlayed() {
-      return frames.get();
-    }
-
-    @Override
-    public void close() {}
-  }
-
   final CountingListener listener = new CountingListener();
 
   @BeforeEach
@@ -159,7 +123,7 @@ class SoakTest {
         client.newSession(SessionOptions.builder().maxQueuedAudioMillis(60_000).build(), listener);
     session.connect().get(5, TimeUnit.SECONDS);
     FakeConnection conn = server.awaitConnection(WAIT);
-    CountingSink sink = new CountingSink();
+    DiscardingAudioSink sink = new DiscardingAudioSink();
     SessionAudio audio = session.attachAudio(null, sink);
 
     int frames = SIMULATED_SECONDS * 1000 / CHUNK_MILLIS;

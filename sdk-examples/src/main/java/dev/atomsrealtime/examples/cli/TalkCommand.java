@@ -8,6 +8,7 @@ import dev.atomsrealtime.audio.AudioOptions;
 import dev.atomsrealtime.audio.AudioSink;
 import dev.atomsrealtime.audio.AudioSource;
 import dev.atomsrealtime.audio.AudioStats;
+import dev.atomsrealtime.audio.DiscardingAudioSink;
 import dev.atomsrealtime.audio.Duplex;
 import dev.atomsrealtime.audio.PcmFormat;
 import dev.atomsrealtime.audio.RealTimeAudioSink;
@@ -244,7 +245,7 @@ final class TalkCommand implements Callable<Integer> {
         throw new AudioException("no speaker found (javax.sound offers no playback device)");
       }
       ui.say("no speaker found; the agent's voice is not played (use --out FILE.wav to keep it)");
-      return RealTimeAudioSink.wrap(new DiscardingSink());
+      return RealTimeAudioSink.wrap(new DiscardingAudioSink());
     }
     JavaSoundAudioSink.Builder b = JavaSoundAudioSink.builder().devices(devices);
     if (speaker != null) {
