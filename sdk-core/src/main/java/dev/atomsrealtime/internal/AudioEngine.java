@@ -239,15 +239,12 @@ public final class AudioEngine implements SessionAudio {
       return;
     }
     try {
-      byte[] readBuffer = new byte[c.readBytes];
       boolean ended = false;
       while (running) {
-        int n = source.read(readBuffer, 0, readBuffer.length);
-        if (n < 0) {
+        if (c.pull(source::read) < 0) {
           ended = true;
           break;
         }
-        c.accept(readBuffer, 0, n);
       }
       if (ended && running) {
         c.end();
@@ -279,7 +276,7 @@ public final class AudioEngine implements SessionAudio {
     }
     try {
       while (running) {
-        int n = directSource.readAvailable(c.readBuffer, 0, c.readBuffer.length);
+        int n = c.pull(directSource::readAvailable);
         if (n == 0) {
           return;
         }
@@ -291,7 +288,6 @@ public final class AudioEngine implements SessionAudio {
           finishCapture();
           return;
         }
-        c.accept(c.readBuffer, 0, n);
       }
       finishCapture(); // stopped
     } catch (RuntimeException e) {
@@ -355,6 +351,11 @@ public final class AudioEngine implements SessionAudio {
     }
   }
 
+  /** {@link AudioSource#read} or {@link NonBlockingAudioSource#readAvailable}. */
+  private interface Reader {
+    int read(byte[] buffer, int offset, int length);
+  }
+
   /**
    * Cuts captured audio into fixed chunks of the session's format, converting first when the
    * source delivers another format, and sends each whole chunk. Used by one thread at a time.
@@ -364,8 +365,7 @@ public final class AudioEngine implements SessionAudio {
     final byte[] chunk;
     final byte[] silence;
     final PcmConverter converter;
-    final int readBytes;
-    final byte[] readBuffer;
+    final byte[] readBuffer; // only when converting: the source's format, before conversion
     int filled;
 
     Capture(PcmFormat fmt, PcmFormat opened) {
@@ -376,20 +376,35 @@ public final class AudioEngine implements SessionAudio {
       chunkBytes = fmt.bytesForMillis(options.chunkMillis());
       chunk = new byte[chunkBytes];
       silence = new byte[chunkBytes];
-      readBytes = converter == null ? chunkBytes
-          : Math.max(opened.bytesPerFrame(), (int) opened.bytesForFrames(
-              opened.framesForMillis(options.chunkMillis())));
-      readBuffer = new byte[readBytes];
+      readBuffer = converter == null ? null
+          : new byte[Math.max(opened.bytesPerFrame(), (int) opened.bytesForFrames(
+              opened.framesForMillis(options.chunkMillis())))];
     }
 
-    /** Takes {@code n} bytes read from the source; sends every chunk they complete. */
-    void accept(byte[] data, int offset, int n) {
-      if (converter != null) {
-        int out = converter.convert(data, offset, n);
-        add(converter.outputArray(), converter.outputOffset(), out);
-      } else {
-        add(data, offset, n);
+    /**
+     * Reads once from the source, straight into the chunk when no conversion is needed, and
+     * sends every chunk the read completes.
+     *
+     * @return what the read returned: bytes, 0 (nothing available), or -1 (the end)
+     */
+    int pull(Reader reader) {
+      if (converter == null) {
+        int n = reader.read(chunk, filled, chunkBytes - filled);
+        if (n > 0) {
+          filled += n;
+          if (filled == chunkBytes) {
+            filled = 0;
+            sendChunk(chunk, silence);
+          }
+        }
+        return n;
       }
+      int n = reader.read(readBuffer, 0, readBuffer.length);
+      if (n > 0) {
+        int out = converter.convert(readBuffer, 0, n);
+        add(converter.outputArray(), converter.outputOffset(), out);
+      }
+      return n;
     }
 
     /** The source ended: sends what is left, padded with silence to a whole chunk. */
