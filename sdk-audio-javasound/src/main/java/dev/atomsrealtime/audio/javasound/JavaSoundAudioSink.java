@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe as the {@link AudioSink} contract requires: one writing thread; {@link #flush()},
  * {@link #framesPlayed()} and {@link #close()} from any thread.
  */
-public final class JavaSoundAudioSink implements AudioSink {
+public final class JavaSoundAudioSink extends JavaSoundLine<SourceDataLine>
+    implements AudioSink {
 
   private static final Logger log = LoggerFactory.getLogger(JavaSoundAudioSink.class);
 
@@ -45,32 +46,11 @@ public final class JavaSoundAudioSink implements AudioSink {
   /** Wait between writes that took nothing (an error path only; normal writes block). */
   private static final long EMPTY_WRITE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-  private final JavaSoundDevices devices;
-  private final DeviceSelector selector;
-  private final int bufferMillis;
-  private final long stallTimeoutNanos;
-
-  /** Guards the opened and closed transitions. */
-  private final Object stateLock = new Object();
-
   /**
    * Guards the line's position bookkeeping (positionOffsetFrames, playedFrames, lineUsable)
    * and the flushes; any thread, held only for non-blocking line calls.
    */
   private final Object positionLock = new Object();
-
-  /** Set once, under stateLock, by open(); read by all threads. */
-  private volatile SourceDataLine line;
-
-  private volatile PcmFormat format;
-  private volatile StallWatchdog watchdog;
-  private boolean openCalled; // under stateLock
-
-  /** Set by close(), any thread. */
-  private volatile boolean closed;
-
-  /** Why the device counts as lost; set by the watchdog or the writing thread. */
-  private volatile String lostReason;
 
   /**
    * Counts flushes; odd while a flush is in progress. A write that sees it change knows that what
@@ -83,10 +63,7 @@ public final class JavaSoundAudioSink implements AudioSink {
   private boolean lineUsable; // under positionLock: the line is open and may be asked
 
   private JavaSoundAudioSink(Builder builder) {
-    this.devices = builder.devices;
-    this.selector = builder.selector;
-    this.bufferMillis = builder.bufferMillis;
-    this.stallTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(builder.stallTimeoutMillis);
+    super(builder, SourceDataLine.class, false, log);
   }
 
   /** The system's default speaker, with default settings. */
@@ -96,61 +73,6 @@ public final class JavaSoundAudioSink implements AudioSink {
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public PcmFormat open(PcmFormat requested) {
-    Objects.requireNonNull(requested, "requested");
-    synchronized (stateLock) {
-      if (openCalled || closed) {
-        throw new IllegalStateException(closed ? "sink is closed" : "sink already opened");
-      }
-      openCalled = true;
-    }
-    LineOpener.Opened<SourceDataLine> opened;
-    try {
-      opened = LineOpener.open(devices, selector, SourceDataLine.class, requested, bufferMillis);
-    } catch (RuntimeException e) {
-      closed = true;
-      throw e;
-    }
-    StallWatchdog dog = stallTimeoutNanos > 0
-        ? new StallWatchdog(false, stallTimeoutNanos, this::framePosition, this::onStall)
-        : null;
-    synchronized (stateLock) {
-      format = opened.format();
-      line = opened.line();
-      watchdog = dog;
-      if (closed) {
-        LineOpener.closeQuietly(opened.line()); // closed while opening
-        return opened.format();
-      }
-      synchronized (positionLock) {
-        positionOffsetFrames = opened.line().getLongFramePosition();
-        lineUsable = true;
-      }
-      if (dog != null) {
-        dog.start();
-      }
-    }
-    if (opened.format().equals(requested)) {
-      log.info("Speaker {} opened in {}, buffer {} ms",
-          opened.deviceLabel(), opened.format(), opened.bufferMillis());
-    } else {
-      log.info("Speaker {} opened in {} (requested {} is not supported; caller converts),"
-              + " buffer {} ms",
-          opened.deviceLabel(), opened.format(), requested, opened.bufferMillis());
-    }
-    return opened.format();
-  }
-
-  @Override
-  public PcmFormat format() {
-    PcmFormat f = format;
-    if (f == null) {
-      throw new IllegalStateException("sink not opened");
-    }
-    return f;
   }
 
   /**
@@ -283,37 +205,33 @@ public final class JavaSoundAudioSink implements AudioSink {
     }
   }
 
+  /** Counts played frames from the position the line had when it opened. */
   @Override
-  public void close() {
-    synchronized (stateLock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+  void lineOpened(SourceDataLine openedLine) {
+    synchronized (positionLock) {
+      positionOffsetFrames = openedLine.getLongFramePosition();
+      lineUsable = true;
     }
-    framesPlayed(); // remember the final position
+  }
+
+  /** Remembers the final position, then stops asking the line. */
+  @Override
+  void beforeClose() {
+    framesPlayed();
     synchronized (positionLock) {
       lineUsable = false;
-    }
-    StallWatchdog dog = watchdog;
-    if (dog != null) {
-      dog.stop();
-    }
-    SourceDataLine l = line;
-    if (l != null) {
-      try {
-        l.stop();
-      } catch (RuntimeException e) {
-        // A lost device may refuse; closing below is what matters.
-      }
-      LineOpener.closeQuietly(l);
-      log.info("Speaker closed after {} frames played", playedFrames());
     }
   }
 
   @Override
-  public String toString() {
-    return "JavaSoundAudioSink[" + selector + ", " + (format == null ? "not open" : format) + "]";
+  String closedDetail() {
+    return " after " + playedFrames() + " frames played";
+  }
+
+  /** Remembers the position reached, then stops asking the line. */
+  @Override
+  void beforeStallClose() {
+    beforeClose();
   }
 
   /** Flushes the line and keeps the frames it discarded out of framesPlayed(). */
@@ -339,40 +257,11 @@ public final class JavaSoundAudioSink implements AudioSink {
     }
   }
 
-  private long framePosition() {
+  @Override
+  long framePosition() {
     synchronized (positionLock) {
       return lineUsable ? line.getLongFramePosition() : -1;
     }
-  }
-
-  /** On the watchdog thread: the line made no progress during a write; end that write. */
-  private void onStall() {
-    if (closed) {
-      return;
-    }
-    lostReason = "the playback device played nothing for "
-        + TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos) + " ms";
-    log.warn("Speaker lost: {}; closing it", lostReason);
-    framesPlayed();
-    synchronized (positionLock) {
-      lineUsable = false;
-    }
-    LineOpener.closeQuietly(line);
-  }
-
-  private void throwIfLost() {
-    String reason = lostReason;
-    if (reason != null) {
-      throw new AudioDeviceLostException("Speaker lost: " + reason);
-    }
-  }
-
-  private AudioDeviceLostException lost(String reason, Throwable cause) {
-    if (lostReason == null) {
-      lostReason = reason;
-      log.warn("Speaker lost: {}", reason);
-    }
-    return new AudioDeviceLostException("Speaker lost: " + reason, cause);
   }
 
   /** Builds a {@link JavaSoundAudioSink}. Not thread-safe. */

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe as the {@link AudioSource} contract requires: one reading thread; {@link
  * #close()} from any thread.
  */
-public final class JavaSoundAudioSource implements AudioSource {
+public final class JavaSoundAudioSource extends JavaSoundLine<TargetDataLine>
+    implements AudioSource {
 
   private static final Logger log = LoggerFactory.getLogger(JavaSoundAudioSource.class);
 
@@ -38,32 +39,8 @@ public final class JavaSoundAudioSource implements AudioSource {
   /** Wait between reads that returned nothing (an error path only; normal reads block). */
   private static final long EMPTY_READ_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-  private final JavaSoundDevices devices;
-  private final DeviceSelector selector;
-  private final int bufferMillis;
-  private final long stallTimeoutNanos;
-
-  /** Guards the opened and closed transitions. */
-  private final Object stateLock = new Object();
-
-  /** Set once, under stateLock, by open(); read by the reading thread and close(). */
-  private volatile TargetDataLine line;
-
-  private volatile PcmFormat format;
-  private volatile StallWatchdog watchdog;
-  private boolean openCalled; // under stateLock
-
-  /** Set by close(), any thread. */
-  private volatile boolean closed;
-
-  /** Why the device counts as lost; set by the watchdog or the reading thread. */
-  private volatile String lostReason;
-
   private JavaSoundAudioSource(Builder builder) {
-    this.devices = builder.devices;
-    this.selector = builder.selector;
-    this.bufferMillis = builder.bufferMillis;
-    this.stallTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(builder.stallTimeoutMillis);
+    super(builder, TargetDataLine.class, true, log);
   }
 
   /** The system's default microphone, with default settings. */
@@ -73,58 +50,6 @@ public final class JavaSoundAudioSource implements AudioSource {
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public PcmFormat open(PcmFormat requested) {
-    Objects.requireNonNull(requested, "requested");
-    synchronized (stateLock) {
-      if (openCalled || closed) {
-        throw new IllegalStateException(closed ? "source is closed" : "source already opened");
-      }
-      openCalled = true;
-    }
-    LineOpener.Opened<TargetDataLine> opened;
-    try {
-      opened =
-          LineOpener.open(devices, selector, TargetDataLine.class, requested, bufferMillis);
-    } catch (RuntimeException e) {
-      closed = true;
-      throw e;
-    }
-    StallWatchdog dog = stallTimeoutNanos > 0
-        ? new StallWatchdog(true, stallTimeoutNanos, this::framePosition, this::onStall)
-        : null;
-    synchronized (stateLock) {
-      format = opened.format();
-      line = opened.line();
-      watchdog = dog;
-      if (closed) {
-        LineOpener.closeQuietly(opened.line()); // closed while opening
-        return opened.format();
-      }
-      if (dog != null) {
-        dog.start();
-      }
-    }
-    if (opened.format().equals(requested)) {
-      log.info("Microphone {} opened in {}, buffer {} ms",
-          opened.deviceLabel(), opened.format(), opened.bufferMillis());
-    } else {
-      log.info("Microphone {} opened in {} (requested {} is not supported; caller converts),"
-              + " buffer {} ms",
-          opened.deviceLabel(), opened.format(), requested, opened.bufferMillis());
-    }
-    return opened.format();
-  }
-
-  @Override
-  public PcmFormat format() {
-    PcmFormat f = format;
-    if (f == null) {
-      throw new IllegalStateException("source not opened");
-    }
-    return f;
   }
 
   @Override
@@ -192,7 +117,7 @@ public final class JavaSoundAudioSource implements AudioSource {
   private int completeFrame(TargetDataLine l, byte[] buffer, int offset, int n, int missing) {
     try {
       int got = 0;
-      while (got < missing && !closed && lostReason == null && l.isOpen()) {
+      while (got < missing && !closed && !isLost() && l.isOpen()) {
         int r = l.read(buffer, offset + n + got, missing - got);
         if (r <= 0) {
           break;
@@ -216,66 +141,9 @@ public final class JavaSoundAudioSource implements AudioSource {
   }
 
   @Override
-  public void close() {
-    synchronized (stateLock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
-    StallWatchdog dog = watchdog;
-    if (dog != null) {
-      dog.stop();
-    }
-    TargetDataLine l = line;
-    if (l != null) {
-      try {
-        l.stop();
-      } catch (RuntimeException e) {
-        // A lost device may refuse; closing below is what matters.
-      }
-      LineOpener.closeQuietly(l);
-      log.info("Microphone closed");
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "JavaSoundAudioSource[" + selector + ", " + (format == null ? "not open" : format) + "]";
-  }
-
-  private long framePosition() {
+  long framePosition() {
     TargetDataLine l = line;
     return l == null || closed ? -1 : l.getLongFramePosition();
-  }
-
-  /** On the watchdog thread: the line made no progress during a read; end that read. */
-  private void onStall() {
-    if (closed) {
-      return;
-    }
-    lostReason = "the capture device delivered nothing for "
-        + TimeUnit.NANOSECONDS.toMillis(stallTimeoutNanos) + " ms";
-    log.warn("Microphone lost: {}; closing it", lostReason);
-    TargetDataLine l = line;
-    if (l != null) {
-      LineOpener.closeQuietly(l);
-    }
-  }
-
-  private void throwIfLost() {
-    String reason = lostReason;
-    if (reason != null) {
-      throw new AudioDeviceLostException("Microphone lost: " + reason);
-    }
-  }
-
-  private AudioDeviceLostException lost(String reason, Throwable cause) {
-    if (lostReason == null) {
-      lostReason = reason;
-      log.warn("Microphone lost: {}", reason);
-    }
-    return new AudioDeviceLostException("Microphone lost: " + reason, cause);
   }
 
   /** Builds a {@link JavaSoundAudioSource}. Not thread-safe. */
