@@ -3,11 +3,9 @@ package dev.atomsrealtime.audio;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.atomsrealtime.AtomsClient;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
@@ -19,12 +17,10 @@ import dev.atomsrealtime.event.InterruptionEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.SessionClosedEvent;
 import dev.atomsrealtime.testing.RecordingListener;
-import dev.atomsrealtime.testing.ThreadLeakExtension;
-import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
+import dev.atomsrealtime.testkit.LoopbackSessionTest;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,50 +28,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The session's audio engine end to end against a scripted server on loopback. */
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
-@ExtendWith(ThreadLeakExtension.class)
-class SessionAudioTest {
+class SessionAudioTest extends LoopbackSessionTest {
   static final String KEY = "sk_audio_test";
-  static final Duration WAIT = Duration.ofSeconds(5);
   static final PcmFormat FMT = PcmFormat.pcm16Mono(24_000);
 
+  @Override
+  protected String apiKey() {
+    return KEY;
+  }
+
   @TempDir Path dir;
-  FakeAtomsServer server;
-  AtomsClient client;
-  RecordingListener listener;
-  AtomsSession session;
-
-  @BeforeEach
-  void start() {
-    server = FakeAtomsServer.builder().credential(KEY).build().start();
-    client = AtomsClient.builder().apiKey(KEY).baseUrl(server.uri()).build();
-    listener = new RecordingListener();
-  }
-
-  @AfterEach
-  void stop() {
-    if (session != null) {
-      session.close();
-    }
-    client.close();
-    server.close();
-    assertTrue(listener.violations().isEmpty(), listener.violations().toString());
-  }
-
-  private FakeConnection open() throws Exception {
-    session = client.newSession(SessionOptions.builder().agentId("a").build(), listener);
-    session.connect().get(5, TimeUnit.SECONDS);
-    return server.awaitConnection(WAIT);
-  }
 
   /** A recognisable reply: sample values count up from {@code base}, so any misalignment shows. */
   static byte[] reply(int millis, int base) {

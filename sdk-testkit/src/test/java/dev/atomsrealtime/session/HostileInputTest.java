@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.atomsrealtime.AtomsClient;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.InvalidFrameException;
 import dev.atomsrealtime.SessionOptions;
@@ -17,23 +16,17 @@ import dev.atomsrealtime.event.TranscriptDeltaEvent;
 import dev.atomsrealtime.event.TranscriptEvent;
 import dev.atomsrealtime.event.UnknownServerEvent;
 import dev.atomsrealtime.testing.RecordingListener;
-import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
+import dev.atomsrealtime.testkit.LoopbackSessionTest;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Hostile and malformed server input against a real session (PROTOCOL.md §2: never fail the session
@@ -42,38 +35,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * onInvalidFrame} and counted in {@code SessionStats.invalidFrames}, and huge frames must not stay
  * in memory once handled.
  */
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
-@ExtendWith(ThreadLeakExtension.class)
-class HostileInputTest {
-  static final Duration WAIT = Duration.ofSeconds(5);
+class HostileInputTest extends LoopbackSessionTest {
   static final int MB = 1024 * 1024;
 
-  FakeAtomsServer server;
-  AtomsClient client;
-  AtomsSession session;
   FakeConnection conn;
-  final RecordingListener listener = new RecordingListener();
 
-  @BeforeEach
-  void start() throws Exception {
-    server = FakeAtomsServer.builder().build().start();
-    client = AtomsClient.builder().apiKey("sk_hostile").baseUrl(server.uri()).build();
+  @Override
+  protected String apiKey() {
+    return "sk_hostile";
   }
 
-  @AfterEach
-  void stop() {
-    if (session != null) {
-      session.close();
-    }
-    client.close();
-    server.close();
-    assertTrue(listener.violations().isEmpty(), listener.violations().toString());
+  @Override
+  protected FakeAtomsServer.Builder server(FakeAtomsServer.Builder builder) {
+    return builder; // any credential
   }
 
   private void open(dev.atomsrealtime.SessionListener l) throws Exception {
-    session = client.newSession(SessionOptions.builder().build(), l);
-    session.connect().get(5, TimeUnit.SECONDS);
-    conn = server.awaitConnection(WAIT);
+    conn = open(SessionOptions.builder().build(), l);
   }
 
   /** The session is unharmed: still OPEN, and a text sent now reaches the server. */

@@ -41,9 +41,9 @@ import dev.atomsrealtime.event.TranscriptEvent;
 import dev.atomsrealtime.event.UnknownServerEvent;
 import dev.atomsrealtime.testing.LogCapture;
 import dev.atomsrealtime.testing.RecordingListener;
-import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
+import dev.atomsrealtime.testkit.LoopbackSessionTest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,44 +54,14 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
-@ExtendWith(ThreadLeakExtension.class)
-class SessionConversationTest {
+class SessionConversationTest extends LoopbackSessionTest {
   static final String KEY = "sk_live_secret_7d2a90b1c3";
-  static final Duration WAIT = Duration.ofSeconds(5);
 
-  FakeAtomsServer server;
-  AtomsClient client;
-  RecordingListener listener;
-  AtomsSession session;
-
-  @BeforeEach
-  void start() {
-    server = FakeAtomsServer.builder().credential(KEY).build().start();
-    client = AtomsClient.builder().apiKey(KEY).baseUrl(server.uri()).build();
-    listener = new RecordingListener();
-  }
-
-  @AfterEach
-  void stop() {
-    if (session != null) {
-      session.close();
-    }
-    client.close();
-    server.close();
-    assertTrue(listener.violations().isEmpty(), listener.violations().toString());
-  }
-
-  private FakeConnection open() throws Exception {
-    session = client.newSession(SessionOptions.builder().agentId("a").build(), listener);
-    session.connect().get(5, TimeUnit.SECONDS);
-    return server.awaitConnection(WAIT);
+  @Override
+  protected String apiKey() {
+    return KEY;
   }
 
   private static byte[] pcm(int bytes, long seed) {
