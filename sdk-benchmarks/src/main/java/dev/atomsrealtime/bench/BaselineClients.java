@@ -25,20 +25,16 @@ import org.java_websocket.handshake.ServerHandshake;
  * the guides: {@code setTcpNoDelay(true)}, as the SDK does, so that the comparison is not about
  * Nagle's algorithm.
  */
-final class BaselineClients implements LoadClients {
+final class BaselineClients extends LoadClients {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final PcmFormat FORMAT = PcmFormat.pcm16Mono(24_000);
 
   private final List<Client> clients = new ArrayList<>();
-  private final List<TimestampSink> sinks = new ArrayList<>();
-  private final LongSamples interruptionToSilence = new LongSamples(); // guarded by itself
-  private final AtomicInteger unexpectedCloses = new AtomicInteger();
   private final AtomicInteger errors = new AtomicInteger();
-  private volatile boolean recording;
   private volatile boolean closing;
 
   @Override
-  public int connect(URI serverUri, int count) throws Exception {
+  int connect(URI serverUri, int count) throws Exception {
     URI uri = URI.create(serverUri + "/atoms/v1/agent/connect?agent_id=bench-agent&mode=webcall"
         + "&sample_rate=24000");
     for (int i = 0; i < count; i++) {
@@ -61,7 +57,7 @@ final class BaselineClients implements LoadClients {
   }
 
   @Override
-  public void sendChunk(int index, byte[] chunk) {
+  void sendChunk(int index, byte[] chunk) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("type", "input_audio_buffer.append");
     node.put("audio", Base64.getEncoder().encodeToString(chunk));
@@ -73,32 +69,7 @@ final class BaselineClients implements LoadClients {
   }
 
   @Override
-  public void recording(boolean on) {
-    recording = on;
-    sinks.forEach(s -> s.recording(on));
-  }
-
-  @Override
-  public List<TimestampSink> sinks() {
-    return sinks;
-  }
-
-  @Override
-  public LongSamples interruptionToSilence() {
-    synchronized (interruptionToSilence) {
-      LongSamples copy = new LongSamples();
-      copy.addAll(interruptionToSilence);
-      return copy;
-    }
-  }
-
-  @Override
-  public int unexpectedCloses() {
-    return unexpectedCloses.get();
-  }
-
-  @Override
-  public String notes() {
+  String notes() {
     return "sendOrParseErrors=" + errors.get();
   }
 
@@ -150,11 +121,7 @@ final class BaselineClients implements LoadClients {
           long t0 = System.nanoTime();
           sink.flush();
           long silent = System.nanoTime() - t0;
-          if (recording) {
-            synchronized (interruptionToSilence) {
-              interruptionToSilence.add(silent);
-            }
-          }
+          interruptionSilenced(silent);
         }
         default -> {
           // agent_start_talking and the rest: nothing to do for audio
@@ -165,7 +132,7 @@ final class BaselineClients implements LoadClients {
     @Override
     public void onClose(int code, String reason, boolean remote) {
       if (!closing) {
-        unexpectedCloses.incrementAndGet();
+        closedUnexpectedly();
         System.err.println("baseline session closed unexpectedly: " + code + " " + reason);
       }
     }

@@ -1,31 +1,66 @@
 package dev.atomsrealtime.bench;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** N client sessions of one kind, driven by the harness's pacer. */
-interface LoadClients extends AutoCloseable {
+/**
+ * N client sessions of one kind, driven by the harness's pacer. Holds what every kind records the
+ * same way: the sinks, interruption-to-silence samples and unexpected closes.
+ */
+abstract class LoadClients implements AutoCloseable {
+  final List<TimestampSink> sinks = new ArrayList<>();
+  private final LongSamples interruptionToSilence = new LongSamples(); // guarded by itself
+  private final AtomicInteger unexpectedCloses = new AtomicInteger();
+  volatile boolean recording;
 
   /** Opens {@code sessions} sessions against the server at {@code serverUri}; returns how many. */
-  int connect(URI serverUri, int sessions) throws Exception;
+  abstract int connect(URI serverUri, int sessions) throws Exception;
 
   /** Sends (or hands to the session's audio source) 20 ms of PCM for session {@code index}. */
-  void sendChunk(int index, byte[] chunk);
+  abstract void sendChunk(int index, byte[] chunk);
 
-  /** Starts or stops recording latencies, gaps and interruption timings. */
-  void recording(boolean on);
-
-  List<TimestampSink> sinks();
-
-  /** Receive-of-interruption to sink-flushed, in nanoseconds, recorded while recording. */
-  LongSamples interruptionToSilence();
-
-  /** Sessions that ended before the harness closed them. */
-  int unexpectedCloses();
-
-  /** Something the SDK itself counted that explains missing chunks, or "" (for the report). */
-  String notes();
+  /** Something the client itself counted that explains missing chunks, or "" (for the report). */
+  abstract String notes();
 
   @Override
-  void close();
+  public abstract void close();
+
+  /** Starts or stops recording latencies, gaps and interruption timings. */
+  final void recording(boolean on) {
+    recording = on;
+    sinks.forEach(s -> s.recording(on));
+  }
+
+  final List<TimestampSink> sinks() {
+    return sinks;
+  }
+
+  /** Records one interruption-to-silence time, if recording. */
+  final void interruptionSilenced(long nanos) {
+    if (recording) {
+      synchronized (interruptionToSilence) {
+        interruptionToSilence.add(nanos);
+      }
+    }
+  }
+
+  /** Receive-of-interruption to sink-flushed, in nanoseconds, recorded while recording. */
+  final LongSamples interruptionToSilence() {
+    synchronized (interruptionToSilence) {
+      LongSamples copy = new LongSamples();
+      copy.addAll(interruptionToSilence);
+      return copy;
+    }
+  }
+
+  final void closedUnexpectedly() {
+    unexpectedCloses.incrementAndGet();
+  }
+
+  /** Sessions that ended before the harness closed them. */
+  final int unexpectedCloses() {
+    return unexpectedCloses.get();
+  }
 }

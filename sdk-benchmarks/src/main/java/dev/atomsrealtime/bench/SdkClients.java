@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The SDK as an application uses it: one {@link AtomsClient}, and per session a {@link
@@ -26,17 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * attachAudio} and default {@link AudioOptions}. Interruption-to-silence comes from the SDK's own
  * {@link TurnMetrics}.
  */
-final class SdkClients implements LoadClients {
+final class SdkClients extends LoadClients {
   private static final PcmFormat FORMAT = PcmFormat.pcm16Mono(24_000);
 
   private final TransportFactory transport;
   private final List<AtomsSession> sessions = new ArrayList<>();
   private final List<SessionAudio> audio = new ArrayList<>();
   private final List<PcmPushSource> sources = new ArrayList<>();
-  private final List<TimestampSink> sinks = new ArrayList<>();
-  private final LongSamples interruptionToSilence = new LongSamples(); // guarded by itself
-  private final AtomicInteger unexpectedCloses = new AtomicInteger();
-  private volatile boolean recording;
   private volatile boolean closing;
   private AtomsClient client;
 
@@ -65,7 +60,7 @@ final class SdkClients implements LoadClients {
   }
 
   @Override
-  public int connect(URI serverUri, int count) throws Exception {
+  int connect(URI serverUri, int count) throws Exception {
     client = AtomsClient.builder()
         .apiKey("sk_bench")
         .baseUrl(serverUri)
@@ -96,37 +91,12 @@ final class SdkClients implements LoadClients {
   }
 
   @Override
-  public void sendChunk(int index, byte[] chunk) {
+  void sendChunk(int index, byte[] chunk) {
     sources.get(index).push(chunk); // copies: the pacer reuses its buffer
   }
 
   @Override
-  public void recording(boolean on) {
-    recording = on;
-    sinks.forEach(s -> s.recording(on));
-  }
-
-  @Override
-  public List<TimestampSink> sinks() {
-    return sinks;
-  }
-
-  @Override
-  public LongSamples interruptionToSilence() {
-    synchronized (interruptionToSilence) {
-      LongSamples copy = new LongSamples();
-      copy.addAll(interruptionToSilence);
-      return copy;
-    }
-  }
-
-  @Override
-  public int unexpectedCloses() {
-    return unexpectedCloses.get();
-  }
-
-  @Override
-  public String notes() {
+  String notes() {
     long stale = 0;
     long discarded = 0;
     long queueFull = 0;
@@ -155,17 +125,15 @@ final class SdkClients implements LoadClients {
   private final class Listener implements SessionListener {
     @Override
     public void onTurnMetrics(AtomsSession session, TurnMetrics metrics) {
-      if (recording && metrics.interrupted() && metrics.interruptionToSilence() != null) {
-        synchronized (interruptionToSilence) {
-          interruptionToSilence.add(metrics.interruptionToSilence().toNanos());
-        }
+      if (metrics.interrupted() && metrics.interruptionToSilence() != null) {
+        interruptionSilenced(metrics.interruptionToSilence().toNanos());
       }
     }
 
     @Override
     public void onClosed(AtomsSession session, SessionEnd end) {
       if (!closing) {
-        unexpectedCloses.incrementAndGet();
+        closedUnexpectedly();
         System.err.println("session closed unexpectedly: " + end);
       }
     }
