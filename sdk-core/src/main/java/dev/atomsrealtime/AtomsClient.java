@@ -7,6 +7,7 @@ import dev.atomsrealtime.transport.javawebsocket.JavaWebSocketTransportFactory;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -27,9 +28,20 @@ import javax.net.ssl.SSLContext;
  * <h2>Threads</h2>
  *
  * The client owns a pool of daemon threads named {@code atoms-events-N} that deliver listener
- * callbacks (one session's callbacks are serial) and one {@code atoms-scheduler-N} thread for
- * timeouts. Each connection also uses the transport's own threads. {@link #close()} closes open
- * sessions and stops the client's threads.
+ * callbacks (one session's callbacks are serial), one {@code atoms-scheduler-N} thread for
+ * timers, and a cached pool {@code atoms-blocking-N} for work that may block (calling the {@link
+ * CredentialSupplier}, releasing audio devices). All start when first needed and end after a
+ * minute idle. Each connection also uses the transport's own threads. {@link #close()} closes open
+ * sessions and stops the client's threads. {@code sdk-core/CONCURRENCY.md} says which thread runs
+ * what.
+ *
+ * <h2>Time</h2>
+ *
+ * Every timeout, keepalive, reconnect backoff, stale-audio gate, half-duplex tail and paced file
+ * source of the client's sessions runs on one {@link Ticker} and one scheduler: by default the
+ * system clock and the client's own timer thread. {@link Builder#scheduler(ScheduledExecutorService,
+ * Ticker)} replaces both, for example with a virtual clock in tests, so that a test moves time
+ * instead of waiting for it.
  */
 public final class AtomsClient implements AutoCloseable {
   /** The production service. */
@@ -49,7 +61,7 @@ public final class AtomsClient implements AutoCloseable {
     this.baseUrl = b.baseUrl;
     this.transportFactory = b.transportFactory;
     this.sslContext = b.sslContext;
-    this.resources = new ClientResources();
+    this.resources = new ClientResources(b.scheduler, b.ticker);
   }
 
   public static Builder builder() {
@@ -92,7 +104,8 @@ public final class AtomsClient implements AutoCloseable {
   /** Never shows the credential. */
   @Override
   public String toString() {
-    return "AtomsClient[baseUrl=" + baseUrl + ", transport=" + transportFactory + "]";
+    return "AtomsClient[baseUrl=" + baseUrl + ", transport=" + transportFactory + ", sessions="
+        + resources.liveSessions() + "]";
   }
 
   /** Builder for {@link AtomsClient}. Not thread-safe. */
@@ -101,6 +114,8 @@ public final class AtomsClient implements AutoCloseable {
     private URI baseUrl = DEFAULT_BASE_URL;
     private TransportFactory transportFactory = new JavaWebSocketTransportFactory();
     private SSLContext sslContext;
+    private ScheduledExecutorService scheduler;
+    private Ticker ticker = Ticker.system();
 
     private Builder() {}
 
@@ -165,6 +180,25 @@ public final class AtomsClient implements AutoCloseable {
      */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /**
+     * The clock and the scheduler every session of the client times itself with: connect, {@code
+     * session.created} and close timeouts, keepalive and idle detection, reconnect backoff, the
+     * stale-delta timeout, the half-duplex tail, silence after a source ends and the pacing of
+     * file sources. The two must agree: a task scheduled with a delay {@code d} runs when {@code
+     * ticker} has advanced by {@code d}.
+     *
+     * <p>Defaults: the system clock and a single timer thread of the client's own. The client
+     * never shuts down a scheduler given here. Tasks the SDK schedules are short and never block.
+     *
+     * <p>For tests: a virtual scheduler (such as the testkit's {@code ManualScheduler}, which is
+     * both) makes timeouts and backoff run when the test moves time, with no wall-clock waits.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler, Ticker ticker) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 

@@ -34,6 +34,7 @@ public final class SessionOptions {
   private final Duration sessionCreatedTimeout;
   private final Duration closeTimeout;
   private final ReconnectPolicy reconnectPolicy;
+  private final Duration reconnectBackoffResetAfter;
   private final Duration keepaliveInterval;
   private final Duration idleTimeout;
   private final int maxQueuedAudioMillis;
@@ -49,6 +50,7 @@ public final class SessionOptions {
     this.sessionCreatedTimeout = b.sessionCreatedTimeout;
     this.closeTimeout = b.closeTimeout;
     this.reconnectPolicy = b.reconnectPolicy;
+    this.reconnectBackoffResetAfter = b.reconnectBackoffResetAfter;
     this.keepaliveInterval = b.keepaliveInterval;
     this.idleTimeout = b.idleTimeout;
     this.maxQueuedAudioMillis = b.maxQueuedAudioMillis;
@@ -75,6 +77,7 @@ public final class SessionOptions {
     b.sessionCreatedTimeout = sessionCreatedTimeout;
     b.closeTimeout = closeTimeout;
     b.reconnectPolicy = reconnectPolicy;
+    b.reconnectBackoffResetAfter = reconnectBackoffResetAfter;
     b.keepaliveInterval = keepaliveInterval;
     b.idleTimeout = idleTimeout;
     b.maxQueuedAudioMillis = maxQueuedAudioMillis;
@@ -105,7 +108,10 @@ public final class SessionOptions {
     return authPlacement;
   }
 
-  /** Bound on connecting: TCP, TLS and the WebSocket upgrade. */
+  /**
+   * Bound on connecting: TCP, TLS and the WebSocket upgrade; and, before that, on getting the
+   * attempt's credential from the {@link CredentialSupplier} (each phase has the whole bound).
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
@@ -127,6 +133,17 @@ public final class SessionOptions {
    */
   public ReconnectPolicy reconnectPolicy() {
     return reconnectPolicy;
+  }
+
+  /**
+   * How long a session must stay open before a later loss starts a new reconnect streak (attempt
+   * 1, the shortest delay, the full attempt budget). A session that ends sooner counts as one more
+   * failed attempt of the current streak, so that a server that accepts every connection and
+   * fails every session at once is retried with a growing delay and a bounded number of attempts.
+   * Default 10 s. See {@link dev.atomsrealtime.reconnect.ReconnectContext}.
+   */
+  public Duration reconnectBackoffResetAfter() {
+    return reconnectBackoffResetAfter;
   }
 
   /** How often a WebSocket ping is sent to keep the connection alive and prove it. */
@@ -174,6 +191,7 @@ public final class SessionOptions {
     private Duration sessionCreatedTimeout = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(2);
     private ReconnectPolicy reconnectPolicy = ReconnectPolicy.never();
+    private Duration reconnectBackoffResetAfter = Duration.ofSeconds(10);
     private Duration keepaliveInterval = Duration.ofSeconds(15);
     private Duration idleTimeout = Duration.ofSeconds(45);
     private int maxQueuedAudioMillis = 2_000;
@@ -253,6 +271,13 @@ public final class SessionOptions {
     /** See {@link SessionOptions#reconnectPolicy()}; default never. */
     public Builder reconnectPolicy(ReconnectPolicy reconnectPolicy) {
       this.reconnectPolicy = Objects.requireNonNull(reconnectPolicy, "reconnectPolicy");
+      return this;
+    }
+
+    /** See {@link SessionOptions#reconnectBackoffResetAfter()}; positive, default 10 s. */
+    public Builder reconnectBackoffResetAfter(Duration reconnectBackoffResetAfter) {
+      this.reconnectBackoffResetAfter =
+          positive(reconnectBackoffResetAfter, "reconnectBackoffResetAfter");
       return this;
     }
 

@@ -13,6 +13,8 @@ public record SessionClosedEvent(String reason) implements ServerEvent {
   public static final String CLIENT_REQUESTED = "client_requested";
   /** The reason sent when the agent ended the call. */
   public static final String ENDED = "ended";
+  /** The reason sent when the server could not set the session up: a failure, not an end. */
+  public static final String SETUP_FAILED = "setup_failed";
 
   @Override
   public String type() {

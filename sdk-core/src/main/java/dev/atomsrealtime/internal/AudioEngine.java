@@ -20,11 +20,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
@@ -62,8 +60,8 @@ public final class AudioEngine implements SessionAudio {
 
     void audioError(AudioException error);
 
-    /** The client's shared scheduler, for timed work of an engine that has no threads. */
-    ScheduledExecutorService scheduler();
+    /** The client's clock, scheduler and blocking pool. */
+    ClientResources resources();
   }
 
   private final long id = IDS.incrementAndGet();
@@ -72,6 +70,7 @@ public final class AudioEngine implements SessionAudio {
   private final AudioSink sink;
   private final AudioOptions options;
   private final LatencyTracker latency = new LatencyTracker();
+  private final dev.atomsrealtime.Ticker ticker;
 
   private volatile PcmFormat format;
   private volatile boolean running;
@@ -88,14 +87,18 @@ public final class AudioEngine implements SessionAudio {
   // A non-blocking source, driven by its pushes (no capture thread). Set once in start().
   private volatile NonBlockingAudioSource directSource;
   private volatile Capture capture; // used by one pump at a time
-  private final Pump capturePump = new Pump(this::drainSource);
+  private final dev.atomsrealtime.transport.SerialContext.Signal capturePump =
+      dev.atomsrealtime.transport.SerialContext.create(this::stepFailed)
+          .newSignal(this::drainSource);
   private volatile boolean captureFinished;
   private volatile ScheduledFuture<?> silenceTask;
 
   // A non-blocking sink, written on arrival and on its reader's reads (no playback thread).
   private volatile NonBlockingAudioSink directSink;
   private byte[] directPiece; // guarded by writeLock
-  private final Pump playbackPump = new Pump(this::drainQueue);
+  private final dev.atomsrealtime.transport.SerialContext.Signal playbackPump =
+      dev.atomsrealtime.transport.SerialContext.create(this::stepFailed)
+          .newSignal(this::drainQueue);
   private final AtomicBoolean sinkReleased = new AtomicBoolean();
   private volatile ScheduledFuture<?> drainDeadlineTask;
   private final CountDownLatch sourceEnded = new CountDownLatch(1);
@@ -139,6 +142,20 @@ public final class AudioEngine implements SessionAudio {
     this.source = source;
     this.sink = sink;
     this.options = options;
+    this.ticker = host.resources().ticker();
+  }
+
+  /** Read thread: the audio side of a server event (see the on* hooks). */
+  public void onServerEvent(dev.atomsrealtime.event.ServerEvent event) {
+    if (event instanceof OutputAudioDeltaEvent delta) {
+      onDelta(delta);
+    } else if (event instanceof dev.atomsrealtime.event.AgentStartTalkingEvent) {
+      onAgentStartTalking();
+    } else if (event instanceof dev.atomsrealtime.event.AgentStopTalkingEvent) {
+      onAgentStopTalking();
+    } else if (event instanceof dev.atomsrealtime.event.InterruptionEvent) {
+      onInterruption();
+    }
   }
 
   /**
@@ -251,7 +268,7 @@ public final class AudioEngine implements SessionAudio {
       }
       sourceEnded.countDown();
       if (running && options.streamSilenceAfterSourceEnds()) {
-        streamSilence(c.silence);
+        scheduleSilence(c.silence);
       }
     } catch (RuntimeException e) {
       captureFailed(e);
@@ -265,7 +282,7 @@ public final class AudioEngine implements SessionAudio {
    * it, calls from others only make it go round once more, so pushes never wait for each other.
    */
   private void pumpCapture() {
-    capturePump.run();
+    capturePump.raise();
   }
 
   /** Sends every whole chunk the source holds now. Runs on one thread at a time (the pump). */
@@ -319,11 +336,11 @@ public final class AudioEngine implements SessionAudio {
     source.close();
   }
 
-  /** Silence after a non-blocking source ended, one chunk per period on the shared scheduler. */
+  /** Silence after the source ended, one chunk per period on the client's scheduler. */
   private void scheduleSilence(byte[] silence) {
     long period = TimeUnit.MILLISECONDS.toNanos(options.chunkMillis());
     try {
-      silenceTask = host.scheduler().scheduleAtFixedRate(() -> {
+      silenceTask = host.resources().scheduler().scheduleAtFixedRate(() -> {
         if (!running) {
           cancelSilence();
           return;
@@ -435,24 +452,6 @@ public final class AudioEngine implements SessionAudio {
     }
   }
 
-  private void streamSilence(byte[] silence) {
-    long periodNanos = TimeUnit.MILLISECONDS.toNanos(options.chunkMillis());
-    long next = System.nanoTime();
-    while (running) {
-      next += periodNanos;
-      long wait;
-      while (running && (wait = next - System.nanoTime()) > 0) {
-        java.util.concurrent.locks.LockSupport.parkNanos(this, wait);
-      }
-      if (!running) {
-        return;
-      }
-      host.sendAudio(silence, 0, silence.length);
-      chunksSent.incrementAndGet();
-      silentChunksSent.incrementAndGet();
-    }
-  }
-
   private void sendChunk(byte[] chunk, byte[] silence) {
     double level = VoiceActivityDetector.rmsDbfs(chunk, 0, chunk.length);
     micLevelDbfs = level;
@@ -464,7 +463,7 @@ public final class AudioEngine implements SessionAudio {
     } else {
       host.sendAudio(chunk, 0, chunk.length);
       if (voiced) {
-        latency.voicedChunkSent(System.nanoTime());
+        latency.voicedChunkSent(ticker.nanoTime());
       }
     }
     chunksSent.incrementAndGet();
@@ -474,7 +473,7 @@ public final class AudioEngine implements SessionAudio {
     if (options.duplex() != Duplex.HALF) {
       return false;
     }
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     boolean busy = agentTalking || queuedBytesNow() > 0 || unplayedFrames() > 0;
     if (busy) {
       lastPlaybackBusyNanos = now;
@@ -495,16 +494,16 @@ public final class AudioEngine implements SessionAudio {
     carry = -1;
     agentTalking = true;
     if (options.duplex() == Duplex.HALF) {
-      lastPlaybackBusyNanos = System.nanoTime();
+      lastPlaybackBusyNanos = ticker.nanoTime();
       gated = true;
     }
-    latency.agentStart(System.nanoTime());
+    latency.agentStart(ticker.nanoTime());
   }
 
   /** {@code agent_stop_talking}: the reply was sent (it may still be playing). */
   public void onAgentStopTalking() {
     agentTalking = false;
-    latency.agentStop(System.nanoTime(), isPlaybackIdle());
+    latency.agentStop(ticker.nanoTime(), isPlaybackIdle());
     emitReadyMetrics();
   }
 
@@ -514,7 +513,7 @@ public final class AudioEngine implements SessionAudio {
       return;
     }
     deltasReceived.incrementAndGet();
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     if (staleGate) {
       if (now - staleSinceNanos < options.staleDeltaTimeout().toNanos()) {
         staleDeltasDropped.incrementAndGet();
@@ -553,7 +552,7 @@ public final class AudioEngine implements SessionAudio {
 
   /** {@code interruption}: empty the queue and silence the sink now; gate stale deltas. */
   public void onInterruption() {
-    long t0 = System.nanoTime();
+    long t0 = ticker.nanoTime();
     staleGate = true;
     staleSinceNanos = t0;
     carry = -1;
@@ -575,17 +574,21 @@ public final class AudioEngine implements SessionAudio {
     }
     // Unblock a write in progress at once, then wait for the writer to leave it and flush again,
     // so nothing of the interrupted reply is written after this point.
-    sink.flush();
-    synchronized (writeLock) {
+    try {
       sink.flush();
-      // Whatever the sink had not played is gone now: count from what it really played.
-      try {
-        sinkFramesWritten.set(sink.framesPlayed());
-      } catch (RuntimeException e) {
-        log.debug("audio engine {}: sink position unavailable after flush", id);
+      synchronized (writeLock) {
+        sink.flush();
+        // Whatever the sink had not played is gone now: count from what it really played.
+        try {
+          sinkFramesWritten.set(sink.framesPlayed());
+        } catch (RuntimeException e) {
+          log.debug("audio engine {}: sink position unavailable after flush", id);
+        }
       }
+    } catch (RuntimeException e) {
+      playbackFailed(e);
     }
-    long silentNanos = System.nanoTime() - t0;
+    long silentNanos = ticker.nanoTime() - t0;
     latency.interrupted(t0, silentNanos);
     emitReadyMetrics();
   }
@@ -659,7 +662,7 @@ public final class AudioEngine implements SessionAudio {
    * it, calls from others only make it go round once more.
    */
   private void pumpPlayback() {
-    playbackPump.run();
+    playbackPump.raise();
   }
 
   /** Moves queued audio into the non-blocking sink until the queue is empty or the sink full. */
@@ -698,7 +701,7 @@ public final class AudioEngine implements SessionAudio {
               bytesDiscardedByInterruption.addAndGet(taken);
             } else if (taken > 0) {
               if (c.played == 0) {
-                latency.firstPlayed(System.nanoTime(), c.generation);
+                latency.firstPlayed(ticker.nanoTime(), c.generation);
               }
               sinkFramesWritten.addAndGet(taken / 2);
               deltaBytesPlayed.addAndGet(taken);
@@ -771,6 +774,12 @@ public final class AudioEngine implements SessionAudio {
     sink.close();
   }
 
+  /** A capture or playback step failed with an Error: reported as an audio failure. */
+  private void stepFailed(Thread thread, Throwable error) {
+    log.error("audio engine {}: an audio step failed", id, error);
+    host.audioError(new AudioException("audio failed: " + error, error));
+  }
+
   private void playbackFailed(RuntimeException e) {
     host.audioError(sinkFailure(e));
   }
@@ -838,7 +847,7 @@ public final class AudioEngine implements SessionAudio {
             break;
           }
           if (first) {
-            latency.firstPlayed(System.nanoTime(), chunk.generation);
+            latency.firstPlayed(ticker.nanoTime(), chunk.generation);
             first = false;
           }
           deltaBytesPlayed.addAndGet(len);
@@ -846,7 +855,7 @@ public final class AudioEngine implements SessionAudio {
         }
         finishedWriting();
       }
-      if (draining && System.nanoTime() < drainDeadlineNanos) {
+      if (draining && ticker.nanoTime() < drainDeadlineNanos) {
         // A graceful end: let the device play out what it holds before it is closed.
         sink.drain();
       }
@@ -866,7 +875,7 @@ public final class AudioEngine implements SessionAudio {
   }
 
   private boolean playing() {
-    return running || draining && System.nanoTime() < drainDeadlineNanos;
+    return running || draining && ticker.nanoTime() < drainDeadlineNanos;
   }
 
   private Chunk take() {
@@ -1032,7 +1041,6 @@ public final class AudioEngine implements SessionAudio {
       if (System.nanoTime() > deadline) {
         return false;
       }
-      Thread.onSpinWait();
       java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
   }
@@ -1047,6 +1055,15 @@ public final class AudioEngine implements SessionAudio {
     stop();
     join(captureThread);
     join(playbackThread);
+  }
+
+  /**
+   * The session ended: the turn in progress is complete and its metrics are reported now (before
+   * the session's terminal callback). Never blocks; {@link #stop(boolean)} releases the devices.
+   */
+  public void endTurns() {
+    latency.sessionEnded();
+    emitReadyMetrics();
   }
 
   /** Signals the threads to stop and releases the devices; does not wait. Idempotent. */
@@ -1074,7 +1091,7 @@ public final class AudioEngine implements SessionAudio {
         long pending = queuedBytes + (writing ? inFlightBytes : 0);
         queuedMillis = format == null ? 0 : format.millisForBytes(pending);
         if (drainQueued && playbackLive && (pending > 0 || directSink != null && unplayed > 0)) {
-          drainDeadlineNanos = System.nanoTime()
+          drainDeadlineNanos = ticker.nanoTime()
               + TimeUnit.MILLISECONDS.toNanos(queuedMillis + 1_000);
           draining = true;
         } else if (queuedBytes > 0) {
@@ -1111,7 +1128,7 @@ public final class AudioEngine implements SessionAudio {
 
   private void scheduleDrainDeadline(long millis) {
     try {
-      drainDeadlineTask = host.scheduler().schedule(this::finishPlayback, millis,
+      drainDeadlineTask = host.resources().scheduler().schedule(this::finishPlayback, millis,
           TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       finishPlayback(); // the client is closing
@@ -1161,30 +1178,6 @@ public final class AudioEngine implements SessionAudio {
       } else {
         System.arraycopy(bytes, start + offset, dst, 0, n);
       }
-    }
-  }
-
-  /**
-   * Runs a step on the calling thread, one thread at a time, without making callers wait: a call
-   * made while another thread runs the step only makes that thread run it once more.
-   */
-  private static final class Pump {
-    private final AtomicInteger pending = new AtomicInteger();
-    private final Runnable step;
-
-    Pump(Runnable step) {
-      this.step = step;
-    }
-
-    void run() {
-      if (pending.getAndIncrement() != 0) {
-        return;
-      }
-      int missed = 1;
-      do {
-        step.run();
-        missed = pending.addAndGet(-missed);
-      } while (missed != 0);
     }
   }
 }

@@ -1,58 +1,94 @@
 package dev.atomsrealtime.internal;
 
 import dev.atomsrealtime.AtomsSession;
+import dev.atomsrealtime.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads one {@code AtomsClient} shares among its sessions, and the set of its live sessions.
- * Threads start lazily and idle ones end after a minute, so an idle client holds no threads.
- * Thread-safe.
+ * What one {@code AtomsClient} shares among its sessions: its time (a ticker and a scheduler,
+ * either its own or the application's), its threads and the set of its live sessions. Threads
+ * start lazily and idle ones end after a minute, so an idle client holds no threads. Thread-safe.
+ *
+ * <ul>
+ *   <li>{@code atoms-events-N}: listener callbacks (each session's serial), a fixed-size pool;
+ *   <li>{@code atoms-scheduler-N}: timers only, one thread (unless the application gave its own
+ *       scheduler); timer tasks are short and never block;
+ *   <li>{@code atoms-blocking-N}: work that may block (the credential supplier, releasing audio
+ *       devices), a cached pool, so that it never runs on a socket's read thread or the scheduler.
+ * </ul>
  */
 public final class ClientResources {
   private static final Logger log = LoggerFactory.getLogger(ClientResources.class);
 
   private final ThreadPoolExecutor events;
-  private final ScheduledThreadPoolExecutor scheduler;
+  private final ThreadPoolExecutor blocking;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownScheduler;
+  private final Ticker ticker;
   private final Set<AtomsSession> sessions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  public ClientResources() {
+  /**
+   * @param scheduler the application's scheduler (not shut down by {@link #close()}), or null for
+   *     one of the client's own
+   * @param ticker the clock matching {@code scheduler}
+   */
+  public ClientResources(ScheduledExecutorService scheduler, Ticker ticker) {
     int pool = NamedThreadFactory.nextPoolId();
-    // Unbounded queue with a fixed core size: per-session order comes from SerialExecutor, and
-    // the pool only bounds how many sessions run callbacks at the same moment.
+    // Unbounded queue with a fixed core size: per-session order comes from each session's serial
+    // context, and the pool only bounds how many sessions run callbacks at the same moment.
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
-    this.events =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            new NamedThreadFactory("events-" + pool));
+    this.events = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), new NamedThreadFactory("events-" + pool));
     events.allowCoreThreadTimeOut(true);
-    this.scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("scheduler-" + pool));
-    scheduler.setRemoveOnCancelPolicy(true);
-    scheduler.setKeepAliveTime(60, TimeUnit.SECONDS);
-    scheduler.allowCoreThreadTimeOut(true);
+    this.blocking = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), new NamedThreadFactory("blocking-" + pool));
+    if (scheduler == null) {
+      ScheduledThreadPoolExecutor own =
+          new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("scheduler-" + pool));
+      own.setRemoveOnCancelPolicy(true);
+      own.setKeepAliveTime(60, TimeUnit.SECONDS);
+      own.allowCoreThreadTimeOut(true);
+      this.scheduler = own;
+      this.ownScheduler = true;
+    } else {
+      this.scheduler = scheduler;
+      this.ownScheduler = false;
+    }
+    this.ticker = ticker;
   }
 
+  /** Listener callbacks. */
   public ExecutorService events() {
     return events;
   }
 
+  /** Work that may block; never the read thread or the scheduler. */
+  public ExecutorService blocking() {
+    return blocking;
+  }
+
+  /** Timers; tasks must not block. */
   public ScheduledExecutorService scheduler() {
     return scheduler;
+  }
+
+  /** The clock the scheduler runs on. */
+  public Ticker ticker() {
+    return ticker;
   }
 
   /** Registers a new session, refusing if the client is closed. */
@@ -69,31 +105,47 @@ public final class ClientResources {
     sessions.remove(session);
   }
 
-  /** Closes live sessions (bounded), then stops the threads and waits for them (bounded). */
+  /** Live sessions now. */
+  public int liveSessions() {
+    return sessions.size();
+  }
+
+  /**
+   * Closes live sessions (bounded), then stops the client's own threads and waits for them
+   * (bounded). An application's scheduler is left running. Idempotent.
+   */
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
-    List<AtomsSession> live = new ArrayList<>(sessions);
-    List<java.util.concurrent.CompletableFuture<?>> ends = new ArrayList<>();
-    for (AtomsSession s : live) {
+    List<CompletableFuture<?>> ends = new ArrayList<>();
+    for (AtomsSession s : new ArrayList<>(sessions)) {
       ends.add(s.closeAsync());
     }
     try {
-      java.util.concurrent.CompletableFuture.allOf(ends.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
-          .get(5, TimeUnit.SECONDS);
+      CompletableFuture.allOf(ends.toArray(new CompletableFuture<?>[0])).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
       log.warn("sessions did not all close within 5 s; stopping the client anyway");
     }
-    // Let the terminal callbacks already queued run, then stop.
+    // Let the terminal callbacks and releases already queued run, then stop.
     events.shutdown();
-    scheduler.shutdownNow();
+    blocking.shutdown();
+    if (ownScheduler) {
+      scheduler.shutdownNow();
+    }
     try {
       if (!events.awaitTermination(5, TimeUnit.SECONDS)) {
         events.shutdownNow();
       }
-      scheduler.awaitTermination(2, TimeUnit.SECONDS);
+      if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {
+        blocking.shutdownNow();
+      }
+      if (ownScheduler) {
+        scheduler.awaitTermination(2, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

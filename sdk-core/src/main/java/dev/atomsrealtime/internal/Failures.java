@@ -6,6 +6,7 @@ import dev.atomsrealtime.ConnectionException;
 import dev.atomsrealtime.HandshakeException;
 import dev.atomsrealtime.ServerErrorException;
 import dev.atomsrealtime.ServiceUnavailableException;
+import dev.atomsrealtime.SessionSetupException;
 import dev.atomsrealtime.UpgradeNotHonouredException;
 import dev.atomsrealtime.event.ErrorEvent;
 import dev.atomsrealtime.event.SessionClosedEvent;
@@ -90,7 +91,9 @@ public final class Failures {
   /**
    * The failure behind a close the client did not ask for, or null when the end is normal: close
    * 1000 after {@code session.created}, or any close other than a fatal error (4000, 4401, 4403)
-   * after the agent ended the call ({@code session.closed} with reason {@code ended}).
+   * after the agent ended the call ({@code session.closed} with reason {@code ended}). A {@code
+   * session.closed} with reason {@code setup_failed} is a {@link SessionSetupException} whatever
+   * close follows (but 4000 and 4401/4403, which say more).
    *
    * <p>Retryability follows PROTOCOL.md §3: 4000 by the preceding error's code, 4401/4403 never,
    * 1000 before {@code session.created} never (the server closed on purpose), 1001/1005/1006 and
@@ -109,6 +112,14 @@ public final class Failures {
         return new AuthenticationException(
             "the server closed the session for authentication (close code " + code + ")" + why,
             code, reason);
+      default:
+        break;
+    }
+    if (SessionClosedEvent.SETUP_FAILED.equals(closedReason)) {
+      // The server gave up setting the session up; whatever close follows, it did not work.
+      return new SessionSetupException(lastError, code);
+    }
+    switch (code) {
       case 1000:
         if (wasOpen) {
           return null;

@@ -1,43 +1,50 @@
 package dev.atomsrealtime.internal;
 
+import dev.atomsrealtime.transport.SerialContext;
 import dev.atomsrealtime.transport.Transport;
-import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One session's outbound path: a bounded queue in front of the transport with a single writer
- * (whoever holds {@link #lock}), so frames from many threads never interleave and keep their
- * order.
+ * One session's outbound path: frames from any number of threads go into one queue, and one
+ * writer at a time (whichever sending thread finds the writer idle; a {@link SerialContext.Signal})
+ * hands them to the transport in order, with no lock held across the transport call. Frames
+ * therefore never interleave and keep their order.
  *
- * <p>Frames go straight to the transport while its own queue is below the high-water mark. Past
- * it, frames wait here; while they wait, user audio is bounded to {@code maxAudioBytes}: the
- * oldest audio is dropped (and counted) first, because under sustained pressure fresh audio beats
- * stale audio. Control frames are never dropped. A drain task on the scheduler moves waiting
- * frames on as the transport catches up; it only runs while something is waiting.
+ * <p>Frames go to the transport while its own queue is below the high-water mark. Past it, they
+ * wait here; while they wait, user audio is bounded to {@code maxAudioBytes}: the oldest audio is
+ * dropped (and counted) first, because under sustained pressure fresh audio beats stale audio.
+ * Control frames are never dropped. A retry on the scheduler moves waiting frames on as the
+ * transport catches up; it is scheduled only while something waits.
+ *
+ * <p>Each frame is tagged with the connection it was queued for: frames queued for a connection
+ * that has since ended are discarded, never written into the next one (a new connection is a new
+ * server session).
  *
  * <p>Thread-safe.
  */
 final class OutboundQueue {
   private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
-  private static final long DRAIN_PERIOD_MILLIS = 5;
+  private static final long RETRY_MILLIS = 5;
 
   private final ScheduledExecutorService scheduler;
   private final long id;
-  private final Object lock = new Object();
-  // Guarded by lock.
-  private final ArrayDeque<Frame> backlog = new ArrayDeque<>();
-  private Transport transport;
-  private long highWaterBytes;
-  private long maxAudioBytes;
-  private long backlogAudioBytes;
-  private long backlogBytes;
-  private boolean drainScheduled;
+  private final Queue<Frame> frames = new ConcurrentLinkedQueue<>();
+  private final SerialContext.Signal flush;
+  private final AtomicBoolean retryScheduled = new AtomicBoolean();
+  // Written by attach/detach (the session's context), read by senders and the writer.
+  private volatile Target target;
+  // Bytes and audio bytes queued here; added by senders, removed by the writer.
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicLong queuedAudioBytes = new AtomicLong();
 
   private final AtomicLong audioSent = new AtomicLong();
   private final AtomicLong audioDropped = new AtomicLong();
@@ -45,62 +52,78 @@ final class OutboundQueue {
   OutboundQueue(ScheduledExecutorService scheduler, long id) {
     this.scheduler = scheduler;
     this.id = id;
+    this.flush = SerialContext.create("session " + id + " outbound").newSignal(this::writeStep);
   }
 
   /**
-   * Starts writing to a new connection; anything still waiting for the previous one is
-   * discarded (it belonged to another server session).
-   *
-   * @param bytesPerSecond the wire size of one second of audio, for the bounds
+   * Starts writing to a new connection; frames still waiting for a previous one are discarded on
+   * the writer's next step (they belonged to another server session).
    */
   void attach(Transport transport, long maxAudioBytes, long highWaterBytes) {
-    synchronized (lock) {
-      if (!backlog.isEmpty()) {
-        log.debug("session {}: {} queued frames of the previous connection discarded", id,
-            backlog.size());
-      }
-      backlog.clear();
-      backlogAudioBytes = 0;
-      backlogBytes = 0;
-      this.transport = transport;
-      this.maxAudioBytes = maxAudioBytes;
-      this.highWaterBytes = highWaterBytes;
-    }
+    target = new Target(transport, maxAudioBytes, highWaterBytes);
+    flush.raise();
   }
 
-  /** Sends or queues a frame. Returns false if it was dropped (audio only). */
+  /** Stops writing (the connection ended). Waiting frames are discarded. */
+  void detach() {
+    target = null;
+    flush.raise();
+  }
+
+  /** Queues a frame for the current connection. Returns false if none is attached. */
   boolean send(byte[] frame, boolean audio) {
-    synchronized (lock) {
-      if (transport == null) {
-        return false;
+    Target t = target;
+    if (t == null) {
+      return false;
+    }
+    frames.add(new Frame(frame, audio, t));
+    queuedBytes.addAndGet(frame.length);
+    if (audio) {
+      queuedAudioBytes.addAndGet(frame.length);
+    }
+    flush.raise();
+    return true;
+  }
+
+  /** The writer: one thread at a time. Writes in order until the transport is full. */
+  private void writeStep() {
+    Target t = target;
+    Frame f;
+    while ((f = frames.peek()) != null) {
+      if (f.target != t) {
+        remove(f); // for a connection that ended
+        continue;
       }
-      if (backlog.isEmpty() && transport.queuedBytes() < highWaterBytes) {
-        transport.sendText(frame);
-        if (audio) {
-          audioSent.incrementAndGet();
-        }
-        return true;
+      if (t.transport.queuedBytes() >= t.highWaterBytes) {
+        trimAudio(t);
+        scheduleRetry();
+        return;
       }
-      backlog.add(new Frame(frame, audio));
-      backlogBytes += frame.length;
-      if (audio) {
-        backlogAudioBytes += frame.length;
-        trimAudio();
+      remove(f);
+      t.transport.sendText(f.bytes);
+      if (f.audio) {
+        audioSent.incrementAndGet();
       }
-      scheduleDrain();
-      return true;
     }
   }
 
-  /** Must hold lock. Drops the oldest waiting audio until the audio bound holds. */
-  private void trimAudio() {
-    Iterator<Frame> it = backlog.iterator();
-    while (backlogAudioBytes > maxAudioBytes && it.hasNext()) {
+  private void remove(Frame f) {
+    frames.poll();
+    queuedBytes.addAndGet(-f.bytes.length);
+    if (f.audio) {
+      queuedAudioBytes.addAndGet(-f.bytes.length);
+    }
+  }
+
+  /** Writer only. Drops the oldest waiting audio until the audio bound holds. */
+  private void trimAudio(Target t) {
+    Iterator<Frame> it = frames.iterator();
+    while (queuedAudioBytes.get() > t.maxAudioBytes && it.hasNext()) {
       Frame f = it.next();
-      if (f.audio) {
+      if (f.audio && f.target == t) {
         it.remove();
-        backlogAudioBytes -= f.bytes.length;
-        backlogBytes -= f.bytes.length;
+        queuedBytes.addAndGet(-f.bytes.length);
+        queuedAudioBytes.addAndGet(-f.bytes.length);
         if (audioDropped.incrementAndGet() == 1) {
           log.warn("session {}: the connection cannot keep up; dropping the oldest queued audio"
               + " (counted in SessionStats.audioChunksDroppedBackpressure)", id);
@@ -109,47 +132,18 @@ final class OutboundQueue {
     }
   }
 
-  /** Must hold lock. */
-  private void scheduleDrain() {
-    if (drainScheduled) {
+  private void scheduleRetry() {
+    if (!retryScheduled.compareAndSet(false, true)) {
       return;
     }
     try {
-      scheduler.schedule(this::drain, DRAIN_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-      drainScheduled = true;
+      scheduler.schedule(() -> {
+        retryScheduled.set(false);
+        flush.raise();
+      }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
-      log.debug("session {}: client shutting down; queued frames not drained", id);
-    }
-  }
-
-  private void drain() {
-    synchronized (lock) {
-      drainScheduled = false;
-      while (!backlog.isEmpty() && transport != null
-          && transport.queuedBytes() < highWaterBytes) {
-        Frame f = backlog.poll();
-        backlogBytes -= f.bytes.length;
-        if (f.audio) {
-          backlogAudioBytes -= f.bytes.length;
-        }
-        transport.sendText(f.bytes);
-        if (f.audio) {
-          audioSent.incrementAndGet();
-        }
-      }
-      if (!backlog.isEmpty()) {
-        scheduleDrain();
-      }
-    }
-  }
-
-  /** Stops writing (the connection ended). Waiting frames are discarded. */
-  void detach() {
-    synchronized (lock) {
-      backlog.clear();
-      backlogAudioBytes = 0;
-      backlogBytes = 0;
-      transport = null;
+      retryScheduled.set(false);
+      log.debug("session {}: client shutting down; queued frames not written", id);
     }
   }
 
@@ -163,10 +157,12 @@ final class OutboundQueue {
 
   /** Bytes waiting here plus in the transport's own queue. */
   long queuedBytes() {
-    synchronized (lock) {
-      return backlogBytes + (transport == null ? 0 : transport.queuedBytes());
-    }
+    Target t = target;
+    return queuedBytes.get() + (t == null ? 0 : t.transport.queuedBytes());
   }
 
-  private record Frame(byte[] bytes, boolean audio) {}
+  /** A connection and its bounds. */
+  private record Target(Transport transport, long maxAudioBytes, long highWaterBytes) {}
+
+  private record Frame(byte[] bytes, boolean audio, Target target) {}
 }

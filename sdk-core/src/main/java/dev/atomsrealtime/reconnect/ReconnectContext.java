@@ -11,20 +11,34 @@ import java.util.Objects;
  * <p>The session builds a context only for causes that {@link RetryClassifier#isRetryable} accepts;
  * a policy never sees an authentication failure or a normal end.
  *
- * @param attempt the number of the reconnect attempt about to be made, starting at 1 for the first
- *     reconnect after a connection is lost, and starting at 1 again after a session has opened
- *     ({@code session.created}) on a later attempt
- * @param elapsed the time since the connection was lost (since the first failure of the current
- *     streak), measured on the session's clock; zero or positive
+ * <h2>The streak</h2>
+ *
+ * <p>Attempts are counted over a <em>streak</em>: it starts when a healthy connection is lost,
+ * and it ends only when a session has stayed open for {@link
+ * dev.atomsrealtime.SessionOptions#reconnectBackoffResetAfter()} (10 s by default). A session that
+ * opens ({@code session.created}) and fails soon after does not end the streak: a server that
+ * accepts every connection and then fails every session at once (a crash loop) is met with a
+ * growing delay and, with the default policy, a bounded number of attempts, instead of a new
+ * billed call every half second forever. {@link #sessionsOpened()} tells a policy how many such
+ * short-lived sessions the streak has seen.
+ *
+ * @param attempt the number of the reconnect attempt about to be made, from 1 for the first
+ *     reconnect of a streak
+ * @param elapsed the time since the streak started (the loss of the last healthy connection),
+ *     measured on the session's clock; zero or positive
  * @param cause the failure that ended the previous connection (or the previous attempt)
+ * @param sessionsOpened how many sessions of this streak opened and then failed before they were
+ *     healthy (the one whose loss started the streak included); 0 when every attempt failed to
+ *     connect; at most {@code attempt}
  */
-public record ReconnectContext(int attempt, Duration elapsed, AtomsException cause) {
+public record ReconnectContext(int attempt, Duration elapsed, AtomsException cause,
+    int sessionsOpened) {
 
   /**
    * Validates the components.
    *
-   * @throws IllegalArgumentException if {@code attempt} is less than 1 or {@code elapsed} is
-   *     negative
+   * @throws IllegalArgumentException if {@code attempt} is less than 1, {@code elapsed} is
+   *     negative, or {@code sessionsOpened} is negative or greater than {@code attempt}
    * @throws NullPointerException if {@code elapsed} or {@code cause} is null
    */
   public ReconnectContext {
@@ -36,5 +50,14 @@ public record ReconnectContext(int attempt, Duration elapsed, AtomsException cau
       throw new IllegalArgumentException("elapsed must not be negative, was " + elapsed);
     }
     Objects.requireNonNull(cause, "cause");
+    if (sessionsOpened < 0 || sessionsOpened > attempt) {
+      throw new IllegalArgumentException("sessionsOpened must be 0.." + attempt
+          + " for attempt " + attempt + ", was " + sessionsOpened);
+    }
+  }
+
+  /** A context of a streak in which no session opened. */
+  public ReconnectContext(int attempt, Duration elapsed, AtomsException cause) {
+    this(attempt, elapsed, cause, 0);
   }
 }

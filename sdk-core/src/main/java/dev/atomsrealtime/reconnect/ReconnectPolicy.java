@@ -30,9 +30,11 @@ import java.util.Optional;
  * <h2>Attempt numbering</h2>
  *
  * <p>{@link ReconnectContext#attempt()} is 1 for the first reconnect after a connection is lost and
- * grows by one with each failed attempt. Once an attempt opens a session ({@code session.created}),
- * the streak is over and the next loss starts again at 1 (as grpc resets its backoff when a
- * connection becomes ready).
+ * grows by one with each failed attempt. The streak is over, and the next loss starts again at 1,
+ * only once a session has stayed open for {@link
+ * dev.atomsrealtime.SessionOptions#reconnectBackoffResetAfter()}: a session that opens and fails
+ * at once counts as a failed attempt, so a server in a crash loop meets a growing delay and the
+ * attempt cap (see {@link ReconnectContext}).
  *
  * <h2>Implementing</h2>
  *

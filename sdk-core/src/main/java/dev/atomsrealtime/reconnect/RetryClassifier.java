@@ -25,6 +25,9 @@ import java.util.Objects;
  *       the client called {@code close()}</td><td>none (a normal end)</td><td>no</td></tr>
  *   <tr><td>close 1000 before {@code session.created}</td><td>{@link ConnectionException}</td>
  *       <td>no: the server closed on purpose</td></tr>
+ *   <tr><td>{@code session.closed} {@code setup_failed}, then any close but 4000/4401/4403</td>
+ *       <td>{@link dev.atomsrealtime.SessionSetupException}</td><td>only if the server's last
+ *       {@code error} before it had a retryable code</td></tr>
  *   <tr><td>HTTP 401/403 at the upgrade, close 4401/4403</td><td>{@link
  *       AuthenticationException}</td><td>never</td></tr>
  *   <tr><td>HTTP 400 "Invalid agent id"</td><td>{@link UpgradeNotHonouredException}</td>

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.testing;
 
+import dev.atomsrealtime.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +24,8 @@ import java.util.function.LongSupplier;
 /**
  * A {@link ScheduledExecutorService} on virtual time, in the manner of grpc-java's {@code
  * FakeClock}: nothing runs until the test says so, and time moves only when the test moves it. Use
- * it to test reconnect backoff, keepalive and timeouts without waiting.
+ * it to test reconnect backoff, keepalive and timeouts without waiting. It is its own {@link
+ * Ticker}: give it to a client with {@code AtomsClient.builder().scheduler(manual, manual)}.
  *
  * <p>Time starts at the value given to the constructor (0 by default) and advances only through
  * {@link #forwardTime(Duration)} and {@link #forwardNanos(long)}. Forwarding runs every task that
@@ -49,7 +51,7 @@ import java.util.function.LongSupplier;
  * the thread that calls {@code runDueTasks} or {@code forward*}; calling those from a task is
  * refused.
  */
-public final class ManualScheduler implements ScheduledExecutorService {
+public final class ManualScheduler implements ScheduledExecutorService, Ticker {
   private final Object lock = new Object();
 
   /** Guarded by {@code lock}. */
@@ -90,6 +92,7 @@ public final class ManualScheduler implements ScheduledExecutorService {
   // The clock and the test's controls
 
   /** The virtual time in nanoseconds, a drop-in for {@link System#nanoTime()}. */
+  @Override
   public long nanoTime() {
     synchronized (lock) {
       return currentNanos;

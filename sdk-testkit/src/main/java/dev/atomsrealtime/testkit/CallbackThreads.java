@@ -1,6 +1,6 @@
 package dev.atomsrealtime.testkit;
 
-import java.util.ArrayDeque;
+import dev.atomsrealtime.transport.SerialContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -43,9 +43,20 @@ final class CallbackThreads {
             });
   }
 
-  /** An executor that runs its tasks one at a time, in submission order, on the pool. */
+  /**
+   * An executor that runs its tasks one at a time, in submission order, on the pool: the SDK's
+   * serial context. Once the server shuts down, tasks are dropped.
+   */
   Executor newSerialExecutor() {
-    return new SerialExecutor();
+    Executor dropping = task -> {
+      try {
+        pool.execute(task);
+      } catch (RejectedExecutionException e) {
+        log.debug("callback dropped: server closed");
+      }
+    };
+    return SerialContext.onExecutor(dropping, (thread, error) ->
+        log.warn("callback task failed", error));
   }
 
   /**
@@ -80,50 +91,5 @@ final class CallbackThreads {
 
   private static long remaining(long deadlineNanos) {
     return Math.max(0, deadlineNanos - System.nanoTime());
-  }
-
-  /** Runs tasks serially on the pool; tasks catch their own exceptions. */
-  private final class SerialExecutor implements Executor {
-    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(); // guarded by this
-    private boolean draining; // guarded by this
-
-    @Override
-    public void execute(Runnable task) {
-      synchronized (this) {
-        tasks.add(task);
-        if (draining) {
-          return;
-        }
-        draining = true;
-      }
-      try {
-        pool.execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        // The server is shutting down: the remaining callbacks are dropped.
-        synchronized (this) {
-          tasks.clear();
-          draining = false;
-        }
-        log.debug("callback dropped: server closed");
-      }
-    }
-
-    private void drain() {
-      while (true) {
-        Runnable task;
-        synchronized (this) {
-          task = tasks.poll();
-          if (task == null) {
-            draining = false;
-            return;
-          }
-        }
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          log.warn("callback task failed", e);
-        }
-      }
-    }
   }
 }

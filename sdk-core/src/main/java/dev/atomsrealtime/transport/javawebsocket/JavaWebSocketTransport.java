@@ -1,7 +1,7 @@
 package dev.atomsrealtime.transport.javawebsocket;
 
-import dev.atomsrealtime.internal.SerialCallbacks;
 import dev.atomsrealtime.transport.HandshakeRefusedException;
+import dev.atomsrealtime.transport.OrderedCallbacks;
 import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportRequest;
 import java.io.IOException;
@@ -39,7 +39,7 @@ final class JavaWebSocketTransport implements Transport {
   private volatile boolean aborted;
   // Listener callbacks: the library calls back from its read thread and, when a write fails,
   // from its write thread (onClose via eot()); they run one at a time, nothing after the terminal.
-  private final SerialCallbacks callbacks = new SerialCallbacks(() -> {});
+  private final OrderedCallbacks callbacks = OrderedCallbacks.create("Java-WebSocket callbacks");
 
   JavaWebSocketTransport(TransportRequest request, Transport.Listener listener) {
     this.request = request;
@@ -233,7 +233,7 @@ final class JavaWebSocketTransport implements Transport {
    * waiting (the usual case, on the read thread), else as a queued copy.
    */
   private void deliverText(byte[] utf8, int offset, int length) {
-    if (!callbacks.runInlineIfIdle(() -> listener.onText(utf8, offset, length))) {
+    if (!callbacks.deliverIfIdle(() -> listener.onText(utf8, offset, length))) {
       byte[] copy = java.util.Arrays.copyOfRange(utf8, offset, offset + length);
       callbacks.deliver(() -> listener.onText(copy, 0, copy.length));
     }

@@ -1,7 +1,8 @@
 package dev.atomsrealtime.transport.jdk;
 
-import dev.atomsrealtime.internal.SerialCallbacks;
 import dev.atomsrealtime.transport.HandshakeRefusedException;
+import dev.atomsrealtime.transport.OrderedCallbacks;
+import dev.atomsrealtime.transport.SerialContext;
 import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportRequest;
 import java.io.IOException;
@@ -83,7 +84,7 @@ final class JdkWebSocketTransport implements Transport {
 
   // Listener callbacks, run one at a time; nothing after the terminal one, which then tells the
   // factory this connection has ended.
-  private final SerialCallbacks callbacks;
+  private final OrderedCallbacks callbacks;
 
   JdkWebSocketTransport(
       TransportRequest request,
@@ -94,7 +95,8 @@ final class JdkWebSocketTransport implements Transport {
     this.listener = listener;
     this.client = client;
     this.onEnded = onEnded;
-    this.callbacks = new SerialCallbacks(() -> onEnded.accept(this));
+    this.callbacks = new OrderedCallbacks(SerialContext.create("JDK transport callbacks"),
+        () -> onEnded.accept(this));
   }
 
   @Override

@@ -1,0 +1,390 @@
+package dev.atomsrealtime.internal;
+
+import dev.atomsrealtime.AtomsException;
+import dev.atomsrealtime.AtomsTimeoutException;
+import dev.atomsrealtime.ConnectionException;
+import dev.atomsrealtime.CredentialSupplier;
+import dev.atomsrealtime.InvalidFrameException;
+import dev.atomsrealtime.SessionOptions;
+import dev.atomsrealtime.event.ErrorEvent;
+import dev.atomsrealtime.event.ServerEvent;
+import dev.atomsrealtime.transport.SerialContext;
+import dev.atomsrealtime.transport.Transport;
+import dev.atomsrealtime.transport.TransportFactory;
+import dev.atomsrealtime.transport.TransportRequest;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection attempt of a session: getting a credential, connecting, waiting for {@code
+ * session.created}, then keeping the connection alive until it ends. The object's identity is the
+ * attempt's: a callback or timer of an attempt that is no longer the session's current one is
+ * ignored, so a late event from a dropped connection can never touch the next.
+ *
+ * <p>Bounds, all on the client's clock and scheduler: the credential and the connection each get
+ * {@link SessionOptions#connectTimeout()}, the wait for {@code session.created} {@link
+ * SessionOptions#sessionCreatedTimeout()}; once open, a ping every {@link
+ * SessionOptions#keepaliveInterval()} and the connection declared lost after {@link
+ * SessionOptions#idleTimeout()} without a frame or pong. When the session gives up on a connection
+ * (a timeout, the idle limit, a close handshake that does not finish), it aborts the transport and
+ * ends the attempt at once: it never waits for the transport to report, so a transport whose
+ * threads died cannot keep a session open.
+ *
+ * <p>Threads: the {@link Transport.Listener} methods run on the transport's threads; they decode,
+ * hand frames to the session's read-thread hooks, and hand the rest to the session's serial
+ * context. Every other method runs in that context.
+ */
+final class ConnectionAttempt implements Transport.Listener {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionAttempt.class);
+  /** After a close frame is sent, how long the peer has to finish the closing handshake. */
+  static final Duration CLOSE_HANDSHAKE_BOUND = Duration.ofSeconds(1);
+
+  /** What an attempt needs from its session; fixed for the session's life. */
+  record Env(long sessionId, SessionOptions options, CredentialSupplier credentials, URI baseUrl,
+      TransportFactory transportFactory, SSLContext sslContext, ClientResources resources,
+      SerialContext context) {}
+
+  /** The session's side. */
+  interface Owner {
+    /** Read thread: a decoded frame. */
+    void received(ConnectionAttempt attempt, ServerEvent event);
+
+    /** Read thread: a frame that could not be decoded. */
+    void invalid(ConnectionAttempt attempt, InvalidFrameException error);
+
+    /**
+     * Context, once per attempt: the attempt is over.
+     *
+     * @param code the close code, or -1 if the connection never opened
+     * @param cause what the attempt itself knows went wrong (a timeout, a transport failure), or
+     *     null when the close code and the server's events are all there is to go on
+     */
+    void ended(ConnectionAttempt attempt, int code, String reason, AtomsException cause);
+  }
+
+  private final Env env;
+  private final Owner owner;
+  private final int number;
+  private final EventCodec codec = EventCodec.INSTANCE;
+
+  // Context only.
+  private Transport transport;
+  private boolean upgraded;
+  private boolean open;
+  private boolean ended;
+  private long openedAtNanos;
+  private SerialContext.ScheduledHandle phaseTimer;
+  private SerialContext.ScheduledHandle keepaliveTimer;
+  private SerialContext.ScheduledHandle closeTimer;
+  private SerialContext.ScheduledHandle serverCloseTimer;
+  /** The last {@code error} event and {@code session.closed} reason on this connection. */
+  ErrorEvent lastError;
+  String closedReason;
+
+  // Read thread and keepalive: when the connection last proved alive.
+  private volatile long lastInboundNanos;
+
+  ConnectionAttempt(Env env, Owner owner, int number) {
+    this.env = env;
+    this.owner = owner;
+    this.number = number;
+  }
+
+  /** Context. Asks for a credential on the blocking pool, bounded by the connect timeout. */
+  void begin() {
+    phaseTimer = schedule(env.options().connectTimeout(), () -> timedOut(
+        "waiting for the credential supplier"));
+    try {
+      env.resources().blocking().execute(this::fetchCredential);
+    } catch (RejectedExecutionException e) {
+      end(-1, "", new ConnectionException("the client is closed", false, e));
+    }
+  }
+
+  /** Blocking pool: the supplier is application code and may mint a token over the network. */
+  private void fetchCredential() {
+    String credential;
+    try {
+      credential = env.credentials().get();
+    } catch (RuntimeException e) {
+      AtomsException failure = Failures.fromCredentialSupplier(e);
+      env.context().execute(() -> end(-1, "", failure));
+      return;
+    }
+    if (credential == null || credential.isBlank()) {
+      env.context().execute(() -> end(-1, "", Failures.missingCredential()));
+      return;
+    }
+    env.context().execute(() -> connect(credential));
+  }
+
+  /** Context. Creates and starts the transport. */
+  private void connect(String credential) {
+    if (ended) {
+      return; // timed out or closed while the credential was minted
+    }
+    cancel(phaseTimer);
+    TransportRequest request =
+        ConnectRequests.build(env.options(), credential, env.baseUrl(), env.sslContext());
+    phaseTimer = schedule(env.options().connectTimeout(),
+        () -> timedOut("connecting to " + env.baseUrl().getHost()));
+    log.info("session {} connecting to {} (attempt {})", env.sessionId(), request.redactedUri(),
+        number);
+    try {
+      transport = env.transportFactory().create(request, this);
+      transport.start();
+    } catch (RuntimeException e) {
+      if (transport != null) {
+        transport.abort();
+      }
+      end(-1, "", Failures.fromTransportFailure(e, env.baseUrl()));
+    }
+  }
+
+  /** Context. {@code session.created} arrived: the session is open on this connection. */
+  void opened() {
+    open = true;
+    openedAtNanos = now();
+    cancel(phaseTimer);
+    lastInboundNanos = openedAtNanos;
+    scheduleKeepalive();
+  }
+
+  /** Context. How long the session has been open on this connection; zero if it never opened. */
+  long openNanos() {
+    return open ? now() - openedAtNanos : 0;
+  }
+
+  boolean wasOpen() {
+    return open;
+  }
+
+  boolean isUpgraded() {
+    return upgraded;
+  }
+
+  /** Context. The open transport, or null before the upgrade. */
+  Transport transport() {
+    return upgraded ? transport : null;
+  }
+
+  int number() {
+    return number;
+  }
+
+  /**
+   * Context. Starts the closing handshake with 1000 and bounds it: if the connection has not ended
+   * within {@link #CLOSE_HANDSHAKE_BOUND}, it is aborted and the attempt ends.
+   */
+  void closeWithHandshake(String reason) {
+    if (ended || closeTimer != null) {
+      return;
+    }
+    if (transport == null || !upgraded) {
+      abort(null);
+      return;
+    }
+    closeTimer = schedule(CLOSE_HANDSHAKE_BOUND, () -> {
+      log.debug("session {}: the closing handshake did not finish; dropping the connection",
+          env.sessionId());
+      abort(null);
+    });
+    transport.close(1000, reason);
+  }
+
+  /**
+   * Context. Calls {@link #closeWithHandshake} after {@code delay} unless the attempt ended first
+   * (the server said {@code session.closed} and should close the connection itself).
+   */
+  void closeAfter(Duration delay, String reason) {
+    if (!ended && serverCloseTimer == null) {
+      serverCloseTimer = schedule(delay, () -> closeWithHandshake(reason));
+    }
+  }
+
+  /**
+   * Context. Gives up on the connection now: the transport is aborted and the attempt ends at once
+   * (code 1006 if the connection had opened, else -1), with {@code cause} if not null.
+   */
+  void abort(AtomsException cause) {
+    if (ended) {
+      return;
+    }
+    if (transport != null) {
+      transport.abort();
+    }
+    end(upgraded ? 1006 : -1, upgraded ? "aborted by client" : "", cause);
+  }
+
+  private void timedOut(String what) {
+    Duration bound = upgraded ? env.options().sessionCreatedTimeout()
+        : env.options().connectTimeout();
+    String phase = upgraded ? "waiting for session.created after the upgrade" : what;
+    log.info("session {}: timed out after {} ms {}", env.sessionId(), bound.toMillis(), phase);
+    abort(new AtomsTimeoutException("timed out after " + bound.toMillis() + " ms " + phase));
+  }
+
+  private void scheduleKeepalive() {
+    keepaliveTimer = schedule(env.options().keepaliveInterval(), this::keepalive);
+  }
+
+  private void keepalive() {
+    if (ended) {
+      return;
+    }
+    long silentNanos = now() - lastInboundNanos;
+    if (silentNanos > env.options().idleTimeout().toNanos()) {
+      long silentMillis = TimeUnit.NANOSECONDS.toMillis(silentNanos);
+      log.info("session {}: no data or pong for {} ms; the connection is lost", env.sessionId(),
+          silentMillis);
+      abort(new ConnectionException("the connection was silent for " + silentMillis
+          + " ms (idle timeout " + env.options().idleTimeout().toMillis() + " ms); declared lost",
+          true, null));
+      return;
+    }
+    transport.sendPing();
+    scheduleKeepalive();
+  }
+
+  /** Context, once. */
+  private void end(int code, String reason, AtomsException cause) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    cancel(phaseTimer);
+    cancel(keepaliveTimer);
+    cancel(closeTimer);
+    cancel(serverCloseTimer);
+    owner.ended(this, code, reason == null ? "" : reason, cause);
+  }
+
+  private SerialContext.ScheduledHandle schedule(Duration delay, Runnable task) {
+    try {
+      return env.context().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS,
+          env.resources().scheduler());
+    } catch (RejectedExecutionException e) {
+      log.debug("session {}: the client is shutting down; timer not scheduled", env.sessionId());
+      return null;
+    }
+  }
+
+  private static void cancel(SerialContext.ScheduledHandle timer) {
+    if (timer != null) {
+      timer.cancel();
+    }
+  }
+
+  private long now() {
+    return env.resources().ticker().nanoTime();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Transport.Listener: the transport's threads
+
+  @Override
+  public void onOpen() {
+    lastInboundNanos = now();
+    env.context().execute(() -> {
+      if (ended) {
+        return;
+      }
+      upgraded = true;
+      cancel(phaseTimer);
+      phaseTimer = schedule(env.options().sessionCreatedTimeout(),
+          () -> timedOut("waiting for session.created"));
+      log.debug("session {} upgraded; waiting for session.created", env.sessionId());
+    });
+  }
+
+  @Override
+  public void onText(String text) {
+    lastInboundNanos = now();
+    try {
+      ServerEvent event;
+      try {
+        event = codec.decodeServer(text);
+      } catch (InvalidFrameException e) {
+        owner.invalid(this, e);
+        return;
+      }
+      owner.received(this, event);
+    } catch (Throwable t) {
+      failedReceiving(t);
+    }
+  }
+
+  @Override
+  public void onText(byte[] utf8, int offset, int length) {
+    lastInboundNanos = now();
+    try {
+      ServerEvent event;
+      try {
+        event = codec.decodeServer(utf8, offset, length);
+      } catch (InvalidFrameException e) {
+        owner.invalid(this, e);
+        return;
+      }
+      owner.received(this, event);
+    } catch (Throwable t) {
+      failedReceiving(t);
+    }
+  }
+
+  @Override
+  public void onBinary(ByteBuffer bytes) {
+    lastInboundNanos = now();
+    try {
+      ServerEvent event;
+      try {
+        event = codec.decodeServer(bytes);
+      } catch (InvalidFrameException e) {
+        owner.invalid(this, e);
+        return;
+      }
+      owner.received(this, event);
+    } catch (Throwable t) {
+      failedReceiving(t);
+    }
+  }
+
+  /**
+   * Handling a frame failed in the SDK itself (an {@link Error} such as running out of memory on a
+   * huge frame, or a bug). The connection is given up and the session told, and the throwable is
+   * not rethrown: the transport's thread then ends the connection cleanly instead of dying with
+   * its other threads left behind.
+   */
+  private void failedReceiving(Throwable t) {
+    log.error("session {}: handling a received frame failed; dropping the connection",
+        env.sessionId(), t);
+    AtomsException cause = new ConnectionException(
+        "the SDK failed to handle a received frame: " + t.getClass().getName(), false, t);
+    env.context().execute(() -> abort(cause));
+  }
+
+  @Override
+  public void onPong() {
+    lastInboundNanos = now();
+  }
+
+  @Override
+  public void onClosed(int code, String reason, boolean remote) {
+    env.context().execute(() -> end(code, reason, null));
+  }
+
+  @Override
+  public void onFailure(Throwable error) {
+    env.context().execute(() -> end(-1, "", Failures.fromTransportFailure(error, env.baseUrl())));
+  }
+
+  @Override
+  public String toString() {
+    return "ConnectionAttempt[session=" + env.sessionId() + ", number=" + number + "]";
+  }
+}
