@@ -35,6 +35,12 @@ public interface AtomsSession extends AutoCloseable {
   /** The options this session was opened with. */
   SessionOptions options();
 
+  /**
+   * Whether the agent is speaking now, as the user hears it; see {@link AgentActivity}. Changes
+   * are reported in order to {@link SessionListener#onAgentActivityChanged}.
+   */
+  AgentActivity agentActivity();
+
   /** The server's session details once open, else null. */
   SessionInfo info();
 

@@ -36,6 +36,14 @@ public interface SessionListener {
   default void onStateChanged(AtomsSession session, SessionState from, SessionState to) {}
 
   /**
+   * The agent started or stopped speaking (see {@link AgentActivity}): {@code AGENT_SPEAKING} when
+   * a reply starts, {@code LISTENING} once it is over for the user (stopped and played out,
+   * interrupted, or cut off by a lost connection). Ordered with every other callback.
+   */
+  default void onAgentActivityChanged(AtomsSession session, AgentActivity from,
+      AgentActivity to) {}
+
+  /**
    * The connection was lost with a retryable cause and the reconnect policy allows another
    * attempt: a new connection starts after {@code delay}. Only with a reconnect policy.
    *

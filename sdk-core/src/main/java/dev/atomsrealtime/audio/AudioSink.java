@@ -10,6 +10,15 @@ package dev.atomsrealtime.audio;
 public interface AudioSink extends AutoCloseable {
 
   /**
+   * Gives the sink the clock to pace itself on. A session calls this once, before {@link #open},
+   * with its own clock (virtual in tests); a sink that writes at the pace of a real device ignores
+   * it (the default). A sink that paces itself (one played like a speaker) measures and waits on
+   * it; without a call it uses {@link AudioClock#system()}. A sink that wraps another passes the
+   * clock on.
+   */
+  default void setClock(AudioClock clock) {}
+
+  /**
    * Opens the sink. Returns the format {@link #write} accepts, which may differ from
    * {@code requested}; the caller converts when it does.
    *

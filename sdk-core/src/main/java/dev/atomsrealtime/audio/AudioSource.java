@@ -11,6 +11,14 @@ package dev.atomsrealtime.audio;
 public interface AudioSource extends AutoCloseable {
 
   /**
+   * Gives the source the clock to pace itself on. A session calls this once, before {@link #open},
+   * with its own clock (virtual in tests); a source that reads at the pace of a real device
+   * ignores it (the default). A source that paces itself (a file played like a microphone)
+   * measures and waits on it; without a call it uses {@link AudioClock#system()}.
+   */
+  default void setClock(AudioClock clock) {}
+
+  /**
    * Opens the source. The source tries to deliver {@code requested} (the session's format) and
    * returns the format it will really deliver from {@link #read}, which may differ (for example a
    * device that only captures 48 kHz stereo); the caller converts when it does.

@@ -49,6 +49,12 @@ public final class ConvertingAudioSink implements AudioSink {
    * @throws AudioException if the wrapped sink cannot be opened
    * @throws IllegalStateException if already opened
    */
+  /** Passes the clock on to the wrapped {@code inner}. */
+  @Override
+  public void setClock(AudioClock clock) {
+    inner.setClock(clock);
+  }
+
   @Override
   public PcmFormat open(PcmFormat requested) {
     Objects.requireNonNull(requested, "requested");

@@ -52,6 +52,12 @@ public final class ConvertingAudioSource implements AudioSource {
    * @throws AudioException if the wrapped source cannot be opened
    * @throws IllegalStateException if already opened or closed
    */
+  /** Passes the clock on to the wrapped {@code inner}. */
+  @Override
+  public void setClock(AudioClock clock) {
+    inner.setClock(clock);
+  }
+
   @Override
   public PcmFormat open(PcmFormat requested) {
     Objects.requireNonNull(requested, "requested");

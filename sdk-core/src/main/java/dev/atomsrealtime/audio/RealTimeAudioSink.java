@@ -2,7 +2,7 @@ package dev.atomsrealtime.audio;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,13 +16,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * the inner sink). {@code leadMillis} lets a write go to the inner sink that much ahead of its
  * time, like a device buffer (0 keeps the inner sink exactly at "what was heard").
  *
+ * <p>Time is the {@link AudioClock} given by {@link #setClock} (a session gives its own, virtual in
+ * tests), else the system clock.
+ *
  * <p>Thread-safe as {@link AudioSink} requires.
  */
 public final class RealTimeAudioSink implements AudioSink {
   private final AudioSink inner;
   private final long leadNanos;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
+  private volatile AudioClock clock = AudioClock.system();
+  // The thread waiting in write() or drain(), for flush() and close() to wake.
+  private volatile Thread waiter;
   // Guarded by lock.
   private PcmFormat format;
   private long playheadNanos; // when the audio written so far has finished playing
@@ -48,13 +53,20 @@ public final class RealTimeAudioSink implements AudioSink {
     return new RealTimeAudioSink(inner, leadMillis);
   }
 
+  /** Paces on {@code clock}, and passes it on to the inner sink. */
+  @Override
+  public void setClock(AudioClock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    inner.setClock(clock);
+  }
+
   @Override
   public PcmFormat open(PcmFormat requested) {
     PcmFormat opened = inner.open(requested);
     lock.lock();
     try {
       format = opened;
-      playheadNanos = System.nanoTime();
+      playheadNanos = clock.nanoTime();
     } finally {
       lock.unlock();
     }
@@ -77,26 +89,39 @@ public final class RealTimeAudioSink implements AudioSink {
       }
       frames = format.framesForBytes(length);
       long myFlushes = flushes;
-      long startNanos = Math.max(playheadNanos, System.nanoTime());
+      long dueNanos = Math.max(playheadNanos, clock.nanoTime()) - leadNanos;
       // Wait until this audio is due (minus the lead), unless flushed or closed meanwhile.
-      while (!closed && flushes == myFlushes) {
-        long wait = startNanos - leadNanos - System.nanoTime();
-        if (wait <= 0) {
-          break;
-        }
-        changed.awaitNanos(wait);
+      while (!closed && flushes == myFlushes && dueNanos - clock.nanoTime() > 0) {
+        awaitUnlocked(dueNanos);
       }
       if (closed || flushes != myFlushes) {
         return;
       }
-      playheadNanos = Math.max(playheadNanos, System.nanoTime())
+      playheadNanos = Math.max(playheadNanos, clock.nanoTime())
           + frames * 1_000_000_000L / format.sampleRateHz();
       inner.write(buffer, offset, length);
       framesPlayed += frames;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Caller holds the lock; releases it while parked until {@code deadline}, or woken. */
+  private void awaitUnlocked(long deadline) {
+    waiter = Thread.currentThread();
+    lock.unlock();
+    try {
+      clock.parkUntil(deadline);
+    } finally {
+      lock.lock();
+      waiter = null;
+    }
+  }
+
+  private void wakeWaiter() {
+    Thread t = waiter;
+    if (t != null) {
+      LockSupport.unpark(t);
     }
   }
 
@@ -105,11 +130,11 @@ public final class RealTimeAudioSink implements AudioSink {
     lock.lock();
     try {
       flushes++;
-      playheadNanos = System.nanoTime();
-      changed.signalAll();
+      playheadNanos = clock.nanoTime();
     } finally {
       lock.unlock();
     }
+    wakeWaiter();
     inner.flush();
   }
 
@@ -117,12 +142,9 @@ public final class RealTimeAudioSink implements AudioSink {
   public void drain() {
     lock.lock();
     try {
-      long wait;
-      while (!closed && (wait = playheadNanos - System.nanoTime()) > 0) {
-        changed.awaitNanos(wait);
+      while (!closed && playheadNanos - clock.nanoTime() > 0) {
+        awaitUnlocked(playheadNanos);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
       lock.unlock();
     }
@@ -139,10 +161,10 @@ public final class RealTimeAudioSink implements AudioSink {
     lock.lock();
     try {
       closed = true;
-      changed.signalAll();
     } finally {
       lock.unlock();
     }
+    wakeWaiter();
     inner.close();
   }
 }

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Pacing. By default reads are paced at real time: the read that completes the first {@code N}
  * milliseconds of audio returns no earlier than {@code N} milliseconds after the first read
- * began, measured on {@link System#nanoTime()} against that fixed start, so that lateness never
- * accumulates (a late caller catches up). {@link Builder#realTime(boolean) realTime(false)}
+ * began, measured against that fixed start, so that lateness never accumulates (a late caller
+ * catches up). Time is the {@link AudioClock} given by {@link #setClock} (a session gives its own,
+ * virtual in tests), else the system clock. {@link Builder#realTime(boolean) realTime(false)}
  * delivers as fast as the caller reads. {@link #close()} from another thread wakes a paced read,
  * which returns {@code -1}.
  *
@@ -43,6 +44,7 @@ public final class WavFileSource implements AudioSource {
   private final ReentrantLock ioLock = new ReentrantLock(); // held while touching the stream
   private volatile boolean closed;
   private volatile Thread reader; // the thread in read(), for close() to unpark
+  private volatile AudioClock clock = AudioClock.system();
   private boolean streamClosed; // guarded by ioLock
   private InputStream in; // guarded by ioLock
 
@@ -88,6 +90,11 @@ public final class WavFileSource implements AudioSource {
   public static Builder builder(InputStream stream, String name) {
     return new Builder(null, Objects.requireNonNull(stream, "stream"),
         Objects.requireNonNull(name, "name"));
+  }
+
+  @Override
+  public void setClock(AudioClock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -177,7 +184,7 @@ public final class WavFileSource implements AudioSource {
     try {
       if (!started) {
         started = true;
-        startNanos = System.nanoTime();
+        startNanos = clock.nanoTime();
       }
       while (stagedBytes == 0) {
         if (finished || !refill(maxBytes / frameBytes)) {
@@ -251,12 +258,9 @@ public final class WavFileSource implements AudioSource {
     long dueNanos = (frames / rateHz) * 1_000_000_000L + (frames % rateHz) * 1_000_000_000L
         / rateHz;
     long deadline = startNanos + dueNanos;
-    while (!closed) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        return;
-      }
-      LockSupport.parkNanos(this, remaining);
+    AudioClock c = clock;
+    while (!closed && deadline - c.nanoTime() > 0) {
+      c.parkUntil(deadline);
     }
   }
 

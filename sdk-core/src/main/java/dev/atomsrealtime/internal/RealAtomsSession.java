@@ -1,5 +1,6 @@
 package dev.atomsrealtime.internal;
 
+import dev.atomsrealtime.AgentActivity;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.CredentialSupplier;
 import dev.atomsrealtime.SessionEnd;
@@ -8,12 +9,10 @@ import dev.atomsrealtime.SessionListener;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.SessionStats;
-import dev.atomsrealtime.audio.AudioException;
 import dev.atomsrealtime.audio.AudioOptions;
 import dev.atomsrealtime.audio.AudioSink;
 import dev.atomsrealtime.audio.AudioSource;
 import dev.atomsrealtime.audio.SessionAudio;
-import dev.atomsrealtime.audio.TurnMetrics;
 import dev.atomsrealtime.event.ClientEvent;
 import dev.atomsrealtime.event.FunctionCallResultEvent;
 import dev.atomsrealtime.event.InputAudioBufferCommitEvent;
@@ -54,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * of session state to the context. Audio goes straight to the outbound queue (its hot path never
  * touches the context). See {@code sdk-core/CONCURRENCY.md}.
  */
-public final class RealAtomsSession implements AtomsSession {
+public final class RealAtomsSession implements AtomsSession, ChunkSender {
   private static final Logger log = LoggerFactory.getLogger(RealAtomsSession.class);
   private static final AtomicLong IDS = new AtomicLong();
 
@@ -65,6 +64,7 @@ public final class RealAtomsSession implements AtomsSession {
   private final ListenerDispatch dispatch;
   private final OutboundQueue outbound;
   private final SessionStateMachine machine;
+  private final AudioAttachment audio;
   private final EventCodec codec = EventCodec.INSTANCE;
   private final AtomicReference<AudioEngine> attached = new AtomicReference<>();
   private final AtomicLong audioDroppedNotOpen = new AtomicLong();
@@ -85,7 +85,8 @@ public final class RealAtomsSession implements AtomsSession {
     this.outbound = new OutboundQueue(resources.scheduler(), id);
     ConnectionAttempt.Env env = new ConnectionAttempt.Env(id, options, credentials, baseUrl,
         transportFactory, sslContext, resources, context);
-    this.machine = new SessionStateMachine(env, this, dispatch, outbound,
+    this.audio = new AudioAttachment(id, this, dispatch, context, resources, this);
+    this.machine = new SessionStateMachine(env, this, dispatch, outbound, audio,
         () -> resources.unregister(this));
   }
 
@@ -132,24 +133,36 @@ public final class RealAtomsSession implements AtomsSession {
   }
 
   private void sendAudioFrame(byte[] pcm, int offset, int length) {
+    if (send(pcm, offset, length) == Result.CLOSED) {
+      throw closedError("send audio");
+    }
+  }
+
+  /**
+   * The capture stage's chunk sender, and the end of {@link #sendAudio}: the chunk is encoded on
+   * the caller's thread and queued, or dropped and counted when no session is open.
+   */
+  @Override
+  public Result send(byte[] pcm, int offset, int length) {
     SessionState s = machine.state();
     if (s == SessionState.CLOSING || s == SessionState.CLOSED) {
-      throw closedError("send audio");
+      return Result.CLOSED;
     }
     if (s != SessionState.OPEN) {
       // Audio is never held: it would be stale, and never replayed into a new session.
       audioDroppedNotOpen.incrementAndGet();
-      return;
+      return Result.NOT_OPEN;
     }
-    // Encoded on the caller's thread. A state change between the check and the send is harmless:
-    // a detached queue refuses the frame.
+    // A state change between the check and the send is harmless: a detached queue refuses it.
     byte[] frame = codec.encodeAudioAppend(pcm, offset, length);
     if (!outbound.send(frame, true)) {
       if (machine.state() == SessionState.CLOSED) {
-        throw closedError("send audio");
+        return Result.CLOSED;
       }
       audioDroppedNotOpen.incrementAndGet();
+      return Result.NOT_OPEN;
     }
+    return Result.SENT;
   }
 
   @Override
@@ -229,38 +242,12 @@ public final class RealAtomsSession implements AtomsSession {
       throw new IllegalArgumentException("attach a source, a sink, or both");
     }
     checkNotClosed("attach audio");
-    AudioEngine engine = new AudioEngine(new AudioHost(), source, sink, audioOptions);
+    AudioEngine engine = new AudioEngine(audio, source, sink, audioOptions);
     if (!attached.compareAndSet(null, engine)) {
       throw new IllegalStateException("audio is already attached to this session");
     }
     context.execute(() -> machine.audioAttached(engine));
     return engine;
-  }
-
-  /** What the audio engine needs from the session. */
-  private final class AudioHost implements AudioEngine.Host {
-    @Override
-    public void sendAudio(byte[] pcm, int offset, int length) {
-      RealAtomsSession.this.sendAudio(pcm, offset, length);
-    }
-
-    @Override
-    public void turnMetrics(TurnMetrics metrics) {
-      if (log.isInfoEnabled()) {
-        log.info("session {} {}", id, metrics.summary()); // summary() formats: only when logged
-      }
-      dispatch.post(l -> l.onTurnMetrics(RealAtomsSession.this, metrics));
-    }
-
-    @Override
-    public void audioError(AudioException error) {
-      dispatch.post(l -> l.onAudioError(RealAtomsSession.this, error));
-    }
-
-    @Override
-    public ClientResources resources() {
-      return resources;
-    }
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -286,6 +273,11 @@ public final class RealAtomsSession implements AtomsSession {
   @Override
   public SessionState state() {
     return machine.state();
+  }
+
+  @Override
+  public AgentActivity agentActivity() {
+    return audio.agentActivity();
   }
 
   @Override

@@ -24,7 +24,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,13 +41,12 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionStateMachine implements ConnectionAttempt.Owner {
   private static final Logger log = LoggerFactory.getLogger(SessionStateMachine.class);
-  /** Longest the terminal callback waits for the audio source and sink to be released. */
-  static final Duration RELEASE_BOUND = Duration.ofSeconds(2);
 
   private final ConnectionAttempt.Env env;
   private final AtomsSession session;
   private final ListenerDispatch dispatch;
   private final OutboundQueue outbound;
+  private final AudioAttachment audio;
   private final CompletableFuture<SessionInfo> opened = new CompletableFuture<>();
   private final CompletableFuture<SessionEnd> ended = new CompletableFuture<>();
   private final Runnable onTerminated;
@@ -57,7 +55,6 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
   private volatile SessionState state = SessionState.NEW;
   private volatile ConnectionAttempt current;
   private volatile SessionInfo info;
-  private volatile AudioEngine audio;
   private final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong invalidFrames = new AtomicLong();
 
@@ -75,11 +72,12 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
   private SerialContext.ScheduledHandle closeTimer;
 
   SessionStateMachine(ConnectionAttempt.Env env, AtomsSession session, ListenerDispatch dispatch,
-      OutboundQueue outbound, Runnable onTerminated) {
+      OutboundQueue outbound, AudioAttachment audio, Runnable onTerminated) {
     this.env = env;
     this.session = session;
     this.dispatch = dispatch;
     this.outbound = outbound;
+    this.audio = audio;
     this.onTerminated = onTerminated;
   }
 
@@ -89,10 +87,6 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
 
   SessionInfo info() {
     return info;
-  }
-
-  AudioEngine audio() {
-    return audio;
   }
 
   CompletableFuture<SessionInfo> openedFuture() {
@@ -150,14 +144,11 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
 
   void audioAttached(AudioEngine engine) {
     if (state == SessionState.CLOSED) {
-      releaseThen(engine, false, () -> { });
+      audio.releaseThen(engine, false, () -> { });
       return;
     }
-    audio = engine;
     SessionInfo open = info;
-    if (state == SessionState.OPEN && open != null) {
-      engine.start(rateOf(open));
-    }
+    audio.attach(engine, state == SessionState.OPEN && open != null ? rateOf(open) : 0);
   }
 
   void close() {
@@ -198,17 +189,8 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     if (current != attempt) {
       return; // a late frame from a connection that is no longer current
     }
-    AudioEngine engine = audio;
-    if (engine != null) {
-      // Audio reacts here, on the read thread, before anything else: barge-in must not wait,
-      // and playback must be ready for the deltas that may follow session.created at once.
-      if (event instanceof SessionCreatedEvent created && state == SessionState.CONNECTING) {
-        engine.start(created.sampleRateHz() > 0 ? created.sampleRateHz()
-            : env.options().sampleRateHz());
-      } else {
-        engine.onServerEvent(event);
-      }
-    }
+    // Audio reacts here, on the read thread, before anything else.
+    audio.received(event, state == SessionState.CONNECTING, env.options().sampleRateHz());
     if (event instanceof OutputAudioDeltaEvent && !dispatch.wantsEvents()) {
       return; // the hot path: nothing else to do with agent audio
     }
@@ -245,6 +227,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
         attempt.closeAfter(env.options().closeTimeout(), "session closed");
       }
     }
+    audio.handled(event);
     dispatch.event(event);
   }
 
@@ -273,10 +256,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     held.forEach(frame -> outbound.send(frame, false));
     held.clear();
     setState(SessionState.OPEN);
-    AudioEngine engine = audio;
-    if (engine != null) {
-      engine.start(rate);
-    }
+    audio.opened(rate);
     if (reconnected) {
       reconnects.incrementAndGet();
       log.info("session {} reconnected after {} attempt(s): new session {} call {}",
@@ -363,11 +343,8 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     }
     info = null;
     setState(SessionState.RECONNECTING);
-    AudioEngine engine = audio;
-    if (engine != null && hadSession) {
-      // Agent audio of the old session is discarded now; audio captured meanwhile is dropped
-      // (and counted) until the new session opens.
-      engine.onConnectionLost();
+    if (hadSession) {
+      audio.connectionLost();
     }
     log.info("session {}: connection lost ({}); reconnecting in {} ms (attempt {})",
         env.sessionId(), cause.getMessage(), delay.toMillis(), attempt);
@@ -404,46 +381,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
       ended.complete(end);
       onTerminated.run();
     });
-    AudioEngine engine = audio;
-    if (engine == null) {
-      terminal.run();
-    } else {
-      engine.endTurns(); // the last turn's metrics come before onClosed
-      releaseThen(engine, cause == null && !clientInitiated, terminal);
-    }
-  }
-
-  /**
-   * Stops the engine on the blocking pool (closing a device may block), then runs {@code
-   * terminal}: by {@code onClosed} the source and sink are released. A device that does not let
-   * go within {@link #RELEASE_BOUND} does not hold the terminal callback back any longer.
-   */
-  private void releaseThen(AudioEngine engine, boolean drainQueued, Runnable terminal) {
-    AtomicBoolean done = new AtomicBoolean();
-    SerialContext.ScheduledHandle bound = schedule(RELEASE_BOUND, () -> {
-      if (done.compareAndSet(false, true)) {
-        log.warn("session {}: the audio devices did not close within {} ms; ending anyway",
-            env.sessionId(), RELEASE_BOUND.toMillis());
-        terminal.run();
-      }
-    });
-    Runnable release = () -> {
-      try {
-        engine.stop(drainQueued);
-      } finally {
-        if (done.compareAndSet(false, true)) {
-          env.context().execute(() -> {
-            cancel(bound);
-            terminal.run();
-          });
-        }
-      }
-    };
-    try {
-      env.resources().blocking().execute(release);
-    } catch (RejectedExecutionException e) {
-      release.run(); // the client is closing: release here rather than never
-    }
+    audio.ended(cause == null && !clientInitiated, terminal);
   }
 
   private void setState(SessionState to) {
