@@ -5,7 +5,6 @@ import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.InvalidFrameException;
 import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.SessionInfo;
-import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.event.ErrorEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
@@ -13,7 +12,6 @@ import dev.atomsrealtime.event.ServerEvent;
 import dev.atomsrealtime.event.SessionCloseEvent;
 import dev.atomsrealtime.event.SessionClosedEvent;
 import dev.atomsrealtime.event.SessionCreatedEvent;
-import dev.atomsrealtime.reconnect.ReconnectContext;
 import dev.atomsrealtime.reconnect.RetryClassifier;
 import dev.atomsrealtime.transport.SerialContext;
 import java.time.Duration;
@@ -47,6 +45,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
   private final ListenerDispatch dispatch;
   private final OutboundQueue outbound;
   private final AudioAttachment audio;
+  private final ReconnectStreak streak;
   private final CompletableFuture<SessionInfo> opened = new CompletableFuture<>();
   private final CompletableFuture<SessionEnd> ended = new CompletableFuture<>();
   private final Runnable onTerminated;
@@ -65,9 +64,6 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
   private boolean clientInitiated;
   private final List<byte[]> held = new ArrayList<>();
   private byte[] declaredTools;
-  private int streakAttempts;
-  private int streakSessionsOpened;
-  private long streakStartNanos;
   private SerialContext.ScheduledHandle reconnectTimer;
   private SerialContext.ScheduledHandle closeTimer;
 
@@ -78,6 +74,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     this.dispatch = dispatch;
     this.outbound = outbound;
     this.audio = audio;
+    this.streak = new ReconnectStreak(env.sessionId(), env.options());
     this.onTerminated = onTerminated;
   }
 
@@ -241,7 +238,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     info = newInfo;
     boolean reconnected = everOpened;
     everOpened = true;
-    int attempts = streakAttempts;
+    int attempts = streak.attempts();
     attempt.opened();
     int rate = rateOf(newInfo);
     // Base64 of PCM16: 8 bytes on the wire per 6 bytes of audio.
@@ -286,50 +283,22 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     }
     if (cause != null && !clientInitiated && state != SessionState.CLOSING
         && RetryClassifier.isRetryable(cause)) {
-      Optional<Duration> delay = nextDelay(attempt, cause);
+      Optional<Duration> delay = streak.nextDelay(attempt.wasOpen() ? attempt.openNanos() : -1,
+          cause, env.resources().ticker().nanoTime());
       if (delay.isPresent()) {
         reconnectAfter(delay.get(), cause, attempt.wasOpen());
         return;
       }
-      if (streakAttempts > 0) {
+      if (streak.attempts() > 0) {
         log.warn("session {}: giving up after {} reconnect attempt(s)", env.sessionId(),
-            streakAttempts);
+            streak.attempts());
       }
     }
     finish(code, reason, cause);
   }
 
-  /**
-   * Counts the attempt into the reconnect streak and asks the policy. A session that stayed open
-   * for {@link SessionOptions#reconnectBackoffResetAfter()} ends the streak; one that failed
-   * sooner counts as one more failed attempt.
-   */
-  private Optional<Duration> nextDelay(ConnectionAttempt attempt, AtomsException cause) {
-    long now = env.resources().ticker().nanoTime();
-    if (attempt.wasOpen()) {
-      if (attempt.openNanos() >= env.options().reconnectBackoffResetAfter().toNanos()) {
-        streakAttempts = 0;
-        streakSessionsOpened = 0;
-      } else {
-        streakSessionsOpened++;
-      }
-    }
-    if (streakAttempts == 0) {
-      streakStartNanos = now;
-    }
-    int next = streakAttempts + 1;
-    try {
-      return env.options().reconnectPolicy().nextDelay(new ReconnectContext(next,
-          Duration.ofNanos(Math.max(0, now - streakStartNanos)), cause,
-          Math.min(streakSessionsOpened, next)));
-    } catch (RuntimeException e) {
-      log.warn("session {}: the reconnect policy threw; giving up", env.sessionId(), e);
-      return Optional.empty();
-    }
-  }
-
   private void reconnectAfter(Duration delay, AtomsException cause, boolean hadSession) {
-    int attempt = ++streakAttempts;
+    int attempt = streak.attemptScheduled();
     // Armed before anything is announced (see close()).
     reconnectTimer = schedule(delay, () -> {
       if (state == SessionState.RECONNECTING) {
