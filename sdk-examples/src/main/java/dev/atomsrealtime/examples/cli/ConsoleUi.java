@@ -1,5 +1,6 @@
 package dev.atomsrealtime.examples.cli;
 
+import dev.atomsrealtime.AgentActivity;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.InvalidFrameException;
 import dev.atomsrealtime.SessionEnd;
@@ -11,8 +12,6 @@ import dev.atomsrealtime.TranscriptTurn;
 import dev.atomsrealtime.audio.AudioException;
 import dev.atomsrealtime.audio.SessionAudio;
 import dev.atomsrealtime.audio.TurnMetrics;
-import dev.atomsrealtime.event.AgentStartTalkingEvent;
-import dev.atomsrealtime.event.AgentStopTalkingEvent;
 import dev.atomsrealtime.event.ErrorEvent;
 import dev.atomsrealtime.event.InterruptionEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
@@ -39,7 +38,7 @@ final class ConsoleUi implements SessionListener {
   private volatile SessionEnd end;
   private volatile SessionAudio audio;
   private volatile String activity = "connecting";
-  private volatile boolean agentSpeaking;
+  private volatile AgentActivity agentActivity = AgentActivity.LISTENING;
   private volatile boolean audioFailed;
   private volatile long lastAgentActivityNanos = System.nanoTime();
   private volatile int printedTurns;
@@ -77,25 +76,21 @@ final class ConsoleUi implements SessionListener {
     }
   }
 
+  /** The session's own view of whether the agent speaks (as heard): the status line shows it. */
+  @Override
+  public void onAgentActivityChanged(AtomsSession session, AgentActivity from, AgentActivity to) {
+    agentActivity = to;
+    lastAgentActivityNanos = System.nanoTime();
+    setActivity(to == AgentActivity.AGENT_SPEAKING ? "agent speaking" : "listening");
+  }
+
   @Override
   public void onEvent(AtomsSession session, ServerEvent event) {
     if (event instanceof OutputAudioDeltaEvent) {
-      lastAgentActivityNanos = System.nanoTime();
       return;
     }
-    if (event instanceof AgentStartTalkingEvent) {
-      agentSpeaking = true;
-      lastAgentActivityNanos = System.nanoTime();
-      setActivity("agent speaking");
-    } else if (event instanceof AgentStopTalkingEvent) {
-      agentSpeaking = false;
-      lastAgentActivityNanos = System.nanoTime();
-      setActivity("listening");
-    } else if (event instanceof InterruptionEvent) {
-      agentSpeaking = false;
-      lastAgentActivityNanos = System.nanoTime();
+    if (event instanceof InterruptionEvent) {
       say("interruption: the user barged in; agent audio stopped");
-      setActivity("listening");
     } else if (event instanceof ErrorEvent e) {
       say("server error " + e.code() + (e.message().isEmpty() ? "" : ": " + e.message()));
     }
@@ -229,9 +224,10 @@ final class ConsoleUi implements SessionListener {
   }
 
   boolean agentSpeaking() {
-    return agentSpeaking;
+    return agentActivity == AgentActivity.AGENT_SPEAKING;
   }
 
+  /** Since the agent last started or stopped speaking. */
   long millisSinceAgentActivity() {
     return (System.nanoTime() - lastAgentActivityNanos) / 1_000_000;
   }
