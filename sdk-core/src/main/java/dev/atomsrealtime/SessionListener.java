@@ -38,7 +38,9 @@ public interface SessionListener {
   /**
    * The agent started or stopped speaking (see {@link AgentActivity}): {@code AGENT_SPEAKING} when
    * a reply starts, {@code LISTENING} once it is over for the user (stopped and played out,
-   * interrupted, or cut off by a lost connection). Ordered with every other callback.
+   * interrupted, or cut off by a lost connection). Ordered with every other callback: a change
+   * caused by a server event comes just before {@link #onEvent} for that event, as state changes
+   * do.
    */
   default void onAgentActivityChanged(AtomsSession session, AgentActivity from,
       AgentActivity to) {}

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.testing;
 
+import dev.atomsrealtime.AgentActivity;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.InvalidFrameException;
 import dev.atomsrealtime.SessionEnd;
@@ -31,6 +32,8 @@ public class RecordingListener implements SessionListener {
   private final List<String> callbacks = new CopyOnWriteArrayList<>();
   private final List<InvalidFrameException> invalidFrames = new CopyOnWriteArrayList<>();
   private final List<SessionState> states = new CopyOnWriteArrayList<>();
+  private final List<AgentActivity> activities = new CopyOnWriteArrayList<>();
+  private final BlockingQueue<AgentActivity> activityChanges = new LinkedBlockingQueue<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final BlockingQueue<TurnMetrics> metrics = new LinkedBlockingQueue<>();
   private final List<AudioException> audioErrors = new CopyOnWriteArrayList<>();
@@ -78,6 +81,32 @@ public class RecordingListener implements SessionListener {
     enter("onStateChanged:" + to);
     states.add(to);
     exit();
+  }
+
+  @Override
+  public void onAgentActivityChanged(AtomsSession session, AgentActivity from, AgentActivity to) {
+    enter("onAgentActivityChanged:" + to);
+    if (!activities.isEmpty() && activities.get(activities.size() - 1) != from
+        || activities.isEmpty() && from != AgentActivity.LISTENING) {
+      violations.add("agent activity changed from " + from + " but was " + activities);
+    }
+    activities.add(to);
+    activityChanges.add(to);
+    exit();
+  }
+
+  /** The next change of agent activity, which must be to {@code to}, within {@code timeout}. */
+  public void awaitActivity(AgentActivity to, Duration timeout) throws InterruptedException {
+    AgentActivity next = activityChanges.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (next != to) {
+      throw new AssertionError("expected agent activity " + to + " within " + timeout + ", got "
+          + next + "; saw " + callbacks);
+    }
+  }
+
+  /** Every agent activity change, in order. */
+  public List<AgentActivity> activities() {
+    return new ArrayList<>(activities);
   }
 
   @Override

@@ -36,6 +36,11 @@ public abstract class LoopbackSessionTest {
     return "sk_loopback_test";
   }
 
+  /** Configures each test's client (for example its clock); by default as built. */
+  protected AtomsClient.Builder client(AtomsClient.Builder builder) {
+    return builder;
+  }
+
   /** Configures each test's server; by default it requires {@link #apiKey()}. */
   protected FakeAtomsServer.Builder server(FakeAtomsServer.Builder builder) {
     return builder.credential(apiKey());
@@ -44,7 +49,7 @@ public abstract class LoopbackSessionTest {
   @BeforeEach
   void startLoopback() {
     server = server(FakeAtomsServer.builder()).build().start();
-    client = AtomsClient.builder().apiKey(apiKey()).baseUrl(server.uri()).build();
+    client = client(AtomsClient.builder().apiKey(apiKey()).baseUrl(server.uri())).build();
     listener = new RecordingListener();
   }
 
