@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,51 +82,98 @@ class WavFileSourceSinkTest {
     assertThrows(IllegalStateException.class, () -> source.open(MONO_24K), "open once");
   }
 
-  @Test
-  void realTimeReadsArePacedWithoutDrift() {
-    WavFileSource source = WavFileSource.of(Fixtures.path("user_book_table_24k.wav"));
-    source.open(MONO_24K);
-    byte[] chunk = new byte[MONO_24K.bytesForMillis(20)];
-    long start = System.nanoTime();
-    int bytes = 0;
-    for (int i = 0; i < 15; i++) { // 300 ms
-      bytes += source.read(chunk, 0, chunk.length);
+  /**
+   * A clock that moves only when the test moves it, and reports each park: the test learns what
+   * a paced read waits for, then lets it go.
+   */
+  static final class SteppedClock implements AudioClock {
+    final BlockingQueue<Long> parks = new LinkedBlockingQueue<>();
+    private volatile long now = 1_000_000_000L;
+    private volatile Thread parked;
+
+    @Override
+    public long nanoTime() {
+      return now;
     }
-    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    @Override
+    public void parkUntil(long deadlineNanos) {
+      parked = Thread.currentThread();
+      parks.add(deadlineNanos);
+      LockSupport.park(this);
+    }
+
+    /** The deadline of the next park, waited for (bounded). */
+    long nextPark() throws InterruptedException {
+      Long deadline = parks.poll(5, SECONDS);
+      if (deadline == null) {
+        throw new AssertionError("the reader did not park");
+      }
+      return deadline;
+    }
+
+    void advanceTo(long nanos) {
+      now = nanos;
+      LockSupport.unpark(parked);
+    }
+  }
+
+  @Test
+  void realTimeReadsArePacedOnTheGivenClockWithoutDrift() throws Exception {
+    WavFileSource source = WavFileSource.of(Fixtures.path("user_book_table_24k.wav"));
+    SteppedClock clock = new SteppedClock();
+    source.setClock(clock);
+    source.open(MONO_24K);
+    long start = clock.nanoTime();
+    byte[] chunk = new byte[MONO_24K.bytesForMillis(20)];
+    CompletableFuture<Integer> reads = CompletableFuture.supplyAsync(() -> {
+      int bytes = 0;
+      for (int i = 0; i < 15; i++) { // 300 ms of audio
+        bytes += source.read(chunk, 0, chunk.length);
+      }
+      return bytes;
+    });
+    long step = TimeUnit.MILLISECONDS.toNanos(20);
+    long previous = start;
+    for (int k = 1; k <= 15; k++) {
+      long due;
+      do {
+        due = clock.nextPark(); // a park that returned early parks again for the same time
+      } while (due == previous);
+      // Each read is due on a fixed schedule from the start: a late wake-up (5 ms late here)
+      // does not push the next one back.
+      assertEquals(start + k * step, due, "read " + k);
+      clock.advanceTo(due + TimeUnit.MILLISECONDS.toNanos(5));
+      previous = due;
+    }
+    assertEquals(MONO_24K.bytesForMillis(300), reads.get(5, SECONDS));
     source.close();
-    assertEquals(MONO_24K.bytesForMillis(300), bytes);
-    assertTrue(elapsedMillis >= 280, "300 ms of audio took only " + elapsedMillis + " ms");
-    assertTrue(elapsedMillis < 1500, "300 ms of audio took " + elapsedMillis + " ms");
   }
 
   @Test
   void fastModeIsNotPaced() {
     WavFileSource source = WavFileSource.builder(Fixtures.path("user_book_table_24k.wav"))
         .realTime(false).build();
+    SteppedClock clock = new SteppedClock();
+    source.setClock(clock);
     source.open(MONO_24K);
-    long start = System.nanoTime();
     int bytes = readAll(source, 960).length;
-    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(MONO_24K.bytesForMillis(4397) + 2, bytes); // 105529 frames
-    assertTrue(elapsedMillis < 2000, "4.4 s of audio took " + elapsedMillis + " ms");
+    assertTrue(clock.parks.isEmpty(), "never waited for time");
   }
 
   @Test
   void closeUnblocksAPacedRead() throws Exception {
     WavFileSource source = WavFileSource.of(Fixtures.path("user_book_table_24k.wav"));
+    SteppedClock clock = new SteppedClock();
+    source.setClock(clock);
     source.open(MONO_24K);
     byte[] oneSecond = new byte[MONO_24K.bytesForMillis(1000)];
-    AtomicReference<Thread> readerThread = new AtomicReference<>();
-    CompletableFuture<Integer> result = CompletableFuture.supplyAsync(() -> {
-      readerThread.set(Thread.currentThread());
-      return source.read(oneSecond, 0, oneSecond.length);
-    });
-    long start = System.nanoTime();
-    Blocking.awaitParked(readerThread::get);
+    CompletableFuture<Integer> result =
+        CompletableFuture.supplyAsync(() -> source.read(oneSecond, 0, oneSecond.length));
+    clock.nextPark(); // waiting for a second that never comes
     source.close();
-    assertEquals(-1, result.get(2, SECONDS));
-    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertTrue(elapsedMillis < 900, "close took effect after " + elapsedMillis + " ms");
+    assertEquals(-1, result.get(5, SECONDS));
     assertEquals(-1, source.read(oneSecond, 0, oneSecond.length));
   }
 
