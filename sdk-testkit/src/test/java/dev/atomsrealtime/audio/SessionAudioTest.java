@@ -104,10 +104,7 @@ class SessionAudioTest extends LoopbackSessionTest {
     conn.send(new AgentStartTalkingEvent(null));
     sendInOddPieces(conn, first);
     long quarter = FMT.framesForMillis(250);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (audio.framesPlayed() < quarter && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    await(() -> audio.framesPlayed() >= quarter, "250 ms played");
     conn.send(new InterruptionEvent());
     // Stale audio of the interrupted reply still arriving: must be dropped.
     for (int i = 0; i < 5; i++) {
@@ -143,10 +140,7 @@ class SessionAudioTest extends LoopbackSessionTest {
     Arrays.fill(second, (byte) 0x22);
     conn.send(new AgentStartTalkingEvent(null));
     sendInOddPieces(conn, first);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (audio.framesPlayed() < FMT.framesForMillis(100) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    await(() -> audio.framesPlayed() >= FMT.framesForMillis(100), "100 ms played");
     conn.send(new InterruptionEvent());
     // The engine handles the interruption on the socket thread before the listener sees it.
     listener.awaitEvent(InterruptionEvent.class, WAIT);
@@ -170,8 +164,8 @@ class SessionAudioTest extends LoopbackSessionTest {
     assertEquals(second.length, secondBytes);
     TurnMetrics interrupted = listener.awaitTurnMetrics(WAIT);
     assertTrue(interrupted.interrupted());
-    assertTrue(interrupted.interruptionToSilence().toMillis() < 200,
-        interrupted.interruptionToSilence().toString());
+    // How fast the sink went silent is a performance figure: the load harness measures it.
+    assertTrue(interrupted.silenceAfterInterruption().isPresent());
   }
 
   @Test
@@ -265,13 +259,9 @@ class SessionAudioTest extends LoopbackSessionTest {
     audio.unmute();
     int mark = conn.received().size();
     // Some chunks after unmute carry the tone again.
-    long deadline = System.nanoTime() + WAIT.toNanos();
     boolean loud = false;
-    while (!loud && System.nanoTime() < deadline) {
-      List<dev.atomsrealtime.event.ClientEvent> now = conn.received();
-      loud = now.subList(mark, now.size()).stream()
-          .anyMatch(e -> !silent((InputAudioBufferAppendEvent) e));
-      Thread.onSpinWait();
+    for (int n = mark; !loud && n < mark + 100; n++) {
+      loud = !silent((InputAudioBufferAppendEvent) conn.awaitReceivedCount(n + 1, WAIT).get(n));
     }
     assertTrue(loud, "unmuted audio reaches the server");
     assertEquals(SessionState.OPEN, session.state());
@@ -295,7 +285,6 @@ class SessionAudioTest extends LoopbackSessionTest {
     // Chunks in flight when the agent started may still carry the tone.
     int atStart = conn.received().size() + 2;
     assertTrue(audio.awaitPlaybackIdle(WAIT));
-    long idleNanos = System.nanoTime();
     // While the reply plays (400 ms), every chunk the server receives is silence.
     List<dev.atomsrealtime.event.ClientEvent> during = conn.received().subList(atStart,
         conn.received().size());
@@ -303,17 +292,15 @@ class SessionAudioTest extends LoopbackSessionTest {
     for (var e : during) {
       assertTrue(silent((InputAudioBufferAppendEvent) e), "microphone leaked during playback");
     }
-    // After drain plus the tail, the microphone opens again.
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (audio.isGatedByPlayback() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+    // After drain plus the tail (its exact length is tested on virtual time in AgentActivityTest),
+    // the microphone opens again: the tone reaches the server.
+    int n = conn.received().size();
+    boolean opened = false;
+    for (int limit = n + 100; !opened && n < limit; n++) {
+      opened = !silent((InputAudioBufferAppendEvent) conn.awaitReceivedCount(n + 1, WAIT).get(n));
     }
-    long openedAfterMillis = (System.nanoTime() - idleNanos) / 1_000_000;
+    assertTrue(opened, "the microphone stayed gated for 100 chunks after playback");
     assertFalse(audio.isGatedByPlayback());
-    assertTrue(openedAfterMillis >= 150, "gate opened only " + openedAfterMillis + " ms after");
-    int mark = conn.received().size();
-    List<dev.atomsrealtime.event.ClientEvent> after = conn.awaitReceivedCount(mark + 3, WAIT);
-    assertFalse(silent((InputAudioBufferAppendEvent) after.get(mark + 2)));
   }
 
   @Test
@@ -404,11 +391,8 @@ class SessionAudioTest extends LoopbackSessionTest {
     PcmPushSource mic = PcmPushSource.create(FMT, 1_000);
     session.attachAudio(mic, sink);
     session.close();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!sink.isClosed() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertTrue(sink.isClosed());
+    listener.awaitClosed(WAIT);
+    assertTrue(sink.isClosed(), "released before onClosed");
     assertEquals(-1, mic.read(new byte[2], 0, 2));
   }
 
@@ -420,13 +404,17 @@ class SessionAudioTest extends LoopbackSessionTest {
         .count();
   }
 
+  /**
+   * Waits (bounded) for a condition no event announces (a sink's fill level, a counter), checking
+   * once a millisecond and parking in between.
+   */
   static void await(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for " + what);
       }
-      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
     }
   }
 
