@@ -26,7 +26,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * Maps what a transport reports to the SDK's typed exceptions, following PROTOCOL.md §1 and §3.
  * Messages never include credentials or full URLs (only the host).
  */
-public final class Failures {
+final class Failures {
   private Failures() {}
 
   /**

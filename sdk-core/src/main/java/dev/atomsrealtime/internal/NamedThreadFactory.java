@@ -4,7 +4,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Daemon threads named {@code atoms-<role>-<n>}. Thread-safe. */
-public final class NamedThreadFactory implements ThreadFactory {
+final class NamedThreadFactory implements ThreadFactory {
   private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
   private final String prefix;

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * RFC 3986 percent-encoding of query values: everything but unreserved characters is encoded,
  * and a space is {@code %20} (not {@code +}, which some servers keep as a plus).
  */
-public final class UrlEncoding {
+final class UrlEncoding {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private UrlEncoding() {}

@@ -1,4 +1,4 @@
-package dev.atomsrealtime.reconnect;
+package dev.atomsrealtime.internal;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +20,7 @@ import dev.atomsrealtime.ServiceUnavailableException;
 import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.UpgradeNotHonouredException;
 import dev.atomsrealtime.event.ErrorEvent;
-import dev.atomsrealtime.internal.Failures;
+import dev.atomsrealtime.reconnect.RetryClassifier;
 import dev.atomsrealtime.transport.HandshakeRefusedException;
 import java.io.EOFException;
 import java.net.ConnectException;
@@ -112,6 +112,14 @@ class RetryClassifierTest {
         arguments("close 1014 (bad gateway)", close(1014, null, null), RETRY),
         arguments("close 1002 (protocol error)", close(1002, null, null), NO),
         arguments("close 1008 (policy violation)", close(1008, null, null), NO),
+        // session.closed setup_failed: a failure whatever close follows; retried only after a
+        // retryable error.
+        arguments("setup_failed then 1000", close(1000, null, "setup_failed"), NO),
+        arguments("setup_failed then 1006", close(1006, null, "setup_failed"), NO),
+        arguments("worker_not_ready, setup_failed, 1000",
+            close(1000, new ErrorEvent("worker_not_ready", "warming"), "setup_failed"), RETRY),
+        arguments("invalid_tools, setup_failed, 1000",
+            close(1000, new ErrorEvent("invalid_tools", "bad"), "setup_failed"), NO),
         arguments(
             "close 1000 before session.created",
             Failures.fromClose(1000, "", null, null, false),
