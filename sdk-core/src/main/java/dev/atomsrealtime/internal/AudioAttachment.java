@@ -91,6 +91,7 @@ final class AudioAttachment implements AudioEngine.Host, AgentActivityTracker.Ob
     engine = e;
     if (openRate > 0) {
       e.start(openRate);
+      e.startCapture();
     }
   }
 
@@ -99,6 +100,7 @@ final class AudioAttachment implements AudioEngine.Host, AgentActivityTracker.Ob
     AudioEngine e = engine;
     if (e != null) {
       e.start(rate);
+      e.startCapture();
     }
   }
 

@@ -74,6 +74,8 @@ final class AudioEngine implements SessionAudio {
   private final TurnMetricsRecorder metrics;
   private final CaptureGate gate;
   private final AtomicInteger startedRate = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean captureStarted =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.CountDownLatch built = new java.util.concurrent.CountDownLatch(1);
   private volatile boolean stopped;
   private volatile PcmFormat format;
@@ -96,9 +98,12 @@ final class AudioEngine implements SessionAudio {
   }
 
   /**
-   * Builds and starts the stages once the session's rate is known; later calls with the same rate
-   * do nothing. A reconnect that negotiates another rate stops the audio (reported): the stages
-   * are built for one format. Never blocks: a blocking source or sink is opened on its own thread.
+   * Builds the stages once the session's rate is known and starts playback (deltas may follow
+   * {@code session.created} at once); later calls with the same rate do nothing. A reconnect that
+   * negotiates another rate stops the audio (reported): the stages are built for one format.
+   * Never blocks: a blocking source or sink is opened on its own thread. Capture starts only with
+   * {@link #startCapture()}, once the session is open, so that audio pushed before is sent, not
+   * dropped as "not open".
    */
   void start(int sampleRateHz) {
     if (stopped) {
@@ -134,8 +139,14 @@ final class AudioEngine implements SessionAudio {
     if (writer != null) {
       writer.start();
     }
-    if (capture != null) {
-      capture.start(fmt);
+  }
+
+  /** The session is open: capture starts (once), in the format {@link #start} fixed. */
+  void startCapture() {
+    CaptureDriver c = capture;
+    PcmFormat fmt = format;
+    if (c != null && fmt != null && !stopped && captureStarted.compareAndSet(false, true)) {
+      c.start(fmt);
     }
   }
 

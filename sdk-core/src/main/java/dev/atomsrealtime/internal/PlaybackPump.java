@@ -19,8 +19,8 @@ final class PlaybackPump extends PlaybackWriter {
   private final SerialContext context;
   private final SerialContext.Signal pump;
   private volatile ScheduledFuture<?> drainDeadline;
-  // The chunk being written and how far; the pump's step only.
-  private volatile PlaybackQueue.Chunk inHand;
+  // The chunk being written and how far; the pump's context only.
+  private PlaybackQueue.Chunk inHand;
   private int inHandOffset;
 
   PlaybackPump(AudioEngine.Stages stages, PlaybackQueue queue, NonBlockingAudioSink sink,
@@ -40,11 +40,6 @@ final class PlaybackPump extends PlaybackWriter {
   @Override
   void wake() {
     pump.raise();
-  }
-
-  @Override
-  boolean idle() {
-    return inHand == null && queue.isEmpty() && unplayedSinkFrames() == 0;
   }
 
   @Override
@@ -99,7 +94,7 @@ final class PlaybackPump extends PlaybackWriter {
 
   @Override
   void stop(boolean drainQueued) {
-    if (drainQueued && !idle()) {
+    if (drainQueued && !idle()) { // idle() counts a piece in hand: no race with the step
       long bound = drainBoundMillis();
       drainDeadlineNanos = stages.ticker().nanoTime() + bound * 1_000_000L;
       draining = true;

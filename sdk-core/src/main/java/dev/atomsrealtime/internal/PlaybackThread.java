@@ -19,7 +19,6 @@ final class PlaybackThread extends PlaybackWriter {
 
   private final PcmFormat alreadyOpened;
   private volatile Thread thread;
-  private volatile PlaybackQueue.Chunk inHand;
   // Writer thread only.
   private PcmConverter converter;
 
@@ -44,11 +43,6 @@ final class PlaybackThread extends PlaybackWriter {
     if (t != null) {
       LockSupport.unpark(t);
     }
-  }
-
-  @Override
-  boolean idle() {
-    return inHand == null && queue.isEmpty() && unplayedSinkFrames() == 0;
   }
 
   @Override
@@ -99,7 +93,6 @@ final class PlaybackThread extends PlaybackWriter {
           }
           off += n;
         }
-        inHand = null;
       }
       if (draining && playing()) {
         sink.drain(); // a graceful end: let the device play out what it holds before closing
@@ -107,7 +100,6 @@ final class PlaybackThread extends PlaybackWriter {
     } catch (RuntimeException e) {
       playbackFailed(e);
     } finally {
-      inHand = null;
       release();
     }
   }
@@ -117,7 +109,6 @@ final class PlaybackThread extends PlaybackWriter {
     while (true) {
       PlaybackQueue.Chunk c = queue.poll();
       if (c != null) {
-        inHand = c;
         return c;
       }
       checkIdle(true);
@@ -138,7 +129,7 @@ final class PlaybackThread extends PlaybackWriter {
 
   @Override
   void stop(boolean drainQueued) {
-    if (drainQueued && (!queue.isEmpty() || inHand != null)) {
+    if (drainQueued && queue.queuedBytes() > 0) {
       drainDeadlineNanos = stages.ticker().nanoTime() + drainBoundMillis() * 1_000_000L;
       draining = true;
       running = false;

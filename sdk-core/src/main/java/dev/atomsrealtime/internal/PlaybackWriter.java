@@ -111,11 +111,16 @@ abstract class PlaybackWriter {
     return taken;
   }
 
-  /** Drops the rest of a chunk of an interrupted reply, from {@code off}. */
+  /**
+   * Drops the rest of a chunk from {@code off}: counted as discarded by an interruption when its
+   * reply was interrupted, not counted when playback simply stopped.
+   */
   final void discard(PlaybackQueue.Chunk c, int off) {
     int rest = c.length - off;
     queue.consumed(rest);
-    stages.counters().bytesDiscardedByInterruption.addAndGet(rest);
+    if (c.generation != queue.generation()) {
+      stages.counters().bytesDiscardedByInterruption.addAndGet(rest);
+    }
   }
 
   /**
@@ -165,8 +170,13 @@ abstract class PlaybackWriter {
     }
   }
 
-  /** Whether all agent audio received so far has been played. */
-  abstract boolean idle();
+  /**
+   * Whether all agent audio received so far has been played: nothing queued or being written (the
+   * queue counts a piece until its write returned) and nothing the sink still has to play.
+   */
+  final boolean idle() {
+    return queue.queuedBytes() == 0 && unplayedSinkFrames() == 0;
+  }
 
   /** Read thread: audio was queued. Tells the session when playback goes from idle to busy. */
   final void markBusy() {

@@ -489,6 +489,20 @@ class SessionAudioTest extends LoopbackSessionTest {
     }
 
     @Test
+    void audioPushedBeforeTheSessionOpensIsSentOnceItOpens() throws Exception {
+      session = client.newSession(SessionOptions.builder().agentId("a").build(), listener);
+      PcmPushSource mic = PcmPushSource.create(FMT, 1_000);
+      SessionAudio audio = session.attachAudio(mic, null);
+      byte[] early = reply(40, 1_234);
+      assertTrue(mic.push(early));
+      session.connect().get(5, TimeUnit.SECONDS);
+      FakeConnection conn = server.awaitConnection(WAIT);
+      assertArrayEquals(early, sentAudio(conn.awaitReceivedCount(2, WAIT)));
+      assertEquals(0, session.stats().audioChunksDroppedNotOpen());
+      assertEquals(2, audio.stats().chunksSent());
+    }
+
+    @Test
     void agentAudioThatDoesNotFitWaitsAndTheReaderMovesItOnWithNothingLost() throws Exception {
       FakeConnection conn = open();
       PcmPullSink speaker = PcmPullSink.create(FMT, 100);
