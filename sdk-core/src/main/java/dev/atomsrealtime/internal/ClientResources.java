@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  *       scheduler); timer tasks are short and never block;
  *   <li>{@code atoms-blocking-N}: work that may block (the credential supplier, releasing audio
  *       devices), a cached pool, so that it never runs on a socket's read thread or the scheduler.
+ *   <li>write retries under back-pressure run on the wall clock, whatever the session's clock:
+ *       they wait for a socket to drain, which real time does. On the client's own scheduler;
+ *       with an application's scheduler, on a thread {@code atoms-io-N} started only when a
+ *       connection is backed up.
  * </ul>
  */
 public final class ClientResources {
@@ -37,6 +41,7 @@ public final class ClientResources {
   private final ThreadPoolExecutor blocking;
   private final ScheduledExecutorService scheduler;
   private final boolean ownScheduler;
+  private final ScheduledThreadPoolExecutor io; // null: the client's own scheduler serves
   private final Ticker ticker;
   private final Set<AtomsSession> sessions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -64,9 +69,14 @@ public final class ClientResources {
       own.allowCoreThreadTimeOut(true);
       this.scheduler = own;
       this.ownScheduler = true;
+      this.io = null;
     } else {
       this.scheduler = scheduler;
       this.ownScheduler = false;
+      this.io = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("io-" + pool));
+      io.setRemoveOnCancelPolicy(true);
+      io.setKeepAliveTime(1, TimeUnit.SECONDS);
+      io.allowCoreThreadTimeOut(true);
     }
     this.ticker = ticker;
   }
@@ -84,6 +94,11 @@ public final class ClientResources {
   /** Timers; tasks must not block. */
   public ScheduledExecutorService scheduler() {
     return scheduler;
+  }
+
+  /** A scheduler on the wall clock, for I/O retries (never session time). */
+  public ScheduledExecutorService ioScheduler() {
+    return io != null ? io : scheduler;
   }
 
   /** The clock the scheduler runs on. */
@@ -135,6 +150,8 @@ public final class ClientResources {
     blocking.shutdown();
     if (ownScheduler) {
       scheduler.shutdownNow();
+    } else {
+      io.shutdownNow();
     }
     try {
       if (!events.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -143,9 +160,7 @@ public final class ClientResources {
       if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {
         blocking.shutdownNow();
       }
-      if (ownScheduler) {
-        scheduler.awaitTermination(2, TimeUnit.SECONDS);
-      }
+      (ownScheduler ? scheduler : io).awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

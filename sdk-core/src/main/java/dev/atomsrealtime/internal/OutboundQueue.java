@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Frames go to the transport while its own queue is below the high-water mark. Past it, they
  * wait here; while they wait, user audio is bounded to {@code maxAudioBytes}: the oldest audio is
  * dropped (and counted) first, because under sustained pressure fresh audio beats stale audio.
- * Control frames are never dropped. A retry on the scheduler moves waiting frames on as the
- * transport catches up; it is scheduled only while something waits.
+ * Control frames are never dropped. A retry on a wall-clock scheduler moves waiting frames on as
+ * the transport catches up (a socket drains in real time, whatever the session's clock); it is
+ * scheduled only while something waits.
  *
  * <p>Each frame is tagged with the connection it was queued for: frames queued for a connection
  * that has since ended are discarded, never written into the next one (a new connection is a new

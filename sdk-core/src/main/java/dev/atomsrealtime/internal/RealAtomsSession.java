@@ -82,7 +82,7 @@ public final class RealAtomsSession implements AtomsSession, ChunkSender {
     this.context = SerialContext.create("session " + id);
     this.dispatch = new ListenerDispatch(id, this, listener, resources.events(),
         options.maxPendingListenerEvents());
-    this.outbound = new OutboundQueue(resources.scheduler(), id);
+    this.outbound = new OutboundQueue(resources.ioScheduler(), id);
     ConnectionAttempt.Env env = new ConnectionAttempt.Env(id, options, credentials, baseUrl,
         transportFactory, sslContext, resources, context);
     this.audio = new AudioAttachment(id, this, dispatch, context, resources, this);

@@ -32,6 +32,7 @@ public class RecordingListener implements SessionListener {
   private final List<String> callbacks = new CopyOnWriteArrayList<>();
   private final List<InvalidFrameException> invalidFrames = new CopyOnWriteArrayList<>();
   private final List<SessionState> states = new CopyOnWriteArrayList<>();
+  private final BlockingQueue<SessionState> stateChanges = new LinkedBlockingQueue<>();
   private final List<AgentActivity> activities = new CopyOnWriteArrayList<>();
   private final BlockingQueue<AgentActivity> activityChanges = new LinkedBlockingQueue<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -80,6 +81,7 @@ public class RecordingListener implements SessionListener {
   public void onStateChanged(AtomsSession session, SessionState from, SessionState to) {
     enter("onStateChanged:" + to);
     states.add(to);
+    stateChanges.add(to);
     exit();
   }
 
@@ -102,6 +104,19 @@ public class RecordingListener implements SessionListener {
       throw new AssertionError("expected agent activity " + to + " within " + timeout + ", got "
           + next + "; saw " + callbacks);
     }
+  }
+
+  /** Waits for the session to enter {@code state}, skipping other changes (bounded). */
+  public void awaitState(SessionState state, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    SessionState next;
+    do {
+      next = stateChanges.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (next == null) {
+        throw new AssertionError("no change to " + state + " within " + timeout + "; saw "
+            + callbacks);
+      }
+    } while (next != state);
   }
 
   /** Every agent activity change, in order. */
