@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ServerEvent;
+import dev.atomsrealtime.internal.CodecPaths;
 import dev.atomsrealtime.internal.EventCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,6 +31,10 @@ import org.openjdk.jmh.annotations.State;
  * <p>The {@code String} input is what the Java-WebSocket transport delivers (it decodes the frame's
  * UTF-8 into a String first); the {@code byte[]} input is what a transport delivering bytes (or a
  * binary frame) gives. The SDK returns its event, which wraps the decoded PCM without a copy.
+ *
+ * <p>{@code paths} decodes the frame in several {@link Shaped#shape shapes} with the codec's audio
+ * fast paths on and off, side by side: the form servers send, the same keys in the other order,
+ * with JSON's optional spaces, and with extra keys. Every shape and codec must yield the same PCM.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -70,6 +75,54 @@ public class DecodeDeltaBenchmark {
             + e.getValue().length + " bytes vs " + pcm.length + ")");
       }
     }
+  }
+
+  /** A delta frame in one shape, decoded by a codec with some of its fast paths switched off. */
+  @State(Scope.Benchmark)
+  public static class Shaped {
+    /** How the frame is written; see {@link #frame}. */
+    @Param({"canonical", "reordered", "spaced", "extraKeys"})
+    public String shape;
+
+    /** Which fast paths the codec takes; see {@link CodecPaths#codec}. */
+    @Param({"fastPaths", "canonicalOnly", "parserOnly"})
+    public String codecPaths;
+
+    private EventCodec codec;
+    private byte[] frameUtf8;
+
+    @Setup
+    public void check(DecodeDeltaBenchmark outer) {
+      byte[] pcm = Pcm.noise(outer.pcmBytes);
+      codec = CodecPaths.codec(codecPaths);
+      frameUtf8 = frame(shape, Base64.getEncoder().encodeToString(pcm))
+          .getBytes(StandardCharsets.UTF_8);
+      if (!Arrays.equals(pcm, pcmOf(codec.decodeServer(frameUtf8, 0, frameUtf8.length)))) {
+        throw new IllegalStateException(shape + " with " + codecPaths + " decodes other PCM");
+      }
+    }
+
+    static String frame(String shape, String b64) {
+      switch (shape) {
+        case "canonical":
+          return "{\"type\":\"output_audio.delta\",\"audio\":\"" + b64 + "\"}";
+        case "reordered":
+          return "{\"audio\":\"" + b64 + "\",\"type\":\"output_audio.delta\"}";
+        case "spaced": // Python's json.dumps default separators
+          return "{\"type\": \"output_audio.delta\", \"audio\": \"" + b64 + "\"}";
+        case "extraKeys":
+          return "{\"type\":\"output_audio.delta\",\"event_id\":\"evt_0042\",\"audio\":\""
+              + b64 + "\",\"sequence\":17}";
+        default:
+          throw new IllegalArgumentException("unknown shape: " + shape);
+      }
+    }
+  }
+
+  /** The shaped frame's UTF-8 bytes through {@code decodeServer(byte[], int, int)}. */
+  @Benchmark
+  public ServerEvent paths(Shaped shaped) {
+    return shaped.codec.decodeServer(shaped.frameUtf8, 0, shaped.frameUtf8.length);
   }
 
   private static byte[] pcmOf(ServerEvent event) {
