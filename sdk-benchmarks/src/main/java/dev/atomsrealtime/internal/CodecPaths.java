@@ -1,24 +1,22 @@
 package dev.atomsrealtime.internal;
 
 /**
- * Codecs with the audio fast paths switched off, for benchmarks that compare them side by side
+ * The codec with its audio fast path switched off, for benchmarks that compare it side by side
  * with the shared one (the constructor is package-private in sdk-core).
  */
 public final class CodecPaths {
   private CodecPaths() {}
 
   /**
-   * The codec for {@code paths}: {@code fastPaths} (the shared instance: canonical form, then the
-   * top-level scan), {@code canonicalOnly} (the scan off) or {@code parserOnly} (both off).
+   * The codec for {@code paths}: {@code fastPath} (the shared instance: the exact canonical audio
+   * frame is decoded without the parser) or {@code parserOnly} (every frame through the parser).
    */
   public static EventCodec codec(String paths) {
     switch (paths) {
-      case "fastPaths":
+      case "fastPath":
         return EventCodec.INSTANCE;
-      case "canonicalOnly":
-        return new EventCodec(true, false, null);
       case "parserOnly":
-        return new EventCodec(false, false, null);
+        return new EventCodec(false, null);
       default:
         throw new IllegalArgumentException("unknown codec paths: " + paths);
     }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * The fast paths of the two audio frames, which bypass Jackson entirely: encoding is constant
  * bytes plus the JDK's (intrinsified) base64; decoding takes the frame in the exact form the
  * encoder writes and servers send, {@code {"type":"<type>","audio":"<base64>"}}, straight from its
- * bytes, and leaves every other form to the JSON parser.
+ * bytes, and leaves every other form to the JSON parser, which also reports the errors. Servers
+ * and the SDK write exactly that form, so the parser only sees audio frames from other writers.
  *
  * <p>Thread-safe: instances hold only constants.
  */
@@ -23,16 +24,11 @@ final class AudioFrames {
   static final AudioFrames DELTA = new AudioFrames(OutputAudioDeltaEvent.TYPE);
 
   private static final byte[] SUFFIX = "\"}".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] AUDIO_KEY = "audio".getBytes(StandardCharsets.US_ASCII);
   private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
-  private final String type;
-  private final byte[] typeBytes;
   private final byte[] prefix;
 
   private AudioFrames(String type) {
-    this.type = type;
-    this.typeBytes = type.getBytes(StandardCharsets.US_ASCII);
     this.prefix = ("{\"type\":\"" + type + "\",\"audio\":\"").getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -77,34 +73,13 @@ final class AudioFrames {
     }
   }
 
-  /**
-   * The PCM of a flat frame of this type in any key order (see {@link TopLevelScan}), or null when
-   * the scan leaves the frame to the parser.
-   *
-   * @throws dev.atomsrealtime.InvalidFrameException if the audio value is not base64
-   */
-  byte[] scannedPcm(byte[] utf8, int offset, int length) {
-    TopLevelScan scan = TopLevelScan.scan(utf8, offset, length, AUDIO_KEY);
-    if (scan == null || !scan.typeEquals(typeBytes) || !scan.valuePlain()) {
-      return null;
-    }
-    try {
-      return decodeBase64(utf8, scan.valueStart, scan.valueEnd);
-    } catch (IllegalArgumentException e) {
-      throw CodecJson.invalid(type, length, "audio is not valid base64: " + e.getMessage(), e);
-    }
-  }
-
   private static byte[] decodeBase64(byte[] utf8, int start, int end) {
+    // The decoder's array is the exact size for valid input; should it ever be larger, the event
+    // gets a copy holding only the PCM.
     ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(utf8, start, end - start));
-    if (decoded.arrayOffset() == 0
-        && decoded.position() == 0
-        && decoded.remaining() == decoded.array().length) {
-      return decoded.array();
-    }
-    byte[] out = new byte[decoded.remaining()];
-    decoded.get(out);
-    return out;
+    return decoded.remaining() == decoded.array().length
+        ? decoded.array()
+        : Arrays.copyOf(decoded.array(), decoded.remaining());
   }
 
   /**

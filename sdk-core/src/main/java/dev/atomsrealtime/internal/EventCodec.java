@@ -23,34 +23,37 @@ import java.util.function.BiFunction;
  *
  * <p>Which wire types exist, their aliases and how each is decoded and encoded is one table,
  * {@link WireTypes}. The audio events are the hot path and bypass Jackson entirely ({@link
- * AudioFrames}): an append frame is assembled from constant bytes plus the JDK's base64, and a
- * delta frame in the form servers send is decoded straight from its bytes. Every other frame is read
- * into a Jackson tree ({@link CodecJson}) and decoded by its row of the table, which keeps the
- * tolerant decoding rules readable.
+ * AudioFrames}): an append frame is assembled from constant bytes plus the JDK's base64, and an
+ * audio frame in the exact form servers and the SDK write is decoded straight from its bytes.
+ * Every other frame is read into a Jackson tree ({@link CodecJson}) and decoded by its row of the
+ * table, which keeps the tolerant decoding rules readable.
  *
  * <p>Thread-safe and stateless; one shared instance ({@link #INSTANCE}) is enough.
  */
 public final class EventCodec {
   /** The shared instance. Holds only immutable configuration. */
-  public static final EventCodec INSTANCE = new EventCodec(true, true, null);
+  public static final EventCodec INSTANCE = new EventCodec(true, null);
 
   /** Every wire type this codec decodes to a known server event, aliases included. */
   public static final Set<String> SERVER_TYPES = WireTypes.SERVER.wireNames();
 
-  private final boolean canonicalAudio;
-  private final boolean scannedAudio;
-  /** Counts frames decoded through the JSON tree; null (no counting) but in tests. */
+  private final boolean audioFastPath;
+  /** Counts the frames decoded through the JSON tree; null (no counting) but in tests. */
   private final LongAdder treeDecodes;
 
   /**
-   * A codec whose audio fast paths can be switched off, for tests and benchmarks that compare
-   * them with the JSON parser; {@code treeDecodes}, when not null, counts the frames that reach
-   * the parser.
+   * A codec whose audio fast path can be switched off, for tests and benchmarks that compare it
+   * with the JSON parser; {@code treeDecodes}, when not null, counts the frames that reach the
+   * parser (so a test can tell which path decoded a frame).
    */
-  EventCodec(boolean canonicalAudio, boolean scannedAudio, LongAdder treeDecodes) {
-    this.canonicalAudio = canonicalAudio;
-    this.scannedAudio = scannedAudio;
+  EventCodec(boolean audioFastPath, LongAdder treeDecodes) {
+    this.audioFastPath = audioFastPath;
     this.treeDecodes = treeDecodes;
+  }
+
+  /** Whether canonical audio frames skip the JSON parser (always, but in tests and benchmarks). */
+  boolean takesAudioFastPath() {
+    return audioFastPath;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -84,7 +87,7 @@ public final class EventCodec {
    * @throws InvalidFrameException if the frame is not a JSON object or a known event is malformed
    */
   public ClientEvent decodeClient(byte[] utf8, int offset, int length) {
-    byte[] pcm = audioPcm(AudioFrames.APPEND, utf8, offset, length);
+    byte[] pcm = audioFastPath ? AudioFrames.APPEND.canonicalPcm(utf8, offset, length) : null;
     if (pcm != null) {
       return InputAudioBufferAppendEvent.wrapping(pcm);
     }
@@ -147,7 +150,7 @@ public final class EventCodec {
    * @throws InvalidFrameException if the frame cannot be decoded
    */
   public ServerEvent decodeServer(byte[] utf8, int offset, int length) {
-    byte[] pcm = audioPcm(AudioFrames.DELTA, utf8, offset, length);
+    byte[] pcm = audioFastPath ? AudioFrames.DELTA.canonicalPcm(utf8, offset, length) : null;
     if (pcm != null) {
       return OutputAudioDeltaEvent.wrapping(pcm);
     }
@@ -177,15 +180,6 @@ public final class EventCodec {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  /** The PCM of an audio frame the fast paths decode, or null to let the parser decide. */
-  private byte[] audioPcm(AudioFrames kind, byte[] utf8, int offset, int length) {
-    byte[] pcm = canonicalAudio ? kind.canonicalPcm(utf8, offset, length) : null;
-    if (pcm == null && scannedAudio) {
-      pcm = kind.scannedPcm(utf8, offset, length);
-    }
-    return pcm;
-  }
 
   /** Decodes a frame through the JSON tree and its row of {@code table}. */
   private <T> T decodeTree(WireTypes.Table<T> table, BiFunction<String, String, T> unknown,
