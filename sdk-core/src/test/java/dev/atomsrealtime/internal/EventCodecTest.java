@@ -249,6 +249,26 @@ class EventCodecTest {
     assertEquals(new UnknownClientEvent("something.new", raw), codec.decodeClient(raw));
   }
 
+  @Test
+  void unknownEventsEncodeAsTheirRawJson() {
+    String raw = "{\"type\":\"x.y\", \"n\": [1]}";
+    assertArrayEquals(raw.getBytes(StandardCharsets.UTF_8),
+        codec.encode(new UnknownClientEvent("x.y", raw)));
+    assertEquals(raw, codec.encodeServer(new UnknownServerEvent("x.y", raw)));
+  }
+
+  @Test
+  void plainMapsBecomeJsonObjects() throws Exception {
+    java.util.Map<String, Object> variables = new java.util.LinkedHashMap<>();
+    variables.put("name", "Ana \"A\"");
+    variables.put("age", 7);
+    variables.put("vip", true);
+    assertEquals("{\"name\":\"Ana \\\"A\\\"\",\"age\":7,\"vip\":true}",
+        codec.variablesJson(variables));
+    assertEquals(json.readTree("{\"errors\":[\"Invalid agent id\"]}"),
+        json.readTree(codec.toJson(java.util.Map.of("errors", List.of("Invalid agent id")))));
+  }
+
   /**
    * The wire tables are the codec's whole knowledge of types: each sealed hierarchy's permitted
    * subclasses are exactly the table's classes plus the unknown event, every row's wire name is
