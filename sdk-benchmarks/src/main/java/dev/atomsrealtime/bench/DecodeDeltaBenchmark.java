@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ServerEvent;
+import dev.atomsrealtime.internal.CodecPaths;
 import dev.atomsrealtime.internal.EventCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,6 +31,12 @@ import org.openjdk.jmh.annotations.State;
  * <p>The {@code String} input is what the Java-WebSocket transport delivers (it decodes the frame's
  * UTF-8 into a String first); the {@code byte[]} input is what a transport delivering bytes (or a
  * binary frame) gives. The SDK returns its event, which wraps the decoded PCM without a copy.
+ *
+ * <p>{@code paths} decodes the frame in two {@link Shaped#shape shapes} with the codec's audio fast
+ * path on and off, side by side: the form servers send (what the fast path is for), and the same
+ * frame with one more key after the audio (the fast path's worst miss: its checks of the frame's
+ * start and end pass and base64 decoding fails at the key, then the parser decodes the frame).
+ * Every shape and codec must yield the same PCM.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -70,6 +77,50 @@ public class DecodeDeltaBenchmark {
             + e.getValue().length + " bytes vs " + pcm.length + ")");
       }
     }
+  }
+
+  /** A delta frame in one shape, decoded by the codec with its fast path on or off. */
+  @State(Scope.Benchmark)
+  public static class Shaped {
+    /** How the frame is written; see {@link #frame}. */
+    @Param({"canonical", "trailingKey"})
+    public String shape;
+
+    /** Whether the codec takes its fast path; see {@link CodecPaths#codec}. */
+    @Param({"fastPath", "parserOnly"})
+    public String codecPaths;
+
+    private EventCodec codec;
+    private byte[] frameUtf8;
+
+    @Setup
+    public void check(DecodeDeltaBenchmark outer) {
+      byte[] pcm = Pcm.noise(outer.pcmBytes);
+      codec = CodecPaths.codec(codecPaths);
+      frameUtf8 = frame(shape, Base64.getEncoder().encodeToString(pcm))
+          .getBytes(StandardCharsets.UTF_8);
+      if (!Arrays.equals(pcm, pcmOf(codec.decodeServer(frameUtf8, 0, frameUtf8.length)))) {
+        throw new IllegalStateException(shape + " with " + codecPaths + " decodes other PCM");
+      }
+    }
+
+    static String frame(String shape, String b64) {
+      switch (shape) {
+        case "canonical":
+          return "{\"type\":\"output_audio.delta\",\"audio\":\"" + b64 + "\"}";
+        case "trailingKey":
+          return "{\"type\":\"output_audio.delta\",\"audio\":\"" + b64
+              + "\",\"event_id\":\"evt_0042\"}";
+        default:
+          throw new IllegalArgumentException("unknown shape: " + shape);
+      }
+    }
+  }
+
+  /** The shaped frame's UTF-8 bytes through {@code decodeServer(byte[], int, int)}. */
+  @Benchmark
+  public ServerEvent paths(Shaped shaped) {
+    return shaped.codec.decodeServer(shaped.frameUtf8, 0, shaped.frameUtf8.length);
   }
 
   private static byte[] pcmOf(ServerEvent event) {

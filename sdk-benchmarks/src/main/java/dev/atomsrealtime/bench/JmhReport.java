@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Prints a JMH JSON result file ({@code -rf json}) of the codec benchmarks as side-by-side tables:
  * per operation and chunk size, every variant's ns/op (with JMH's 99.9% error), B/op ({@code
- * gc.alloc.rate.norm}), and ratios to the floor and to the SDK, then the issue's targets.
+ * gc.alloc.rate.norm}), and ratios to the floor and to the SDK, then the project's targets.
  *
  * <pre>java -cp benchmarks.jar dev.atomsrealtime.bench.JmhReport jmh-result.json</pre>
  */
@@ -29,6 +29,10 @@ public final class JmhReport {
       String[] name = r.get("benchmark").asText().split("\\.");
       String op = name[name.length - 2].replace("Benchmark", "");
       String variant = name[name.length - 1];
+      JsonNode shape = r.path("params").path("shape");
+      if (!shape.isMissingNode()) {
+        variant += " " + shape.asText() + " " + r.path("params").path("codecPaths").asText();
+      }
       int pcm = r.path("params").path("pcmBytes").asInt();
       JsonNode primary = r.get("primaryMetric");
       JsonNode alloc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
@@ -52,7 +56,7 @@ public final class JmhReport {
           : "sdkFromBytes");
       System.out.println();
       System.out.println(title);
-      String fmt = "  %-20s %10s %9s %9s %9s %9s %8s%n";
+      String fmt = "  %-36s %10s %9s %9s %9s %9s %8s%n";
       System.out.printf(Locale.ROOT, fmt, "variant", "ns/op", "+-", "B/op", "B/PCM B", "x floor",
           "x sdk");
       for (Row r : g.getValue()) {

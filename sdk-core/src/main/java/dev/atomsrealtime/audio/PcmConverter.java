@@ -36,14 +36,6 @@ public final class PcmConverter {
   /** Frames decoded per internal block; bounds the float work buffers. */
   private static final int BLOCK_FRAMES = 2048;
 
-  private static final int U8 = 0;
-  private static final int S16_LE = 1;
-  private static final int S16_BE = 2;
-  private static final int S24_LE = 3;
-  private static final int S24_BE = 4;
-  private static final int S32_LE = 5;
-  private static final int S32_BE = 6;
-
   private final PcmFormat from;
   private final PcmFormat to;
   private final boolean identity;
@@ -52,8 +44,8 @@ public final class PcmConverter {
   private final int inChannels;
   private final int outChannels;
   private final int midChannels;
-  private final int inCode;
-  private final int outCode;
+  private final int inCode; // PcmSamples code of the input sample encoding
+  private final int outCode; // and of the output
   private final float[] downmixScale; // per mid channel when inChannels > outChannels, else null
   private final Resampler resampler; // null when the rates are equal
 
@@ -75,8 +67,8 @@ public final class PcmConverter {
     this.inChannels = from.channels();
     this.outChannels = to.channels();
     this.midChannels = Math.min(inChannels, outChannels);
-    this.inCode = code(from);
-    this.outCode = code(to);
+    this.inCode = PcmSamples.code(from);
+    this.outCode = PcmSamples.code(to);
     if (inChannels > outChannels) {
       downmixScale = new float[outChannels];
       for (int i = 0; i < inChannels; i++) {
@@ -304,7 +296,7 @@ public final class PcmConverter {
     if (downmixScale == null) {
       int samples = frames * inChannels;
       for (int s = 0; s < samples; s++, pos += sampleBytes) {
-        m[s] = readSample(input, pos);
+        m[s] = PcmSamples.read(inCode, input, pos);
       }
       return;
     }
@@ -312,7 +304,7 @@ public final class PcmConverter {
     Arrays.fill(m, 0, frames * mc, 0f);
     for (int f = 0, base = 0; f < frames; f++, base += mc) {
       for (int i = 0; i < inChannels; i++, pos += sampleBytes) {
-        m[base + i % mc] += readSample(input, pos);
+        m[base + i % mc] += PcmSamples.read(inCode, input, pos);
       }
       for (int j = 0; j < mc; j++) {
         m[base + j] *= downmixScale[j];
@@ -328,108 +320,15 @@ public final class PcmConverter {
     if (mc == outChannels) {
       int samples = frames * mc;
       for (int s = 0; s < samples; s++, pos += sampleBytes) {
-        writeSample(source[s], destination, pos);
+        PcmSamples.write(outCode, source[s], destination, pos);
       }
     } else {
       for (int f = 0, base = 0; f < frames; f++, base += mc) {
         for (int j = 0; j < outChannels; j++, pos += sampleBytes) {
-          writeSample(source[base + j % mc], destination, pos);
+          PcmSamples.write(outCode, source[base + j % mc], destination, pos);
         }
       }
     }
     return frames * outFrameBytes;
-  }
-
-  /** One input sample as a float on the 16-bit scale. */
-  private float readSample(byte[] b, int p) {
-    switch (inCode) {
-      case U8:
-        return ((b[p] & 0xff) - 128) * 256f;
-      case S16_LE:
-        return (short) ((b[p + 1] << 8) | (b[p] & 0xff));
-      case S16_BE:
-        return (short) ((b[p] << 8) | (b[p + 1] & 0xff));
-      case S24_LE:
-        return ((b[p + 2] << 16) | ((b[p + 1] & 0xff) << 8) | (b[p] & 0xff)) * (1f / 256f);
-      case S24_BE:
-        return ((b[p] << 16) | ((b[p + 1] & 0xff) << 8) | (b[p + 2] & 0xff)) * (1f / 256f);
-      case S32_LE:
-        return (((b[p + 3] << 24) | ((b[p + 2] & 0xff) << 16) | ((b[p + 1] & 0xff) << 8)
-            | (b[p] & 0xff)) >> 8) * (1f / 256f);
-      default: // S32_BE
-        return (((b[p] << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8)
-            | (b[p + 3] & 0xff)) >> 8) * (1f / 256f);
-    }
-  }
-
-  /** Rounds {@code v} (16-bit scale) half up to the output sample format, clipping. */
-  private void writeSample(float v, byte[] b, int p) {
-    switch (outCode) {
-      case U8: {
-        int s = clamp(Math.round(v * (1f / 256f)), -128, 127) + 128;
-        b[p] = (byte) s;
-        return;
-      }
-      case S16_LE: {
-        int s = clamp(Math.round(v), -32768, 32767);
-        b[p] = (byte) s;
-        b[p + 1] = (byte) (s >> 8);
-        return;
-      }
-      case S16_BE: {
-        int s = clamp(Math.round(v), -32768, 32767);
-        b[p] = (byte) (s >> 8);
-        b[p + 1] = (byte) s;
-        return;
-      }
-      case S24_LE: {
-        int s = clamp(Math.round(v * 256f), -8_388_608, 8_388_607);
-        b[p] = (byte) s;
-        b[p + 1] = (byte) (s >> 8);
-        b[p + 2] = (byte) (s >> 16);
-        return;
-      }
-      case S24_BE: {
-        int s = clamp(Math.round(v * 256f), -8_388_608, 8_388_607);
-        b[p] = (byte) (s >> 16);
-        b[p + 1] = (byte) (s >> 8);
-        b[p + 2] = (byte) s;
-        return;
-      }
-      case S32_LE: {
-        int s = (int) Math.max(Integer.MIN_VALUE,
-            Math.min(Integer.MAX_VALUE, Math.round(v * 65536.0)));
-        b[p] = (byte) s;
-        b[p + 1] = (byte) (s >> 8);
-        b[p + 2] = (byte) (s >> 16);
-        b[p + 3] = (byte) (s >> 24);
-        return;
-      }
-      default: { // S32_BE
-        int s = (int) Math.max(Integer.MIN_VALUE,
-            Math.min(Integer.MAX_VALUE, Math.round(v * 65536.0)));
-        b[p] = (byte) (s >> 24);
-        b[p + 1] = (byte) (s >> 16);
-        b[p + 2] = (byte) (s >> 8);
-        b[p + 3] = (byte) s;
-      }
-    }
-  }
-
-  private static int clamp(int v, int min, int max) {
-    return v < min ? min : Math.min(v, max);
-  }
-
-  private static int code(PcmFormat format) {
-    switch (format.bitsPerSample()) {
-      case 8:
-        return U8;
-      case 16:
-        return format.bigEndian() ? S16_BE : S16_LE;
-      case 24:
-        return format.bigEndian() ? S24_BE : S24_LE;
-      default:
-        return format.bigEndian() ? S32_BE : S32_LE;
-    }
   }
 }

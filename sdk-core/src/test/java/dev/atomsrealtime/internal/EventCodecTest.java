@@ -250,25 +250,93 @@ class EventCodecTest {
   }
 
   @Test
-  void everyPermittedServerEventHasAWireTypeTheCodecKnows() {
-    Set<String> covered = new HashSet<>();
-    for (Class<?> c : ServerEvent.class.getPermittedSubclasses()) {
-      if (c == UnknownServerEvent.class) {
-        continue;
-      }
-      try {
-        String type = (String) c.getField("TYPE").get(null);
-        assertTrue(EventCodec.SERVER_TYPES.contains(type), c + " type " + type);
-        covered.add(type);
-      } catch (ReflectiveOperationException e) {
-        throw new AssertionError(c + " lacks a TYPE constant", e);
+  void unknownEventsEncodeAsTheirRawJson() {
+    String raw = "{\"type\":\"x.y\", \"n\": [1]}";
+    assertArrayEquals(raw.getBytes(StandardCharsets.UTF_8),
+        codec.encode(new UnknownClientEvent("x.y", raw)));
+    assertEquals(raw, codec.encodeServer(new UnknownServerEvent("x.y", raw)));
+  }
+
+  @Test
+  void plainMapsBecomeJsonObjects() throws Exception {
+    java.util.Map<String, Object> variables = new java.util.LinkedHashMap<>();
+    variables.put("name", "Ana \"A\"");
+    variables.put("age", 7);
+    variables.put("vip", true);
+    assertEquals("{\"name\":\"Ana \\\"A\\\"\",\"age\":7,\"vip\":true}",
+        codec.variablesJson(variables));
+    assertEquals(json.readTree("{\"errors\":[\"Invalid agent id\"]}"),
+        json.readTree(codec.toJson(java.util.Map.of("errors", List.of("Invalid agent id")))));
+  }
+
+  /**
+   * The wire tables are the codec's whole knowledge of types: each sealed hierarchy's permitted
+   * subclasses are exactly the table's classes plus the unknown event, every row's wire name is
+   * its class's {@code TYPE}, and every wire name and alias decodes to that row's class.
+   */
+  @Test
+  void sealedServerEventsEqualTheServerTable() {
+    checkTableMatches(ServerEvent.class, UnknownServerEvent.class, WireTypes.SERVER);
+    Set<String> names = new HashSet<>();
+    for (WireTypes.Row<? extends ServerEvent> row : WireTypes.SERVER.rows()) {
+      names.add(row.wireName());
+      names.addAll(row.aliases());
+      for (String name : names(row)) {
+        assertEquals(row.javaType(), decodeMinimal(name).getClass(), name);
       }
     }
-    assertEquals(11, covered.size());
-    for (String type : EventCodec.SERVER_TYPES) {
-      ServerEvent decoded = decodeMinimal(type);
-      assertTrue(!(decoded instanceof UnknownServerEvent), type + " decoded as unknown");
+    assertEquals(names, EventCodec.SERVER_TYPES);
+    assertEquals(Set.of("agent.start_talking", "agent.stop_talking", "transcript_delta"),
+        aliasesOf(WireTypes.SERVER), "the aliases PROTOCOL.md section 2 lists");
+  }
+
+  @Test
+  void sealedClientEventsEqualTheClientTable() {
+    checkTableMatches(ClientEvent.class, UnknownClientEvent.class, WireTypes.CLIENT);
+    for (WireTypes.Row<? extends ClientEvent> row : WireTypes.CLIENT.rows()) {
+      String frame = row.javaType() == InputAudioBufferAppendEvent.class
+          ? "{\"type\":\"" + row.wireName() + "\",\"audio\":\"AAA=\"}"
+          : row.javaType() == InputTextSendEvent.class
+              ? "{\"type\":\"" + row.wireName() + "\",\"text\":\"t\"}"
+              : row.javaType() == FunctionCallResultEvent.class
+                  ? "{\"type\":\"" + row.wireName() + "\",\"call_id\":\"c\",\"output\":\"o\"}"
+                  : "{\"type\":\"" + row.wireName() + "\"}";
+      assertEquals(row.javaType(), codec.decodeClient(frame).getClass(), row.wireName());
     }
+    assertEquals(Set.of(), aliasesOf(WireTypes.CLIENT));
+  }
+
+  private static <T> void checkTableMatches(
+      Class<T> sealed, Class<? extends T> unknown, WireTypes.Table<T> table) {
+    Set<Class<?>> permitted = new HashSet<>(Arrays.asList(sealed.getPermittedSubclasses()));
+    Set<Class<?>> rows = new HashSet<>();
+    for (WireTypes.Row<? extends T> row : table.rows()) {
+      assertTrue(rows.add(row.javaType()), "two rows for " + row.javaType());
+      assertEquals(typeConstant(row.javaType()), row.wireName(), row.javaType() + " TYPE");
+      assertEquals(row, table.forClass(row.javaType()));
+    }
+    rows.add(unknown);
+    assertEquals(permitted, rows, "permitted subclasses of " + sealed.getSimpleName());
+  }
+
+  private static String typeConstant(Class<?> c) {
+    try {
+      return (String) c.getField("TYPE").get(null);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(c + " lacks a TYPE constant", e);
+    }
+  }
+
+  private static List<String> names(WireTypes.Row<?> row) {
+    List<String> names = new java.util.ArrayList<>(row.aliases());
+    names.add(row.wireName());
+    return names;
+  }
+
+  private static Set<String> aliasesOf(WireTypes.Table<?> table) {
+    Set<String> aliases = new HashSet<>();
+    table.rows().forEach(r -> aliases.addAll(r.aliases()));
+    return aliases;
   }
 
   @Test
