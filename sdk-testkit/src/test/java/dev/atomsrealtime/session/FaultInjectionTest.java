@@ -67,7 +67,7 @@ class FaultInjectionTest {
   final List<AtomsSession> sessions = new ArrayList<>();
 
   /** Records reconnect callbacks with their causes and delays. */
-  static final class Listener extends RecordingListener {
+  static class Listener extends RecordingListener {
     final List<AtomsException> reconnectCauses = new CopyOnWriteArrayList<>();
     final BlockingQueue<Duration> delays = new LinkedBlockingQueue<>();
     final CountDownLatch reconnected = new CountDownLatch(1);
