@@ -298,9 +298,10 @@ class ResilienceTest {
       }
     }
     session.sendText("control survives");
+    // Audio is only dropped while the connection's own queue is past its high-water mark. (How
+    // much is still queued now depends on how far the socket's writer thread has got.)
     SessionStats stats = session.stats();
     assertTrue(stats.audioChunksDroppedBackpressure() > 0, stats.toString());
-    assertTrue(stats.queuedBytes() > 0);
     conn.stopReading(false);
     assertEquals(new InputTextSendEvent("control survives"),
         conn.awaitReceived(InputTextSendEvent.class, WAIT));
