@@ -12,14 +12,18 @@ import dev.atomsrealtime.audio.TurnMetrics;
 import dev.atomsrealtime.event.ServerEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A {@link SessionListener} that records every callback for assertions with bounded waits. Also
@@ -32,7 +36,6 @@ public class RecordingListener implements SessionListener {
   private final List<String> callbacks = new CopyOnWriteArrayList<>();
   private final List<InvalidFrameException> invalidFrames = new CopyOnWriteArrayList<>();
   private final List<SessionState> states = new CopyOnWriteArrayList<>();
-  private final BlockingQueue<SessionState> stateChanges = new LinkedBlockingQueue<>();
   private final List<AgentActivity> activities = new CopyOnWriteArrayList<>();
   private final BlockingQueue<AgentActivity> activityChanges = new LinkedBlockingQueue<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -41,6 +44,10 @@ public class RecordingListener implements SessionListener {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger inside = new AtomicInteger();
   private final AtomicInteger closedCalls = new AtomicInteger();
+  /** Signalled when a state change or an invalid frame is recorded; waiters wait on it. */
+  private final Object signal = new Object();
+  /** Guarded by signal: per state, how many entries into it {@link #awaitState} has returned. */
+  private final Map<SessionState, Integer> stateCursors = new EnumMap<>(SessionState.class);
   private volatile SessionEnd end;
   private volatile SessionInfo openInfo;
 
@@ -80,8 +87,10 @@ public class RecordingListener implements SessionListener {
   @Override
   public void onStateChanged(AtomsSession session, SessionState from, SessionState to) {
     enter("onStateChanged:" + to);
-    states.add(to);
-    stateChanges.add(to);
+    synchronized (signal) {
+      states.add(to);
+      signal.notifyAll();
+    }
     exit();
   }
 
@@ -106,19 +115,6 @@ public class RecordingListener implements SessionListener {
     }
   }
 
-  /** Waits for the session to enter {@code state}, skipping other changes (bounded). */
-  public void awaitState(SessionState state, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    SessionState next;
-    do {
-      next = stateChanges.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (next == null) {
-        throw new AssertionError("no change to " + state + " within " + timeout + "; saw "
-            + callbacks);
-      }
-    } while (next != state);
-  }
-
   /** Every agent activity change, in order. */
   public List<AgentActivity> activities() {
     return new ArrayList<>(activities);
@@ -127,7 +123,10 @@ public class RecordingListener implements SessionListener {
   @Override
   public void onInvalidFrame(AtomsSession session, InvalidFrameException error) {
     enter("onInvalidFrame");
-    invalidFrames.add(error);
+    synchronized (signal) {
+      invalidFrames.add(error);
+      signal.notifyAll();
+    }
     exit();
   }
 
@@ -216,15 +215,39 @@ public class RecordingListener implements SessionListener {
   /** Waits until at least {@code n} invalid frames were reported. */
   public List<InvalidFrameException> awaitInvalidFrames(int n, Duration timeout)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (invalidFrames.size() < n) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + n + " invalid frames, saw " + invalidFrames.size());
-      }
-      // Poll events so the queue keeps moving; bounded by the deadline.
-      events.poll(10, TimeUnit.MILLISECONDS);
+    synchronized (signal) {
+      awaitSignal(() -> invalidFrames.size() >= n, timeout,
+          () -> "expected " + n + " invalid frames, saw " + invalidFrames.size());
+      return new ArrayList<>(invalidFrames);
     }
-    return new ArrayList<>(invalidFrames);
+  }
+
+  /**
+   * Waits for the next entry into {@code state} not yet returned by this method: the n-th call
+   * for a state returns once the listener has been told of the n-th change to it (changes before
+   * the call count). Since the session arms a state's timers before it announces the state, a
+   * test may move virtual time as soon as this returns.
+   */
+  public void awaitState(SessionState state, Duration timeout) throws InterruptedException {
+    synchronized (signal) {
+      int seen = stateCursors.getOrDefault(state, 0);
+      awaitSignal(() -> states.stream().filter(state::equals).count() > seen, timeout,
+          () -> "no change to " + state + " within " + timeout + "; saw " + callbacks);
+      stateCursors.put(state, seen + 1);
+    }
+  }
+
+  /** Caller holds signal. Waits until {@code done}, at most {@code timeout}. */
+  private void awaitSignal(BooleanSupplier done, Duration timeout, Supplier<String> failure)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(failure.get());
+      }
+      TimeUnit.NANOSECONDS.timedWait(signal, left);
+    }
   }
 
   public List<ServerEvent> events() {

@@ -22,6 +22,7 @@ import dev.atomsrealtime.event.InputTextSendEvent;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.reconnect.ReconnectPolicy;
 import dev.atomsrealtime.reconnect.RetryClassifier;
+import dev.atomsrealtime.testing.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
@@ -29,9 +30,12 @@ import dev.atomsrealtime.testkit.FakeConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -48,25 +52,39 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the session opened (4000 after each protocol error code), refused handshakes, and a server that
  * never speaks. Each fault runs twice: without a reconnect policy, asserting the {@link SessionEnd}
  * (close code, last error, cause type, retryability); and with a fast policy, asserting that a
- * reconnect happens exactly when the classifier says the failure is retryable.
+ * reconnect happens exactly when the classifier says the failure is retryable. Time is virtual:
+ * a test waits for the session to announce a reconnect (or to arm a timeout), then moves time.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 @ExtendWith(ThreadLeakExtension.class)
 class FaultInjectionTest {
   static final Duration WAIT = Duration.ofSeconds(5);
 
+  final ManualScheduler time = new ManualScheduler();
+  final WatchedScheduler timers = new WatchedScheduler(time);
   FakeAtomsServer server;
   AtomsClient client;
   final List<AtomsSession> sessions = new ArrayList<>();
 
-  /** Records reconnect callbacks with their causes. */
-  static final class Listener extends RecordingListener {
+  /** Records reconnect callbacks with their causes and delays. */
+  static class Listener extends RecordingListener {
     final List<AtomsException> reconnectCauses = new CopyOnWriteArrayList<>();
+    final BlockingQueue<Duration> delays = new LinkedBlockingQueue<>();
     final CountDownLatch reconnected = new CountDownLatch(1);
 
     @Override
     public void onReconnecting(AtomsSession s, int attempt, Duration delay, AtomsException cause) {
       reconnectCauses.add(cause);
+      delays.add(delay);
+    }
+
+    /** The delay of the next reconnect announced; its timer is armed by then. */
+    Duration nextDelay() throws InterruptedException {
+      Duration d = delays.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      if (d == null) {
+        throw new AssertionError("no onReconnecting within " + WAIT + "; saw " + callbacks());
+      }
+      return d;
     }
 
     @Override
@@ -78,7 +96,8 @@ class FaultInjectionTest {
   @BeforeEach
   void start() {
     server = FakeAtomsServer.builder().build().start();
-    client = AtomsClient.builder().apiKey("sk_faults").baseUrl(server.uri()).build();
+    client = AtomsClient.builder().apiKey("sk_faults").baseUrl(server.uri())
+        .scheduler(timers, time).build();
   }
 
   @AfterEach
@@ -86,6 +105,7 @@ class FaultInjectionTest {
     sessions.forEach(AtomsSession::close);
     client.close();
     server.close();
+    time.assertNoPendingTasks();
   }
 
   static ReconnectPolicy fast(int maxAttempts) {
@@ -102,10 +122,11 @@ class FaultInjectionTest {
     return s;
   }
 
-  private static Throwable failureOf(java.util.concurrent.CompletableFuture<?> f) {
+  /** The failure of {@code f}, which must fail within {@link #WAIT}. */
+  private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
     try {
-      f.join();
-    } catch (CompletionException e) {
+      f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
       return e.getCause();
     }
     throw new AssertionError("expected the connect to fail");
@@ -214,6 +235,7 @@ class FaultInjectionTest {
     int handshakesBefore = server.handshakes().size();
     fault.inflict(server.awaitConnection(WAIT));
     if (fault.retryable()) {
+      time.forwardTime(retrying.nextDelay());
       FakeConnection next = server.awaitConnection(WAIT);
       assertTrue(retrying.reconnected.await(5, TimeUnit.SECONDS), "no reconnect");
       assertEquals(1, retrying.reconnectCauses.size());
@@ -287,14 +309,14 @@ class FaultInjectionTest {
         newSession(SessionOptions.builder().reconnectPolicy(fast(5)).build(), retrying);
     var opened = again.connect();
     if (refusal.retryable()) {
-      // Refused twice more, then the server recovers: the session opens on a later attempt.
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (server.handshakes().size() < 3 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
+      // Refused twice more, then the server recovers: the session opens on the second retry.
+      time.forwardTime(retrying.nextDelay());
+      Duration second = retrying.nextDelay();
+      assertEquals(3, server.handshakes().size());
       server.acceptHandshakes();
+      time.forwardTime(second);
       opened.get(5, TimeUnit.SECONDS);
-      assertTrue(retrying.reconnectCauses.size() >= 2, retrying.reconnectCauses.toString());
+      assertEquals(2, retrying.reconnectCauses.size(), retrying.reconnectCauses.toString());
       for (AtomsException cause : retrying.reconnectCauses) {
         assertCause(refusal.cause(), true, cause);
       }
@@ -314,10 +336,12 @@ class FaultInjectionTest {
     server.silentAfterUpgrade(true);
     Duration bound = Duration.ofMillis(250);
     Listener listener = new Listener();
-    Throwable error =
-        failureOf(
-            newSession(SessionOptions.builder().sessionCreatedTimeout(bound).build(), listener)
-                .connect());
+    CompletableFuture<?> opened =
+        newSession(SessionOptions.builder().sessionCreatedTimeout(bound).build(), listener)
+            .connect();
+    timers.awaitArmed(bound, WAIT); // upgraded: the wait for session.created has begun
+    time.forwardTime(bound);
+    Throwable error = failureOf(opened);
     assertCause(AtomsTimeoutException.class, true, (AtomsException) error);
     assertTrue(error.getMessage().contains("session.created"), error.getMessage());
     assertEquals(1, server.connectionCount(), "the upgrade itself succeeded");
@@ -327,7 +351,15 @@ class FaultInjectionTest {
         newSession(
             SessionOptions.builder().sessionCreatedTimeout(bound).reconnectPolicy(fast(2)).build(),
             retrying);
-    Throwable last = failureOf(again.connect());
+    CompletableFuture<?> reopened = again.connect();
+    for (int attempt = 0; attempt <= 2; attempt++) {
+      timers.awaitArmed(bound, WAIT);
+      time.forwardTime(bound);
+      if (attempt < 2) {
+        time.forwardTime(retrying.nextDelay());
+      }
+    }
+    Throwable last = failureOf(reopened);
     assertCause(AtomsTimeoutException.class, true, (AtomsException) last);
     assertEquals(2, retrying.reconnectCauses.size());
     assertEquals(1 + 3, server.connectionCount(), "the first attempt plus two reconnects");

@@ -24,6 +24,8 @@ import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -132,12 +134,14 @@ class HostileInputTest extends LoopbackSessionTest {
   static final class SizeListener extends RecordingListener {
     final AtomicLong largestText = new AtomicLong();
     final AtomicInteger seen = new AtomicInteger();
+    final CountDownLatch transcript = new CountDownLatch(1);
 
     @Override
     public void onEvent(AtomsSession s, ServerEvent event) {
       seen.incrementAndGet();
       if (event instanceof TranscriptEvent t) {
         largestText.accumulateAndGet(t.text().length(), Math::max);
+        transcript.countDown();
       }
     }
   }
@@ -152,10 +156,7 @@ class HostileInputTest extends LoopbackSessionTest {
     conn.sendRaw(
         "{\"type\":\"transcript\",\"role\":\"assistant\",\"text\":\"" + new String(text) + "\"}");
     text = null;
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (sizes.largestText.get() == 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    assertTrue(sizes.transcript.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
     assertEquals(20 * MB, sizes.largestText.get());
     assertStillServing("after 20 MB");
     long after = usedHeapAfterGc();
@@ -197,28 +198,31 @@ class HostileInputTest extends LoopbackSessionTest {
 
   @Test
   void aFloodOfFiftyThousandSmallEventsIsDeliveredInOrder() throws Exception {
+    int n = 50_000;
     AtomicInteger next = new AtomicInteger();
     AtomicInteger outOfOrder = new AtomicInteger();
+    CountDownLatch all = new CountDownLatch(1);
     RecordingListener counting =
         new RecordingListener() {
           @Override
           public void onEvent(AtomsSession s, ServerEvent event) {
-            if (event instanceof TranscriptDeltaEvent d
-                && Integer.parseInt(d.text()) != next.getAndIncrement()) {
-              outOfOrder.incrementAndGet();
+            if (event instanceof TranscriptDeltaEvent d) {
+              int seen = next.getAndIncrement();
+              if (Integer.parseInt(d.text()) != seen) {
+                outOfOrder.incrementAndGet();
+              }
+              if (seen == n - 1) {
+                all.countDown();
+              }
             }
           }
         };
     open(counting);
-    int n = 50_000;
     for (int i = 0; i < n; i++) {
       conn.sendRaw("{\"type\":\"transcript.delta\",\"role\":\"assistant\",\"text\":\"" + i + "\"}");
     }
     assertStillServing("after the flood");
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (next.get() < n && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    assertTrue(all.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), next.get() + " of " + n);
     assertEquals(n, next.get());
     assertEquals(0, outOfOrder.get());
     assertEquals(0, session.stats().invalidFrames());

@@ -21,18 +21,22 @@ import dev.atomsrealtime.event.InputAudioBufferAppendEvent;
 import dev.atomsrealtime.event.InputTextSendEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ServerEvent;
+import dev.atomsrealtime.event.SessionCreatedEvent;
 import dev.atomsrealtime.event.SessionUpdateEvent;
 import dev.atomsrealtime.event.ToolDefinition;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.reconnect.ReconnectPolicy;
+import dev.atomsrealtime.testing.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -41,27 +45,45 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Reconnect, keepalive and backpressure against the fake server on loopback. */
+/**
+ * Reconnect, keepalive and backpressure against the fake server on loopback. Reconnect backoff
+ * and keepalive run on virtual time: a test waits for the session's callback, then moves time.
+ * Only the backpressure test runs on the real scheduler, whose retries drain a full socket.
+ */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 @ExtendWith(ThreadLeakExtension.class)
 class ResilienceTest {
   static final Duration WAIT = Duration.ofSeconds(5);
 
+  final ManualScheduler time = new ManualScheduler();
+  final ObservedTransports transports = new ObservedTransports();
   FakeAtomsServer server;
   AtomsClient client;
+  AtomsClient realTimeClient;
   final AtomicInteger credentialsIssued = new AtomicInteger();
   final ReconnectingListener listener = new ReconnectingListener();
   AtomsSession session;
 
   /** Records reconnect callbacks as well. */
-  static final class ReconnectingListener extends dev.atomsrealtime.testing.RecordingListener {
+  static final class ReconnectingListener extends RecordingListener {
     final List<String> reconnecting = new CopyOnWriteArrayList<>();
+    final BlockingQueue<Duration> delays = new LinkedBlockingQueue<>();
     final List<SessionInfo> reconnected = new CopyOnWriteArrayList<>();
     final CountDownLatch reconnectedLatch = new CountDownLatch(1);
 
     @Override
     public void onReconnecting(AtomsSession s, int attempt, Duration delay, AtomsException cause) {
       reconnecting.add(attempt + ":" + cause.getClass().getSimpleName());
+      delays.add(delay);
+    }
+
+    /** The delay of the next reconnect announced; its timer is armed by then. */
+    Duration nextDelay() throws InterruptedException {
+      Duration d = delays.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      if (d == null) {
+        throw new AssertionError("no onReconnecting within " + WAIT + "; saw " + callbacks());
+      }
+      return d;
     }
 
     @Override
@@ -74,10 +96,14 @@ class ResilienceTest {
   @BeforeEach
   void start() {
     server = FakeAtomsServer.builder().build().start();
-    // A fresh credential per attempt, as single-use call tokens require.
-    client = AtomsClient.builder()
+    client = clientBuilder().scheduler(time, time).transportFactory(transports).build();
+  }
+
+  /** A fresh credential per attempt, as single-use call tokens require. */
+  private AtomsClient.Builder clientBuilder() {
+    return AtomsClient.builder()
         .credentials(() -> "wct_token_" + credentialsIssued.incrementAndGet())
-        .baseUrl(server.uri()).build();
+        .baseUrl(server.uri());
   }
 
   @AfterEach
@@ -86,8 +112,12 @@ class ResilienceTest {
       session.close();
     }
     client.close();
+    if (realTimeClient != null) {
+      realTimeClient.close();
+    }
     server.close();
     assertTrue(listener.violations().isEmpty(), listener.violations().toString());
+    time.assertNoPendingTasks();
   }
 
   static ReconnectPolicy fast(int maxAttempts) {
@@ -110,6 +140,7 @@ class ResilienceTest {
     first.awaitReceived(SessionUpdateEvent.class, WAIT);
 
     first.drop();
+    time.forwardTime(listener.nextDelay());
     FakeConnection second = server.awaitConnection(WAIT);
     assertTrue(listener.reconnectedLatch.await(5, TimeUnit.SECONDS));
     SessionInfo after = listener.reconnected.get(0);
@@ -135,19 +166,17 @@ class ResilienceTest {
     FakeConnection first = open(SessionOptions.builder()
         .reconnectPolicy(ExponentialBackoff.builder().initialDelay(Duration.ofMillis(300))
             .maxAttempts(2).build()).build());
-    server.silentAfterUpgrade(false);
     first.drop();
-    // While reconnecting (300 ms backoff), audio is dropped and counted.
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (session.state() != SessionState.RECONNECTING && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    // While reconnecting (300 ms backoff, on virtual time), audio is dropped and counted.
+    Duration backoff = listener.nextDelay();
+    assertEquals(SessionState.RECONNECTING, session.state());
     byte[] outage = new byte[960];
     java.util.Arrays.fill(outage, (byte) 7);
     for (int i = 0; i < 5; i++) {
       session.sendAudio(outage);
     }
     assertEquals(5, session.stats().audioChunksDroppedNotOpen());
+    time.forwardTime(backoff);
     assertTrue(listener.reconnectedLatch.await(5, TimeUnit.SECONDS));
     FakeConnection second = server.awaitConnection(WAIT);
     byte[] fresh = new byte[960];
@@ -164,6 +193,7 @@ class ResilienceTest {
     FakeConnection first = open(SessionOptions.builder().reconnectPolicy(fast(10)).build());
     server.refuseNextHandshakes(401, "{\"status\":false,\"errors\":[\"token already used\"]}");
     first.drop();
+    time.forwardTime(listener.nextDelay());
     SessionEnd end = listener.awaitClosed(WAIT);
     assertInstanceOf(AuthenticationException.class, end.cause());
     assertEquals(List.of("1:ConnectionException"), listener.reconnecting);
@@ -175,6 +205,9 @@ class ResilienceTest {
     FakeConnection first = open(SessionOptions.builder().reconnectPolicy(fast(3)).build());
     server.refuseNextHandshakes(503, "draining");
     first.drop();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      time.forwardTime(listener.nextDelay());
+    }
     SessionEnd end = listener.awaitClosed(WAIT);
     assertInstanceOf(ServiceUnavailableException.class, end.cause());
     assertEquals(List.of("1:ConnectionException", "2:ServiceUnavailableException",
@@ -189,12 +222,13 @@ class ResilienceTest {
     session = client.newSession(SessionOptions.builder().reconnectPolicy(fast(10)).build(),
         listener);
     var opened = session.connect();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (listener.reconnecting.size() < 2 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    time.forwardTime(listener.nextDelay()); // refused again
+    Duration second = listener.nextDelay();
     server.acceptHandshakes();
+    time.forwardTime(second);
     SessionInfo info = opened.get(5, TimeUnit.SECONDS);
+    assertEquals(List.of("1:ServiceUnavailableException", "2:ServiceUnavailableException"),
+        listener.reconnecting);
     assertTrue(info.callId().startsWith("CALL-"));
   }
 
@@ -214,9 +248,13 @@ class ResilienceTest {
         .keepaliveInterval(Duration.ofMillis(100)).idleTimeout(Duration.ofMillis(400)).build());
     // The server stops reading: pings go unanswered although TCP stays up.
     conn.stopReading(true);
+    // Pings at 100-400 ms; at 400 ms the silence is exactly the limit, not past it.
+    time.forwardTime(Duration.ofMillis(500).minusNanos(1));
+    assertEquals(SessionState.OPEN, session.state());
+    time.forwardTime(Duration.ofNanos(1));
     SessionEnd end = listener.awaitClosed(WAIT);
     ConnectionException lost = assertInstanceOf(ConnectionException.class, end.cause());
-    assertTrue(lost.getMessage().contains("silent"), lost.getMessage());
+    assertTrue(lost.getMessage().contains("silent for 500 ms"), lost.getMessage());
     assertTrue(lost.isRetryable());
   }
 
@@ -224,22 +262,32 @@ class ResilienceTest {
   void pingsKeepAQuietButHealthyConnectionOpen() throws Exception {
     open(SessionOptions.builder()
         .keepaliveInterval(Duration.ofMillis(100)).idleTimeout(Duration.ofMillis(400)).build());
-    // Nothing is sent either way for well over the idle timeout; pongs prove the peer alive.
-    assertEquals(null, listener.awaitEvent(e -> false, Duration.ofMillis(1_200), true));
+    // Nothing is sent either way for 1.2 s, three times the idle timeout; pongs prove the peer
+    // alive.
+    for (int i = 1; i <= 12; i++) {
+      time.forwardTime(Duration.ofMillis(100));
+      assertTrue(transports.connection(0).awaitPong(WAIT), "no pong for ping " + i);
+    }
     assertEquals(SessionState.OPEN, session.state());
+    assertEquals(List.of(SessionCreatedEvent.class),
+        listener.events().stream().map(Object::getClass).toList());
   }
 
   @Test
   void aServerThatStopsReadingMakesOldAudioDropButNeverControlEvents() throws Exception {
-    FakeConnection conn = open(SessionOptions.builder().maxQueuedAudioMillis(200).build());
+    // Real time: the send queue's retries, every 5 ms on the scheduler, drain the full socket.
+    realTimeClient = clientBuilder().build();
+    session = realTimeClient.newSession(
+        SessionOptions.builder().maxQueuedAudioMillis(200).build(), listener);
+    session.connect().get(5, TimeUnit.SECONDS);
+    FakeConnection conn = server.awaitConnection(WAIT);
     conn.stopReading(true);
     byte[] chunk = new byte[960];
     // Send until the socket's buffers are full and the SDK starts dropping (the kernel may absorb
-    // a few MB first), then a little more; bounded in count and time.
+    // a few MB first), then a little more; bounded in count (200,000 chunks are over 250 MB).
     int sent = 0;
     int extra = -1;
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (extra != 0 && sent < 200_000 && System.nanoTime() < deadline) {
+    while (extra != 0 && sent < 200_000) {
       java.nio.ByteBuffer.wrap(chunk).putInt(0, sent);
       session.sendAudio(chunk);
       sent++;
@@ -250,9 +298,10 @@ class ResilienceTest {
       }
     }
     session.sendText("control survives");
+    // Audio is only dropped while the connection's own queue is past its high-water mark. (How
+    // much is still queued now depends on how far the socket's writer thread has got.)
     SessionStats stats = session.stats();
     assertTrue(stats.audioChunksDroppedBackpressure() > 0, stats.toString());
-    assertTrue(stats.queuedBytes() > 0);
     conn.stopReading(false);
     assertEquals(new InputTextSendEvent("control survives"),
         conn.awaitReceived(InputTextSendEvent.class, WAIT));
@@ -290,15 +339,15 @@ class ResilienceTest {
       conn.sendAudio(new byte[480]);
     }
     conn.sendRaw("{\"type\":\"agent_stop_talking\"}");
-    // The socket keeps being read although the listener is stuck: the session still answers.
+    // The socket keeps being read although the listener is stuck: the pong to a keepalive ping
+    // comes after the 501 frames, so once it is here they have all been read and handled.
+    time.forwardTime(session.options().keepaliveInterval());
+    assertTrue(transports.connection(0).awaitPong(WAIT));
+    assertTrue(session.stats().listenerDeltasDropped() > 0);
+    // And the session still answers.
     session.sendText("ping");
     conn.awaitReceived(InputTextSendEvent.class, WAIT);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (session.stats().listenerDeltasDropped() == 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
     release.countDown();
-    assertTrue(session.stats().listenerDeltasDropped() > 0);
     // The stop event follows the 500 deltas: until the listener has it, some deltas may still be
     // on the wire, and closing then would neither deliver nor count them.
     assertTrue(stopSeen.await(5, TimeUnit.SECONDS));

@@ -40,6 +40,7 @@ import dev.atomsrealtime.event.TranscriptDeltaEvent;
 import dev.atomsrealtime.event.TranscriptEvent;
 import dev.atomsrealtime.event.UnknownServerEvent;
 import dev.atomsrealtime.testing.LogCapture;
+import dev.atomsrealtime.testing.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
@@ -218,7 +219,7 @@ class SessionConversationTest extends LoopbackSessionTest {
 
   @Test
   void closeIsBoundedWhenTheServerNeverAnswers() throws Exception {
-    // A short close bound against a server that ignores session.close.
+    // A short close bound, on virtual time, against a server that ignores session.close.
     FakeAtomsServer deaf = FakeAtomsServer.builder().credential(KEY)
         .behavior(new dev.atomsrealtime.testkit.ServerBehavior() {
           @Override
@@ -226,17 +227,28 @@ class SessionConversationTest extends LoopbackSessionTest {
             return e instanceof SessionCloseEvent; // swallow it: no session.closed, no close
           }
         }).build().start();
-    try (AtomsClient c = AtomsClient.builder().apiKey(KEY).baseUrl(deaf.uri()).build()) {
+    ManualScheduler time = new ManualScheduler();
+    Duration closeTimeout = Duration.ofMillis(200);
+    try (AtomsClient c = AtomsClient.builder().apiKey(KEY).baseUrl(deaf.uri())
+        .scheduler(time, time).build()) {
       RecordingListener l = new RecordingListener();
       AtomsSession s = c.newSession(SessionOptions.builder().agentId("a")
-          .closeTimeout(Duration.ofMillis(200)).build(), l);
+          .closeTimeout(closeTimeout).build(), l);
       s.connect().get(5, TimeUnit.SECONDS);
-      long t0 = System.nanoTime();
-      s.close();
-      long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+      var ended = s.closeAsync();
+      l.awaitState(SessionState.CLOSING, WAIT); // the bound is running
+      time.forwardTime(closeTimeout.minusNanos(1));
+      assertEquals(SessionState.CLOSING, s.state());
+      // No session.closed within the bound: the client closes with 1000, which the server's
+      // WebSocket layer answers.
+      time.forwardTime(Duration.ofNanos(1));
+      SessionEnd end = ended.get(5, TimeUnit.SECONDS);
       assertEquals(SessionState.CLOSED, s.state());
-      assertTrue(tookMillis < 3_000, "close took " + tookMillis + " ms");
-      assertNull(l.awaitClosed(WAIT).closedReason());
+      assertEquals(1000, end.closeCode());
+      assertTrue(end.clientInitiated());
+      assertNull(end.closedReason());
+      assertSame(end, l.awaitClosed(WAIT));
+      time.assertNoPendingTasks(); // the closing handshake's own bound was called off
     } finally {
       deaf.close();
     }

@@ -23,13 +23,14 @@ import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.UpgradeNotHonouredException;
+import dev.atomsrealtime.testing.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.HandshakeRecord;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,35 +38,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+/** The upgrade: what the client sends, how refusals and timeouts fail it. Time is virtual. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 @ExtendWith(ThreadLeakExtension.class)
 class SessionHandshakeTest {
   static final String KEY = "sk_test_handshake_4f1c9e";
   static final Duration WAIT = Duration.ofSeconds(5);
 
+  final ManualScheduler time = new ManualScheduler();
+  final WatchedScheduler timers = new WatchedScheduler(time);
   FakeAtomsServer server;
   AtomsClient client;
 
   @BeforeEach
   void start() {
     server = FakeAtomsServer.builder().credential(KEY).agentId("agent-1").build().start();
-    client = AtomsClient.builder().apiKey(KEY).baseUrl(server.uri()).build();
+    client = onVirtualTime(AtomsClient.builder().apiKey(KEY).baseUrl(server.uri())).build();
   }
 
   @AfterEach
   void stop() {
     client.close();
     server.close();
+    time.assertNoPendingTasks();
+  }
+
+  AtomsClient.Builder onVirtualTime(AtomsClient.Builder builder) {
+    return builder.scheduler(timers, time);
   }
 
   static SessionOptions.Builder options() {
     return SessionOptions.builder().agentId("agent-1");
   }
 
-  static Throwable failureOf(java.util.concurrent.CompletableFuture<?> f) {
+  /** The failure of {@code f}, which must fail within {@link #WAIT}. */
+  static Throwable failureOf(java.util.concurrent.CompletableFuture<?> f) throws Exception {
     try {
-      f.join();
-    } catch (CompletionException e) {
+      f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
       return e.getCause();
     }
     throw new AssertionError("expected the future to fail");
@@ -118,8 +128,8 @@ class SessionHandshakeTest {
 
   @Test
   void wrongKeyIsAnAuthenticationFailureWithStatusAndBody() throws Exception {
-    try (AtomsClient bad = AtomsClient.builder().apiKey("sk_wrong_key_0000")
-        .baseUrl(server.uri()).build()) {
+    try (AtomsClient bad = onVirtualTime(AtomsClient.builder().apiKey("sk_wrong_key_0000")
+        .baseUrl(server.uri())).build()) {
       RecordingListener listener = new RecordingListener();
       AtomsSession session = bad.newSession(options().build(), listener);
       Throwable error = failureOf(session.connect());
@@ -175,8 +185,8 @@ class SessionHandshakeTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (AtomsClient c = AtomsClient.builder().apiKey(KEY)
-        .baseUrl("ws://127.0.0.1:" + closedPort).build()) {
+    try (AtomsClient c = onVirtualTime(AtomsClient.builder().apiKey(KEY)
+        .baseUrl("ws://127.0.0.1:" + closedPort)).build()) {
       Throwable error = failureOf(c.newSession(options().build(), new RecordingListener())
           .connect());
       ConnectionException ce = assertInstanceOf(ConnectionException.class, error);
@@ -189,9 +199,13 @@ class SessionHandshakeTest {
   void silentServerTimesOutWaitingForSessionCreated() throws Exception {
     server.silentAfterUpgrade(true);
     RecordingListener listener = new RecordingListener();
+    Duration bound = Duration.ofMillis(300);
     AtomsSession session = client.newSession(
-        options().sessionCreatedTimeout(Duration.ofMillis(300)).build(), listener);
-    Throwable error = failureOf(session.connect());
+        options().sessionCreatedTimeout(bound).build(), listener);
+    var opened = session.connect();
+    timers.awaitArmed(bound, WAIT); // upgraded: the wait for session.created has begun
+    time.forwardTime(bound);
+    Throwable error = failureOf(opened);
     AtomsTimeoutException timeout = assertInstanceOf(AtomsTimeoutException.class, error);
     assertTrue(timeout.getMessage().contains("session.created"), timeout.getMessage());
     assertEquals(timeout, listener.awaitClosed(WAIT).cause());
@@ -201,25 +215,32 @@ class SessionHandshakeTest {
   void aServerThatNeverAnswersTheUpgradeTimesOutConnecting() throws Exception {
     // A TCP listener that accepts and then says nothing: no HTTP response, no upgrade.
     try (ServerSocket mute = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-         AtomsClient c = AtomsClient.builder().apiKey(KEY)
-             .baseUrl("ws://127.0.0.1:" + mute.getLocalPort()).build()) {
+         AtomsClient c = onVirtualTime(AtomsClient.builder().apiKey(KEY)
+             .baseUrl("ws://127.0.0.1:" + mute.getLocalPort())).build()) {
+      mute.setSoTimeout((int) WAIT.toMillis());
       RecordingListener listener = new RecordingListener();
-      long t0 = System.nanoTime();
-      Throwable error = failureOf(c.newSession(
-          options().connectTimeout(Duration.ofMillis(400)).build(), listener).connect());
-      long tookMillis = (System.nanoTime() - t0) / 1_000_000;
-      AtomsTimeoutException timeout = assertInstanceOf(AtomsTimeoutException.class, error);
-      assertTrue(timeout.getMessage().contains("connecting to 127.0.0.1"), timeout.getMessage());
-      assertTrue(timeout.isRetryable());
-      assertTrue(tookMillis >= 350 && tookMillis < 3_000, "took " + tookMillis + " ms");
-      assertEquals(timeout, listener.awaitClosed(WAIT).cause());
+      Duration bound = Duration.ofMillis(400);
+      AtomsSession session = c.newSession(options().connectTimeout(bound).build(), listener);
+      var opened = session.connect();
+      // Connected to: the transport has started, so its bound is running.
+      try (Socket accepted = mute.accept()) {
+        time.forwardTime(bound.minusNanos(1));
+        assertEquals(SessionState.CONNECTING, session.state(), "not before the bound");
+        time.forwardTime(Duration.ofNanos(1));
+        Throwable error = failureOf(opened);
+        AtomsTimeoutException timeout = assertInstanceOf(AtomsTimeoutException.class, error);
+        assertTrue(timeout.getMessage().contains("connecting to 127.0.0.1"),
+            timeout.getMessage());
+        assertTrue(timeout.isRetryable());
+        assertEquals(timeout, listener.awaitClosed(WAIT).cause());
+      }
     }
   }
 
   @Test
   void credentialSupplierFailureFailsTheConnectWithoutLeakingState() throws Exception {
-    try (AtomsClient c = AtomsClient.builder().credentials(() -> " ")
-        .baseUrl(server.uri()).build()) {
+    try (AtomsClient c = onVirtualTime(AtomsClient.builder().credentials(() -> " ")
+        .baseUrl(server.uri())).build()) {
       RecordingListener listener = new RecordingListener();
       Throwable error = failureOf(c.newSession(options().build(), listener).connect());
       assertInstanceOf(AtomsException.class, error);

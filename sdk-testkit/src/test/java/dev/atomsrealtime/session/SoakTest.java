@@ -19,14 +19,15 @@ import dev.atomsrealtime.event.InterruptionEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ServerEvent;
 import dev.atomsrealtime.event.TranscriptEvent;
+import dev.atomsrealtime.event.UnknownServerEvent;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,9 +37,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A long conversation compressed in time: 2.5 minutes of 24 kHz audio in both directions, pushed as
  * fast as the connection takes it (the agent's deltas into a sink without real-time pacing, the
- * user's chunks as fast as the send queue drains), with turns, transcripts and four interruptions
+ * user's chunks as fast as the server reads them), with turns, transcripts and four interruptions
  * per simulated minute. Used heap after full collections must stay flat between 10 % and 100 % of
  * the run: nothing may grow with the length of a session.
+ *
+ * <p>Flow control and the quiet points use marks rather than polling: every {@value #WINDOW}
+ * chunks the client sends a text mark, and it does not run more than two windows ahead of the
+ * marks the server has read; to quiesce, it waits for its last mark at the server (all audio
+ * before it was read) and the server sends a mark of its own (an event of an unknown type) that
+ * reaches the listener after every delta before it.
  *
  * <p>The server keeps no client audio ({@code retainClientAudio(false)}) and the listener keeps no
  * events, so only the SDK (and the fake server's own state) could grow. Figures are printed to the
@@ -56,6 +63,8 @@ class SoakTest {
   static final int TURN_FRAMES = 250; // a 5 s agent turn
   static final int INTERRUPT_EVERY_FRAMES = 750; // every 15 s: four per simulated minute
   static final long MB = 1024 * 1024;
+  static final int WINDOW = 50; // chunks between two flow-control marks (about 68 KB on the wire)
+  static final String MARK_TYPE = "soak.mark"; // the server's mark, an event type the SDK ignores
 
   FakeAtomsServer server;
   AtomsClient client;
@@ -66,6 +75,7 @@ class SoakTest {
     final AtomicLong deltas = new AtomicLong();
     final AtomicLong transcripts = new AtomicLong();
     final AtomicLong others = new AtomicLong();
+    final Semaphore marks = new Semaphore(0);
 
     @Override
     public void onEvent(AtomsSession s, ServerEvent event) {
@@ -73,6 +83,8 @@ class SoakTest {
         deltas.incrementAndGet();
       } else if (event instanceof TranscriptEvent) {
         transcripts.incrementAndGet();
+      } else if (event instanceof UnknownServerEvent u && u.type().equals(MARK_TYPE)) {
+        marks.release();
       } else {
         others.incrementAndGet();
       }
@@ -80,6 +92,9 @@ class SoakTest {
   }
 
   final CountingListener listener = new CountingListener();
+  FakeConnection conn;
+  int marksSent;
+  int marksRead;
 
   @BeforeEach
   void start() {
@@ -107,13 +122,16 @@ class SoakTest {
     return best;
   }
 
-  static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.onSpinWait();
+  /** Sends the next flow-control mark. */
+  private void sendMark() {
+    session.sendText("mark " + marksSent++);
+  }
+
+  /** Waits until the server has read all but {@code ahead} of the marks sent. */
+  private void awaitMarksRead(int ahead) {
+    while (marksSent - marksRead > ahead) {
+      String text = conn.awaitReceived(InputTextSendEvent.class, WAIT).text();
+      assertEquals("mark " + marksRead++, text);
     }
   }
 
@@ -122,7 +140,7 @@ class SoakTest {
     session =
         client.newSession(SessionOptions.builder().maxQueuedAudioMillis(60_000).build(), listener);
     session.connect().get(5, TimeUnit.SECONDS);
-    FakeConnection conn = server.awaitConnection(WAIT);
+    conn = server.awaitConnection(WAIT);
     DiscardingAudioSink sink = new DiscardingAudioSink();
     SessionAudio audio = session.attachAudio(null, sink);
 
@@ -134,7 +152,6 @@ class SoakTest {
       agent[i] = (byte) i;
       user[i + 1] = (byte) i;
     }
-    long queueBound = 64 * 1024; // keep the client's send queue short: fast but never dropping
     int interruptions = 0;
     int turns = 0;
     long heapAtTenth = -1;
@@ -155,16 +172,18 @@ class SoakTest {
         interruptions++;
       }
       conn.sendAudio(agent);
-      while (session.stats().queuedBytes() > queueBound) {
-        Thread.onSpinWait();
-      }
       session.sendAudio(user);
+      if ((f + 1) % WINDOW == 0) {
+        // Keep the client's send queue short, fast but never dropping: two windows ahead at most.
+        sendMark();
+        awaitMarksRead(2);
+      }
       if (f + 1 == frames / 10) {
-        heapAtTenth = quiesceAndMeasure(conn, f + 1, audio);
+        heapAtTenth = quiesceAndMeasure(f + 1, audio);
       }
     }
     conn.send(new AgentStopTalkingEvent(null));
-    long heapAtEnd = quiesceAndMeasure(conn, frames, audio);
+    long heapAtEnd = quiesceAndMeasure(frames, audio);
     double wallSeconds = (System.nanoTime() - started) / 1e9;
 
     SessionStats stats = session.stats();
@@ -215,13 +234,19 @@ class SoakTest {
    * Waits until both sides have taken everything sent so far and playback is idle, then measures
    * the used heap.
    */
-  private long quiesceAndMeasure(FakeConnection conn, int framesSent, SessionAudio audio)
-      throws InterruptedException {
-    awaitTrue(() -> conn.audioChunksReceived() == framesSent, "the server to get the audio");
-    awaitTrue(() -> audio.stats().deltasReceived() == framesSent, "the client to get the audio");
-    awaitTrue(
-        () -> listener.deltas.get() + session.stats().listenerDeltasDropped() == framesSent,
-        "the listener to catch up");
+  private long quiesceAndMeasure(int framesSent, SessionAudio audio) throws InterruptedException {
+    // The server has read every chunk sent before the client's last mark.
+    sendMark();
+    awaitMarksRead(0);
+    assertEquals(framesSent, conn.audioChunksReceived(), "the server got the audio");
+    // The server's mark follows its deltas: by the time the listener has it, the client has
+    // received every delta and given each to the listener or counted it as dropped.
+    conn.sendRaw("{\"type\":\"" + MARK_TYPE + "\"}");
+    assertTrue(listener.marks.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS),
+        "the listener got the server's mark");
+    assertEquals(framesSent, audio.stats().deltasReceived(), "the client got the audio");
+    assertEquals(framesSent, listener.deltas.get() + session.stats().listenerDeltasDropped(),
+        "the listener caught up");
     assertTrue(audio.awaitPlaybackIdle(WAIT));
     return usedHeapAfterGc();
   }
