@@ -8,7 +8,6 @@ import dev.atomsrealtime.audio.AudioOptions;
 import dev.atomsrealtime.audio.AudioSink;
 import dev.atomsrealtime.audio.AudioSource;
 import dev.atomsrealtime.audio.AudioStats;
-import dev.atomsrealtime.audio.NonBlockingAudioSink;
 import dev.atomsrealtime.audio.NonBlockingAudioSource;
 import dev.atomsrealtime.audio.PcmFormat;
 import dev.atomsrealtime.audio.SessionAudio;
@@ -125,7 +124,7 @@ final class AudioEngine implements SessionAudio {
     if (sink != null) {
       queue = new PlaybackQueue(id, fmt.bytesForMillis(options.playbackQueueMillis()),
           options.staleDeltaTimeout().toNanos(), host.resources().ticker(), counters);
-      writer = newWriter(fmt);
+      writer = PlaybackWriter.forSink(sink, stages, queue, fmt);
     }
     if (source != null) {
       capture = source instanceof NonBlockingAudioSource nb
@@ -148,28 +147,6 @@ final class AudioEngine implements SessionAudio {
     if (c != null && fmt != null && !stopped && captureStarted.compareAndSet(false, true)) {
       c.start(fmt);
     }
-  }
-
-  /** A non-blocking sink in the session's format gets a pump; anything else a thread. */
-  private PlaybackWriter newWriter(PcmFormat fmt) {
-    if (sink instanceof NonBlockingAudioSink nb) {
-      PcmFormat opened;
-      try {
-        nb.setClock(host.clock());
-        opened = nb.open(fmt);
-      } catch (RuntimeException e) {
-        AudioException error = e instanceof AudioException ae ? ae
-            : new AudioException("the sink failed to open: " + e, e);
-        log.warn("audio engine {}: the sink failed to open: {}", id, error.getMessage());
-        host.audioError(error);
-        sink.close();
-        return null;
-      }
-      // Conversion keeps history across writes, so it stays on a thread of its own.
-      return opened.equals(fmt) ? new PlaybackPump(stages, queue, nb, fmt)
-          : new PlaybackThread(stages, queue, sink, fmt, opened);
-    }
-    return new PlaybackThread(stages, queue, sink, fmt, null);
   }
 
   /** Read thread: the audio side of a server event. Never blocks on the stages. */

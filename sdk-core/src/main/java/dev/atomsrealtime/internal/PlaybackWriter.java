@@ -2,6 +2,7 @@ package dev.atomsrealtime.internal;
 
 import dev.atomsrealtime.audio.AudioException;
 import dev.atomsrealtime.audio.AudioSink;
+import dev.atomsrealtime.audio.NonBlockingAudioSink;
 import dev.atomsrealtime.audio.PcmFormat;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,32 @@ abstract class PlaybackWriter {
     this.sink = sink;
     this.format = format;
     this.piece = new byte[Math.max(2, format.bytesForMillis(PIECE_MILLIS))];
+  }
+
+  /**
+   * The writer for {@code sink}: a pump for a non-blocking sink that accepts the session's format,
+   * a thread for anything else (conversion keeps history across writes, so it stays on a thread
+   * of its own). A non-blocking sink is opened here; null (reported) if it fails to open.
+   */
+  static PlaybackWriter forSink(AudioSink sink, AudioEngine.Stages stages, PlaybackQueue queue,
+      PcmFormat format) {
+    if (!(sink instanceof NonBlockingAudioSink nb)) {
+      return new PlaybackThread(stages, queue, sink, format, null);
+    }
+    PcmFormat opened;
+    try {
+      nb.setClock(stages.clock());
+      opened = nb.open(format);
+    } catch (RuntimeException e) {
+      AudioException error = e instanceof AudioException ae ? ae
+          : new AudioException("the sink failed to open: " + e, e);
+      log.warn("audio engine {}: the sink failed to open: {}", stages.id(), error.getMessage());
+      stages.audioError(error);
+      sink.close();
+      return null;
+    }
+    return opened.equals(format) ? new PlaybackPump(stages, queue, nb, format)
+        : new PlaybackThread(stages, queue, sink, format, opened);
   }
 
   /** Starts writing. */

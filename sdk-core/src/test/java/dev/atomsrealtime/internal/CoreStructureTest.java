@@ -1,6 +1,7 @@
 package dev.atomsrealtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,5 +55,23 @@ class CoreStructureTest {
       }
     }
     assertEquals(List.of(), offenders);
+  }
+
+  @Test
+  void theSessionCoreStaysUnderFiveHundredLinesAFileAndTheCoreUnderFourHundred()
+      throws IOException {
+    List<String> tooLong = new ArrayList<>();
+    int checked = 0;
+    try (Stream<Path> files = Files.walk(MAIN)) {
+      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+        checked++;
+        long lines = Files.readAllLines(f).size();
+        if (lines > 400) {
+          tooLong.add(MAIN.relativize(f) + ": " + lines + " lines");
+        }
+      }
+    }
+    assertTrue(checked > 80, "expected the core's sources under " + MAIN + ", found " + checked);
+    assertEquals(List.of(), tooLong);
   }
 }

@@ -106,6 +106,7 @@ class SessionTimersTest {
     final TransportFactory real;
     final Ticker clock;
     final List<Duration> pings = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.Semaphore pinged = new java.util.concurrent.Semaphore(0);
 
     PingLog(TransportFactory real, Ticker clock) {
       this.real = real;
@@ -129,6 +130,7 @@ class SessionTimersTest {
         @Override
         public void sendPing() {
           pings.add(Duration.ofNanos(clock.nanoTime()));
+          pinged.release();
           t.sendPing();
         }
 
@@ -333,6 +335,9 @@ class SessionTimersTest {
       assertEquals(expected, log.pings, "not a nanosecond early");
       time.forwardTime(NANO);
       expected.add(interval.multipliedBy(i));
+      // The ping goes out in the session's context: on this thread, or right after on the thread
+      // that is in the context now (the read thread, still finishing session.created).
+      assertTrue(log.pinged.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS), "ping " + i);
       assertEquals(expected, log.pings);
       assertTrue(observed.connection(0).awaitPong(WAIT), "no pong for ping " + i);
     }
