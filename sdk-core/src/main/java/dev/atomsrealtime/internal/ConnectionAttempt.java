@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Bounds, all on the client's clock and scheduler: the credential and the connection each get
  * {@link SessionOptions#connectTimeout()}, the wait for {@code session.created} {@link
  * SessionOptions#sessionCreatedTimeout()}; once open, a ping every {@link
- * SessionOptions#keepaliveInterval()} and the connection declared lost after {@link
- * SessionOptions#idleTimeout()} without a frame or pong. When the session gives up on a connection
+ * SessionOptions#keepaliveInterval()} and the connection declared lost as soon as it has been
+ * {@link SessionOptions#idleTimeout()} without a frame or pong. When the session gives up on a connection
  * (a timeout, the idle limit, a close handshake that does not finish), it aborts the transport and
  * ends the attempt at once: it never waits for the transport to report, so a transport whose
  * threads died cannot keep a session open.
@@ -48,7 +48,25 @@ final class ConnectionAttempt implements Transport.Listener {
   /** What an attempt needs from its session; fixed for the session's life. */
   record Env(long sessionId, SessionOptions options, CredentialSupplier credentials, URI baseUrl,
       TransportFactory transportFactory, SSLContext sslContext, ClientResources resources,
-      SerialContext context) {}
+      SerialContext context) {
+
+    /** Runs {@code task} in the session's context after {@code delay}; null if shutting down. */
+    SerialContext.ScheduledHandle schedule(Duration delay, Runnable task) {
+      try {
+        return context.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS,
+            resources.scheduler());
+      } catch (RejectedExecutionException e) {
+        log.debug("session {}: the client is shutting down; timer not scheduled", sessionId);
+        return null;
+      }
+    }
+
+    static void cancel(SerialContext.ScheduledHandle timer) {
+      if (timer != null) {
+        timer.cancel();
+      }
+    }
+  }
 
   /** The session's side. */
   interface Owner {
@@ -80,15 +98,14 @@ final class ConnectionAttempt implements Transport.Listener {
   private boolean ended;
   private long openedAtNanos;
   private SerialContext.ScheduledHandle phaseTimer;
-  private SerialContext.ScheduledHandle keepaliveTimer;
+  // Set in the context once open; read by the transport's threads.
+  private volatile Liveness liveness;
   private SerialContext.ScheduledHandle closeTimer;
   private SerialContext.ScheduledHandle serverCloseTimer;
   /** The last {@code error} event and {@code session.closed} reason on this connection. */
   ErrorEvent lastError;
   String closedReason;
 
-  // Read thread and keepalive: when the connection last proved alive.
-  private volatile long lastInboundNanos;
 
   ConnectionAttempt(Env env, Owner owner, int number) {
     this.env = env;
@@ -98,7 +115,7 @@ final class ConnectionAttempt implements Transport.Listener {
 
   /** Context. Asks for a credential on the blocking pool, bounded by the connect timeout. */
   void begin() {
-    phaseTimer = schedule(env.options().connectTimeout(), () -> timedOut(
+    phaseTimer = env.schedule(env.options().connectTimeout(), () -> timedOut(
         "waiting for the credential supplier"));
     try {
       env.resources().blocking().execute(this::fetchCredential);
@@ -129,10 +146,10 @@ final class ConnectionAttempt implements Transport.Listener {
     if (ended) {
       return; // timed out or closed while the credential was minted
     }
-    cancel(phaseTimer);
+    Env.cancel(phaseTimer);
     TransportRequest request =
         ConnectRequests.build(env.options(), credential, env.baseUrl(), env.sslContext());
-    phaseTimer = schedule(env.options().connectTimeout(),
+    phaseTimer = env.schedule(env.options().connectTimeout(),
         () -> timedOut("connecting to " + env.baseUrl().getHost()));
     log.info("session {} connecting to {} (attempt {})", env.sessionId(), request.redactedUri(),
         number);
@@ -151,9 +168,8 @@ final class ConnectionAttempt implements Transport.Listener {
   void opened() {
     open = true;
     openedAtNanos = now();
-    cancel(phaseTimer);
-    lastInboundNanos = openedAtNanos;
-    scheduleKeepalive();
+    Env.cancel(phaseTimer);
+    liveness = new Liveness(env, transport, openedAtNanos, this::abort);
   }
 
   /** Context. How long the session has been open on this connection; zero if it never opened. */
@@ -190,7 +206,7 @@ final class ConnectionAttempt implements Transport.Listener {
       abort(null);
       return;
     }
-    closeTimer = schedule(CLOSE_HANDSHAKE_BOUND, () -> {
+    closeTimer = env.schedule(CLOSE_HANDSHAKE_BOUND, () -> {
       log.debug("session {}: the closing handshake did not finish; dropping the connection",
           env.sessionId());
       abort(null);
@@ -204,7 +220,7 @@ final class ConnectionAttempt implements Transport.Listener {
    */
   void closeAfter(Duration delay, String reason) {
     if (!ended && serverCloseTimer == null) {
-      serverCloseTimer = schedule(delay, () -> closeWithHandshake(reason));
+      serverCloseTimer = env.schedule(delay, () -> closeWithHandshake(reason));
     }
   }
 
@@ -230,59 +246,33 @@ final class ConnectionAttempt implements Transport.Listener {
     abort(new AtomsTimeoutException("timed out after " + bound.toMillis() + " ms " + phase));
   }
 
-  private void scheduleKeepalive() {
-    keepaliveTimer = schedule(env.options().keepaliveInterval(), this::keepalive);
-  }
-
-  private void keepalive() {
-    if (ended) {
-      return;
-    }
-    long silentNanos = now() - lastInboundNanos;
-    if (silentNanos > env.options().idleTimeout().toNanos()) {
-      long silentMillis = TimeUnit.NANOSECONDS.toMillis(silentNanos);
-      log.info("session {}: no data or pong for {} ms; the connection is lost", env.sessionId(),
-          silentMillis);
-      abort(new ConnectionException("the connection was silent for " + silentMillis
-          + " ms (idle timeout " + env.options().idleTimeout().toMillis() + " ms); declared lost",
-          true, null));
-      return;
-    }
-    transport.sendPing();
-    scheduleKeepalive();
-  }
-
   /** Context, once. */
   private void end(int code, String reason, AtomsException cause) {
     if (ended) {
       return;
     }
     ended = true;
-    cancel(phaseTimer);
-    cancel(keepaliveTimer);
-    cancel(closeTimer);
-    cancel(serverCloseTimer);
+    Env.cancel(phaseTimer);
+    if (liveness != null) {
+      liveness.stop();
+    }
+    Env.cancel(closeTimer);
+    Env.cancel(serverCloseTimer);
     owner.ended(this, code, reason == null ? "" : reason, cause);
   }
 
-  private SerialContext.ScheduledHandle schedule(Duration delay, Runnable task) {
-    try {
-      return env.context().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS,
-          env.resources().scheduler());
-    } catch (RejectedExecutionException e) {
-      log.debug("session {}: the client is shutting down; timer not scheduled", env.sessionId());
-      return null;
-    }
-  }
 
-  private static void cancel(SerialContext.ScheduledHandle timer) {
-    if (timer != null) {
-      timer.cancel();
-    }
-  }
 
   private long now() {
     return env.resources().ticker().nanoTime();
+  }
+
+  /** Any thread: the connection proved alive (a frame or a pong). */
+  private void heard() {
+    Liveness l = liveness;
+    if (l != null) {
+      l.heard(now());
+    }
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -290,14 +280,14 @@ final class ConnectionAttempt implements Transport.Listener {
 
   @Override
   public void onOpen() {
-    lastInboundNanos = now();
+    heard();
     env.context().execute(() -> {
       if (ended) {
         return;
       }
       upgraded = true;
-      cancel(phaseTimer);
-      phaseTimer = schedule(env.options().sessionCreatedTimeout(),
+      Env.cancel(phaseTimer);
+      phaseTimer = env.schedule(env.options().sessionCreatedTimeout(),
           () -> timedOut("waiting for session.created"));
       log.debug("session {} upgraded; waiting for session.created", env.sessionId());
     });
@@ -305,7 +295,7 @@ final class ConnectionAttempt implements Transport.Listener {
 
   @Override
   public void onText(String text) {
-    lastInboundNanos = now();
+    heard();
     try {
       ServerEvent event;
       try {
@@ -322,7 +312,7 @@ final class ConnectionAttempt implements Transport.Listener {
 
   @Override
   public void onText(byte[] utf8, int offset, int length) {
-    lastInboundNanos = now();
+    heard();
     try {
       ServerEvent event;
       try {
@@ -339,7 +329,7 @@ final class ConnectionAttempt implements Transport.Listener {
 
   @Override
   public void onBinary(ByteBuffer bytes) {
-    lastInboundNanos = now();
+    heard();
     try {
       ServerEvent event;
       try {
@@ -370,7 +360,7 @@ final class ConnectionAttempt implements Transport.Listener {
 
   @Override
   public void onPong() {
-    lastInboundNanos = now();
+    heard();
   }
 
   @Override

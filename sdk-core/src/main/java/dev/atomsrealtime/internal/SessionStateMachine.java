@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,7 +163,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
         // Timers are armed before anything is announced: a listener that reacts to CLOSING (a
         // test moving virtual time) finds the bound already running.
         ConnectionAttempt attempt = current;
-        closeTimer = schedule(env.options().closeTimeout(), () -> {
+        closeTimer = env.schedule(env.options().closeTimeout(), () -> {
           log.debug("session {}: no session.closed within {} ms; closing with 1000",
               env.sessionId(), env.options().closeTimeout().toMillis());
           attempt.closeWithHandshake("client closed");
@@ -300,7 +298,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
   private void reconnectAfter(Duration delay, AtomsException cause, boolean hadSession) {
     int attempt = streak.attemptScheduled();
     // Armed before anything is announced (see close()).
-    reconnectTimer = schedule(delay, () -> {
+    reconnectTimer = env.schedule(delay, () -> {
       if (state == SessionState.RECONNECTING) {
         setState(SessionState.CONNECTING);
         startAttempt();
@@ -328,8 +326,8 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     ConnectionAttempt last = lastAttempt;
     SessionEnd end = new SessionEnd(code, reason, last == null ? null : last.closedReason,
         last == null ? null : last.lastError, cause, clientInitiated);
-    cancel(reconnectTimer);
-    cancel(closeTimer);
+    ConnectionAttempt.Env.cancel(reconnectTimer);
+    ConnectionAttempt.Env.cancel(closeTimer);
     held.clear();
     outbound.detach();
     current = null;
@@ -367,19 +365,5 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     return open.sampleRateHz() > 0 ? open.sampleRateHz() : env.options().sampleRateHz();
   }
 
-  private SerialContext.ScheduledHandle schedule(Duration delay, Runnable task) {
-    try {
-      return env.context().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS,
-          env.resources().scheduler());
-    } catch (RejectedExecutionException e) {
-      log.debug("session {}: the client is shutting down; timer not scheduled", env.sessionId());
-      return null;
-    }
-  }
 
-  private static void cancel(SerialContext.ScheduledHandle timer) {
-    if (timer != null) {
-      timer.cancel();
-    }
-  }
 }

@@ -29,6 +29,7 @@ class CoreStructureTest {
       "internal/RealAtomsSession.java",
       "internal/SessionStateMachine.java",
       "internal/ConnectionAttempt.java",
+      "internal/Liveness.java",
       "internal/ConnectRequests.java",
       "internal/ReconnectStreak.java",
       "internal/ListenerDispatch.java",

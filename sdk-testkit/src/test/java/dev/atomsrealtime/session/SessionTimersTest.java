@@ -351,7 +351,7 @@ class SessionTimersTest {
   }
 
   @Test
-  void aConnectionThatFallsSilentIsLostAtTheFirstPingPastTheIdleLimit() throws Exception {
+  void aConnectionThatFallsSilentIsLostExactlyWhenTheIdleLimitIsReached() throws Exception {
     Duration interval = Duration.ofSeconds(10);
     Duration idle = Duration.ofSeconds(25);
     ObservedTransports observed = new ObservedTransports();
@@ -365,17 +365,18 @@ class SessionTimersTest {
     assertTrue(observed.connection(0).awaitPong(WAIT)); // heard from at 10 s
     conn.stopReading(true); // from now on pings go unanswered
 
-    // Silent for 10 s and 20 s at the next two pings; the limit is crossed at 35 s, and the first
-    // check after that is at 40 s.
-    time.forwardTime(Duration.ofSeconds(30).minus(NANO));
+    // Pings at 20 s and 30 s go unanswered; 25 s after the last pong, at 35 s, it is lost (the
+    // check is scheduled for the moment the limit is reached, not for the next ping).
+    time.forwardTime(Duration.ofSeconds(25).minus(NANO));
     assertEquals(SessionState.OPEN, session.state(), "not a nanosecond early");
     assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30)),
         log.pings);
     time.forwardTime(NANO);
     SessionEnd end = listener.awaitClosed(WAIT);
     ConnectionException lost = assertInstanceOf(ConnectionException.class, end.cause());
-    assertEquals("the connection was silent for 30000 ms (idle timeout 25000 ms); declared lost",
+    assertEquals("the connection was silent for 25000 ms (idle timeout 25000 ms); declared lost",
         lost.getMessage());
+    assertEquals(Duration.ofSeconds(35), Duration.ofNanos(time.nanoTime()));
     assertTrue(lost.isRetryable());
     assertEquals(1006, end.closeCode());
     assertEquals(1, observed.connection(0).aborts);
