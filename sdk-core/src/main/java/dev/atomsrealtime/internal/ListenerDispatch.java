@@ -43,10 +43,27 @@ final class ListenerDispatch {
     this.sessionId = sessionId;
     this.session = session;
     this.listener = listener;
-    this.callbacks = new OrderedCallbacks(SerialContext.onExecutor(events,
+    this.callbacks = new OrderedCallbacks(SerialContext.onExecutor(orLateThread(events),
         SerialContext.logging("session " + sessionId + " listener dispatch")), () -> { });
     this.wantsEvents = overridesOnEvent(listener);
     this.maxPending = maxPending;
+  }
+
+  /**
+   * The event pool, or, once it is shut down (a session ending after its client closed), a
+   * thread of its own for what is left: listener code never runs on the thread that happened to
+   * end the session, which may be a socket's.
+   */
+  private static Executor orLateThread(Executor events) {
+    return task -> {
+      try {
+        events.execute(task);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        Thread late = new Thread(task, "atoms-events-late");
+        late.setDaemon(true);
+        late.start();
+      }
+    };
   }
 
   /**
