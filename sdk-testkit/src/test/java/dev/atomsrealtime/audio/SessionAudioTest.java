@@ -489,6 +489,38 @@ class SessionAudioTest extends LoopbackSessionTest {
     }
 
     @Test
+    void oddLengthDeltasNeverMisalignSamplesInAPullSinkEither() throws Exception {
+      FakeConnection conn = open();
+      PcmPullSink speaker = PcmPullSink.create(FMT, 2_000);
+      SessionAudio audio = session.attachAudio(null, speaker);
+      byte[] pcm = reply(700, 1000);
+      conn.send(new AgentStartTalkingEvent(null));
+      sendInOddPieces(conn, pcm);
+      assertArrayEquals(pcm, pull(speaker, pcm.length, 997)); // odd reads: whole frames only
+      assertTrue(audio.awaitPlaybackIdle(WAIT));
+      assertEquals(pcm.length, audio.stats().deltaBytesPlayed());
+    }
+
+    @Test
+    void mutingAPushSourceSendsSilenceForExactlyTheMutedChunks() throws Exception {
+      FakeConnection conn = open();
+      PcmPushSource mic = PcmPushSource.create(FMT, 1_000);
+      SessionAudio audio = session.attachAudio(mic, null);
+      byte[] loud = tone(FMT, 20);
+      mic.push(loud);
+      audio.mute();
+      mic.push(loud);
+      mic.push(loud);
+      audio.unmute();
+      mic.push(loud);
+      List<ClientEvent> got = conn.awaitReceivedCount(4, WAIT);
+      assertEquals(List.of(false, true, true, false), got.stream()
+          .map(e -> silent((InputAudioBufferAppendEvent) e)).toList());
+      assertEquals(2, audio.stats().silentChunksSent());
+      assertEquals(SessionState.OPEN, session.state());
+    }
+
+    @Test
     void audioPushedBeforeTheSessionOpensIsSentOnceItOpens() throws Exception {
       session = client.newSession(SessionOptions.builder().agentId("a").build(), listener);
       PcmPushSource mic = PcmPushSource.create(FMT, 1_000);
