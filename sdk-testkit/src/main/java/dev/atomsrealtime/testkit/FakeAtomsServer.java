@@ -3,6 +3,7 @@ package dev.atomsrealtime.testkit;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.HandshakeImpl1Server;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
@@ -77,6 +81,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every handshake, accepted or refused, is kept in {@link #handshakes()}.
  *
+ * <h2>Closing</h2>
+ *
+ * <p>The server closes connections like the real one: it sends its close frame, keeps reading what
+ * the client still sends (frames sent before the client saw the close are received as usual) until
+ * the client's close frame or the end of the stream arrives, and only then closes the TCP
+ * connection, so the client never loses a frame to a connection reset. A client that does not
+ * answer within 2 seconds has its connection closed anyway. {@link CloseRecord#clientCloseCode()}
+ * tells whether the client's close frame arrived. Nothing is sent after the close frame, and the
+ * server never sends a second one (a client's close frame that answers the server's is not echoed).
+ *
  * <h2>Threads</h2>
  *
  * <p>Thread-safe. The server runs Java-WebSocket's selector thread ({@code WebSocketSelector-*})
@@ -91,6 +105,10 @@ public final class FakeAtomsServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FakeAtomsServer.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long a connection the server closes waits for the client's close frame. */
+  static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+
   private static final int DECODER_THREADS = 2;
 
   private enum State {
@@ -110,6 +128,7 @@ public final class FakeAtomsServer implements AutoCloseable {
   private final boolean retainClientAudio;
   private final Endpoint endpoint;
   private final CallbackThreads callbackThreads = new CallbackThreads();
+  private final CloseTimer closeTimer = new CloseTimer();
   private final CompletableFuture<Void> listening = new CompletableFuture<>();
 
   private final AtomicReference<HttpRefusal> scriptedRefusal = new AtomicReference<>();
@@ -124,6 +143,9 @@ public final class FakeAtomsServer implements AutoCloseable {
 
   /** Written by the selector thread in onStart, read by close(). */
   private volatile Thread selectorThread;
+
+  /** Set by close(): no new TCP connection is accepted from then on. */
+  private volatile boolean stopAccepting;
 
   private State state = State.NEW; // guarded by this
 
@@ -306,8 +328,10 @@ public final class FakeAtomsServer implements AutoCloseable {
   }
 
   /**
-   * Closes every connection (close code 1001), stops listening, and waits until every thread the
-   * server started has ended, for at most the close timeout. Idempotent.
+   * Stops accepting connections, closes every open one with 1001 and waits for the clients' close
+   * frames (for at most 2 seconds or half the close timeout, whichever is shorter), stops listening,
+   * and waits until every thread the server started has ended, for at most the close timeout.
+   * Idempotent.
    */
   @Override
   public void close() {
@@ -319,8 +343,20 @@ public final class FakeAtomsServer implements AutoCloseable {
     }
     long deadline = System.nanoTime() + closeTimeout.toNanos();
     boolean interrupted = false;
+    stopAccepting = true;
     for (FakeConnection connection : connections) {
       connection.closingByServer(CloseFrame.GOING_AWAY, "server closed");
+      if (connection.closeRecord() == null) {
+        connection.close(CloseFrame.GOING_AWAY, "server closed");
+      }
+    }
+    long handshakesDeadline =
+        System.nanoTime()
+            + Math.min(CLOSE_HANDSHAKE_TIMEOUT.toNanos(), remaining(deadline) / 2);
+    for (FakeConnection connection : connections) {
+      if (!connection.awaitClosedQuietly(remaining(handshakesDeadline))) {
+        break; // the rest is forced below
+      }
     }
     try {
       endpoint.stop(
@@ -350,6 +386,7 @@ public final class FakeAtomsServer implements AutoCloseable {
         }
       }
       allEnded &= callbackThreads.shutdown(deadline);
+      allEnded &= closeTimer.shutdown(deadline);
     } catch (InterruptedException e) {
       interrupted = true;
       allEnded = false;
@@ -399,7 +436,30 @@ public final class FakeAtomsServer implements AutoCloseable {
       setConnectionLostTimeout(0);
       // Over TLS the channels cannot pause: FakeConnection.stopReading then does nothing.
       setWebSocketFactory(
-          tls != null ? new DefaultSSLWebSocketServerFactory(tls) : new PausableChannels());
+          tls != null
+              ? new TlsServerWebSockets(tls)
+              : new PausableChannels(closeTimer, CLOSE_HANDSHAKE_TIMEOUT));
+    }
+
+    @Override
+    protected boolean onConnect(SelectionKey key) {
+      // Refused, the library stops accepting altogether (it cancels the listening key).
+      return !stopAccepting;
+    }
+
+    /**
+     * Answers pings while the connection is open; once the server has sent its close frame it
+     * sends nothing more (the library would try, and fail on the closed connection).
+     */
+    @Override
+    public void onWebsocketPing(WebSocket conn, Framedata f) {
+      if (conn.isOpen()) {
+        try {
+          super.onWebsocketPing(conn, f);
+        } catch (WebsocketNotConnectedException e) {
+          // closed meanwhile: no pong
+        }
+      }
     }
 
     List<? extends Thread> workers() {
@@ -494,6 +554,18 @@ public final class FakeAtomsServer implements AutoCloseable {
     public void onStart() {
       selectorThread = Thread.currentThread();
       listening.complete(null);
+    }
+  }
+
+  /** The TLS socket factory, with connections that close like {@link PausableChannels}' do. */
+  private final class TlsServerWebSockets extends DefaultSSLWebSocketServerFactory {
+    TlsServerWebSockets(SSLContext context) {
+      super(context);
+    }
+
+    @Override
+    public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> drafts) {
+      return new ServerWebSocket(adapter, drafts, closeTimer, CLOSE_HANDSHAKE_TIMEOUT);
     }
   }
 

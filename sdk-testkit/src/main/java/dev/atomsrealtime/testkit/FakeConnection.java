@@ -57,6 +57,15 @@ import org.slf4j.LoggerFactory;
  * {@code type} with {@code error invalid_event}, and a frame that is not JSON with {@code error
  * invalid_json}. A {@link ServerBehavior} can suppress each of them; a {@link
  * FakeAtomsServer.Builder#silentAfterUpgrade silent} connection sends none.
+ *
+ * <h2>Closing</h2>
+ *
+ * <p>A close from the server's side ({@link #close}, {@link #sendErrorAndClose}, the default reply
+ * to {@code session.close}, {@link FakeAtomsServer#close()}) sends the close frame and then waits,
+ * still reading, for the client's close frame or the end of the stream before the TCP connection
+ * closes (2 seconds at most); frames the client sent meanwhile are received as usual. From the
+ * close frame on, {@link #isOpen()} is false and frames sent are dropped. {@link #closeRecord()}
+ * tells how it ended, including whether the client's close frame arrived.
  */
 public final class FakeConnection {
   private static final Logger log = LoggerFactory.getLogger(FakeConnection.class);
@@ -212,7 +221,10 @@ public final class FakeConnection {
 
   /**
    * Starts a close handshake with {@code code} and {@code reason} (truncated to the 123 bytes a
-   * close frame can carry). Code 1006 means {@link #drop()}. Does nothing if already closing.
+   * close frame can carry): sends the close frame, then closes the TCP connection when the client's
+   * close frame or the end of the stream arrives, or after 2 seconds without either. Returns at
+   * once; {@link #awaitClosed} waits for the end. Code 1006 means {@link #drop()}. Does nothing if
+   * already closing (no second close frame is ever sent).
    *
    * @throws IllegalArgumentException for codes that cannot be sent in a close frame (below 1000,
    *     1004, 1005, 1015, 1016-2999, above 4999)
@@ -265,6 +277,7 @@ public final class FakeConnection {
    * Stops (true) or resumes (false) reading from the client's socket. While stopped, what the
    * client sends stays in TCP buffers: once they fill, the client's sends back up, which is how a
    * test simulates a slow or stalled server. A client close is noticed only after reading resumes.
+   * A close from the server's side resumes reading, so that the client's answer can arrive.
    */
   public void stopReading(boolean stop) {
     log.debug("connection {} {} reading", id, stop ? "stops" : "resumes");
@@ -401,6 +414,26 @@ public final class FakeConnection {
     return await(timeout, () -> closeRecord, () -> "the connection to close");
   }
 
+  /** Waits at most {@code timeoutNanos} for the end; returns whether it ended. Never throws. */
+  boolean awaitClosedQuietly(long timeoutNanos) {
+    long deadline = System.nanoTime() + timeoutNanos;
+    synchronized (lock) {
+      while (closeRecord == null) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   @Override
   public String toString() {
     synchronized (lock) {
@@ -505,9 +538,10 @@ public final class FakeConnection {
       if (closeRecord != null) {
         return;
       }
+      int clientCode = socket instanceof ServerWebSocket s ? s.clientCloseCode() : 0;
       record = serverCloseCode != 0 && code == CloseFrame.ABNORMAL_CLOSE
-          ? new CloseRecord(serverCloseCode, serverCloseReason, false)
-          : new CloseRecord(code, reason, remote);
+          ? new CloseRecord(serverCloseCode, serverCloseReason, false, clientCode)
+          : new CloseRecord(code, reason, remote, clientCode);
       closeRecord = record;
       lock.notifyAll();
     }

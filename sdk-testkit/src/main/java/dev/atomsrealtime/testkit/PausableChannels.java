@@ -6,6 +6,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.List;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
@@ -19,17 +20,26 @@ import org.java_websocket.drafts.Draft;
  * <p>Java-WebSocket reads eagerly and re-arms {@code OP_READ} whenever it writes, so pausing cannot
  * just clear the interest: a paused channel reads nothing and clears {@code OP_READ} again each
  * time the selector finds it readable.
+ *
+ * <p>The server's connections are {@link ServerWebSocket}s, which close like a real server.
  */
 final class PausableChannels implements WebSocketServerFactory {
+  private final CloseTimer closeTimer;
+  private final Duration closeHandshakeTimeout;
+
+  PausableChannels(CloseTimer closeTimer, Duration closeHandshakeTimeout) {
+    this.closeTimer = closeTimer;
+    this.closeHandshakeTimeout = closeHandshakeTimeout;
+  }
 
   @Override
   public WebSocketImpl createWebSocket(WebSocketAdapter adapter, Draft draft) {
-    return new WebSocketImpl(adapter, draft);
+    return new WebSocketImpl(adapter, draft); // not used by servers
   }
 
   @Override
   public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> drafts) {
-    return new WebSocketImpl(adapter, drafts);
+    return new ServerWebSocket(adapter, drafts, closeTimer, closeHandshakeTimeout);
   }
 
   @Override

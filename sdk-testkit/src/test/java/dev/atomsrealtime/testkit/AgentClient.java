@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 
 /** A raw WebSocket client talking to a {@link SimulatedAgent}, for the agent's tests. */
 final class AgentClient {
@@ -55,6 +56,19 @@ final class AgentClient {
       client.send(
           InputAudioBufferAppendEvent.of(
               Arrays.copyOfRange(pcm, i, Math.min(pcm.length, i + chunk))));
+    }
+  }
+
+  /**
+   * Like {@link #sendAudio}, but stops without failing once the connection has closed: the agent
+   * may end the call as soon as it has heard the end of the utterance, while the rest of its
+   * trailing silence is still being sent.
+   */
+  void sendAudioUntilClosed(byte[] pcm) {
+    try {
+      sendAudio(pcm);
+    } catch (WebsocketNotConnectedException e) {
+      // the call ended meanwhile
     }
   }
 

@@ -141,6 +141,7 @@ class FakeConnectionTest {
     CloseRecord record = connection.awaitClosed(WAIT);
     assertEquals(1000, record.code());
     assertFalse(record.remote());
+    assertEquals(1000, record.clientCloseCode(), "the client answered the server's close");
     assertFalse(connection.isOpen());
   }
 
@@ -238,6 +239,7 @@ class FakeConnectionTest {
     CloseRecord record = connection.awaitClosed(WAIT);
     assertEquals(1006, record.code());
     assertFalse(record.remote());
+    assertFalse(record.clientCloseFrameReceived());
     // Sending after the drop is a normal race in tests: ignored, not thrown.
     connection.send(new AgentStartTalkingEvent(null));
   }
@@ -250,6 +252,7 @@ class FakeConnectionTest {
     CloseRecord record = connection.awaitClosed(WAIT);
     assertEquals(1000, record.code());
     assertTrue(record.remote());
+    assertEquals(1000, record.clientCloseCode());
   }
 
   @Test

@@ -77,6 +77,8 @@ class ServerLifecycleTest {
     CloseRecord record = connection.awaitClosed(WAIT);
     assertEquals(1001, record.code());
     assertFalse(record.remote());
+    // close() waited for the clients' answers before it returned.
+    assertEquals(1001, record.clientCloseCode());
     // Our own threads and the server's are gone as soon as close() returns.
     assertEquals(
         List.of(),

@@ -248,7 +248,8 @@ class SimulatedAgentTest {
     client.sendAudio(user);
     client.userTranscript();
     client.reply();
-    client.sendAudio(user);
+    // The agent can end the call before the last appends of this utterance are sent.
+    client.sendAudioUntilClosed(user);
     client.userTranscript();
     client.reply();
 

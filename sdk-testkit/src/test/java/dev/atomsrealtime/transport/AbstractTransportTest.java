@@ -15,12 +15,18 @@ import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
 import dev.atomsrealtime.testkit.HandshakeRecord;
 import dev.atomsrealtime.transport.RecordingTransportListener.Closed;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +181,80 @@ public abstract class AbstractTransportTest {
     assertEquals("bye", server.reason());
     assertTrue(server.remote(), "the server saw the client close");
     assertEquals(1, l.terminalCount());
+  }
+
+  /**
+   * A server that answers the closing handshake but never closes the TCP connection (the server is
+   * the one that should): the transport still sends its close frame and ends, within a few
+   * seconds.
+   */
+  @Test
+  void aServerThatNeverClosesTcpAfterTheClosingHandshakeStillEnds() throws Exception {
+    try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      listening.setSoTimeout((int) WAIT.toMillis());
+      URI uri =
+          URI.create("ws://127.0.0.1:" + listening.getLocalPort() + FakeAtomsServer.CONNECT_PATH);
+      RecordingTransportListener l = listener();
+      Transport t = newTransport(new TransportRequest(uri, Map.of(), WAIT, null), l);
+      t.start();
+      try (Socket peer = listening.accept()) {
+        peer.setSoTimeout((int) WAIT.toMillis());
+        DataInputStream in = new DataInputStream(peer.getInputStream());
+        OutputStream out = peer.getOutputStream();
+        acceptUpgrade(in, out);
+        l.awaitOpen(WAIT);
+        out.write(new byte[] {(byte) 0x88, 2, 0x03, (byte) 0xE8}); // close 1000
+        out.flush();
+
+        assertEquals(0x8, nextClientOpcodeSkippingData(in), "the client's close frame");
+        // The TCP connection stays open on this side.
+        Closed closed = l.awaitClosed(WAIT);
+        assertEquals(1000, closed.code());
+        assertTrue(closed.remote());
+      }
+    }
+  }
+
+  /** Reads an upgrade request and answers 101 with the right accept key. */
+  private static void acceptUpgrade(DataInputStream in, OutputStream out) throws Exception {
+    StringBuilder head = new StringBuilder();
+    while (head.indexOf("\r\n\r\n") < 0) {
+      head.append((char) in.readUnsignedByte());
+    }
+    String key = null;
+    for (String line : head.toString().split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:")) {
+        key = line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    byte[] sha1 =
+        MessageDigest.getInstance("SHA-1")
+            .digest(
+                (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: "
+                + Base64.getEncoder().encodeToString(sha1)
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** Skips the client's data frames (masked) and returns the opcode of the first other frame. */
+  private static int nextClientOpcodeSkippingData(DataInputStream in) throws IOException {
+    while (true) {
+      int opcode = in.readUnsignedByte() & 0x0F;
+      long length = in.readUnsignedByte() & 0x7F;
+      if (length == 126) {
+        length = in.readUnsignedShort();
+      } else if (length == 127) {
+        length = in.readLong();
+      }
+      in.readFully(new byte[4 + Math.toIntExact(length)]); // mask key and payload
+      if (opcode != 0x1 && opcode != 0x2 && opcode != 0x0) {
+        return opcode;
+      }
+    }
   }
 
   @ParameterizedTest

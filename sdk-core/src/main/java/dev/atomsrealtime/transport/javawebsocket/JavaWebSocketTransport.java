@@ -7,12 +7,15 @@ import dev.atomsrealtime.transport.TransportRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.framing.TextFrame;
 import org.java_websocket.handshake.ServerHandshake;
@@ -22,6 +25,12 @@ import org.slf4j.LoggerFactory;
 /** One connection attempt over Java-WebSocket. See {@link Transport} for the contract. */
 final class JavaWebSocketTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(JavaWebSocketTransport.class);
+
+  /**
+   * How long the read thread keeps reading, once this side has sent its close frame (or its answer
+   * to the server's), for the server to close the TCP connection. See {@link Client#isClosing()}.
+   */
+  static final long CLOSE_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final TransportRequest request;
   private final Transport.Listener listener;
@@ -152,6 +161,13 @@ final class JavaWebSocketTransport implements Transport {
   }
 
   private final class Client extends WebSocketClient {
+    // The library's read thread, seen in onOpen (which it calls); the only caller that isClosing()
+    // answers differently.
+    private volatile Thread readThread;
+    // Read thread only: when its loop first found the connection closing (System.nanoTime()).
+    private long closingSinceNanos;
+    private boolean closingSeen;
+
     Client(URI uri, int connectTimeoutMillis) {
       super(uri, draft, null, connectTimeoutMillis);
       setDaemon(true);
@@ -161,8 +177,57 @@ final class JavaWebSocketTransport implements Transport {
       return ((org.java_websocket.WebSocketImpl) getConnection()).outQueue;
     }
 
+    /**
+     * Keeps the library's read loop reading while the closing handshake finishes, until the server
+     * closes the TCP connection (the read loop then sees the end of the stream), for at most
+     * {@link JavaWebSocketTransport#CLOSE_HANDSHAKE_TIMEOUT_NANOS}.
+     *
+     * <p>Why: the library's read loop runs {@code while (!isClosing() && ...) read}, so as soon as
+     * this side has queued its close frame (our {@code close()}, or the library answering the
+     * server's close frame) the loop stops and ends the connection, and ending it interrupts the
+     * library's write thread. That thread loops {@code while (!Thread.interrupted()) { take();
+     * write; flush; }}: interrupted while it writes an earlier frame (audio still streaming), it
+     * leaves the loop without writing what is still queued, and our close frame is lost although
+     * the session sees a clean 1000. The same happens when {@code close()} runs on the read thread
+     * itself (inside a message callback, as the session does on {@code session.closed}): the loop
+     * ends right after the callback. Closing the socket first also risks a reset: the server's
+     * close frame, still unread, makes the kernel send RST instead of FIN, and a server that has
+     * not read our close frame yet loses it.
+     *
+     * <p>So, on the read thread, a closing connection is reported as not closing yet: the loop reads
+     * on (the library discards what arrives in that state, and {@link RefusalCapturingDraft} keeps
+     * a close frame arriving alongside instead of letting the library end the connection), the
+     * write thread writes the close frame behind the frames queued before it, and the server,
+     * having read it, closes the TCP connection; the loop then ends with the stream, and only then
+     * is the write thread interrupted, with nothing left to write. A server that never closes is
+     * bounded by a read timeout on the socket: the read fails after the handshake timeout and the
+     * library ends the connection as before. Any other caller gets the library's answer.
+     */
+    @Override
+    public boolean isClosing() {
+      if (!super.isClosing() || Thread.currentThread() != readThread) {
+        return super.isClosing();
+      }
+      long now = System.nanoTime();
+      if (!closingSeen) {
+        closingSeen = true;
+        closingSinceNanos = now;
+      }
+      long left = CLOSE_HANDSHAKE_TIMEOUT_NANOS - (now - closingSinceNanos);
+      if (left <= 0) {
+        return true;
+      }
+      try {
+        socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (SocketException e) {
+        return true; // the socket is closed already: stop reading
+      }
+      return false;
+    }
+
     @Override
     public void onOpen(ServerHandshake handshake) {
+      readThread = Thread.currentThread();
       opened = true;
       deliver(listener::onOpen);
     }
@@ -206,6 +271,12 @@ final class JavaWebSocketTransport implements Transport {
       if (opened) {
         if (aborted) {
           return () -> listener.onClosed(1006, "aborted by client", false);
+        }
+        CloseFrame answer = draft.closeAnswer();
+        if (answer != null) {
+          // What the library reports when the server's close frame answers ours.
+          String answerReason = answer.getMessage() == null ? "" : answer.getMessage();
+          return () -> listener.onClosed(answer.getCloseCode(), answerReason, true);
         }
         String safeReason = reason == null ? "" : reason;
         return () -> listener.onClosed(code, safeReason, remote);

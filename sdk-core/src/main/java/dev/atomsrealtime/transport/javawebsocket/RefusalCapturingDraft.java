@@ -14,6 +14,9 @@ import org.java_websocket.handshake.Handshakedata;
  * status and body (the library itself reports only a generic protocol error). It waits for the
  * whole body when a {@code Content-Length} says how long it is.
  *
+ * <p>It also keeps the connection from ending the moment the server's close frame answers ours:
+ * see {@link #processFrame}.
+ *
  * <p>Used by one client connection; touched only by that connection's read thread, except the
  * volatile results.
  */
@@ -22,6 +25,8 @@ final class RefusalCapturingDraft extends Draft_6455 {
 
   private volatile int refusedStatus = -1;
   private volatile String refusedBody = "";
+  // Written on the read thread: the server's close frame that arrived after ours was sent, if any.
+  private volatile org.java_websocket.framing.CloseFrame closeAnswer;
   // Read thread only: whether a fragmented message is in progress (then the library assembles).
   private boolean inFragmentedMessage;
   private final TextBytesHandler textBytes;
@@ -40,12 +45,28 @@ final class RefusalCapturingDraft extends Draft_6455 {
    * Hands a complete text frame's UTF-8 payload straight to the transport, without the
    * library's decode to {@code String} (which the codec would only encode back to bytes).
    * Fragmented messages, control and binary frames take the library's own path.
+   *
+   * <p>One exception: a close frame that arrives once this side has sent its own (the connection
+   * is closing) is kept here instead of reaching the library, which would end the connection on
+   * the spot and so could cut off our close frame, still queued for the write thread (see {@code
+   * JavaWebSocketTransport.Client#isClosing}). The read thread then reads on until the server
+   * closes the TCP connection; {@link #closeAnswer()} gives the code and reason to report. Nothing
+   * that arrives after it is processed.
    */
   @Override
   public void processFrame(org.java_websocket.WebSocketImpl conn,
       org.java_websocket.framing.Framedata frame)
       throws org.java_websocket.exceptions.InvalidDataException {
+    if (closeAnswer != null) {
+      return; // a peer sends nothing after its close frame; ignore anything that does
+    }
     org.java_websocket.enums.Opcode op = frame.getOpcode();
+    if (op == org.java_websocket.enums.Opcode.CLOSING
+        && conn.getReadyState() == org.java_websocket.enums.ReadyState.CLOSING
+        && frame instanceof org.java_websocket.framing.CloseFrame close) {
+      closeAnswer = close;
+      return;
+    }
     if (op == org.java_websocket.enums.Opcode.TEXT && frame.isFin() && !inFragmentedMessage) {
       ByteBuffer payload = frame.getPayloadData();
       if (payload.hasArray()) {
@@ -90,6 +111,11 @@ final class RefusalCapturingDraft extends Draft_6455 {
 
   int refusedStatus() {
     return refusedStatus;
+  }
+
+  /** The server's close frame kept by {@link #processFrame}, or null. */
+  org.java_websocket.framing.CloseFrame closeAnswer() {
+    return closeAnswer;
   }
 
   String refusedBody() {
