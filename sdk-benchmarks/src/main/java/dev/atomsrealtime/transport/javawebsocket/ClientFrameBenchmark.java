@@ -30,7 +30,7 @@ public class ClientFrameBenchmark {
   public int pcmBytes;
 
   private byte[] event;
-  private final RefusalCapturingDraft sdkDraft = new RefusalCapturingDraft((b, o, l) -> { });
+  private final ClientDraft sdkDraft = new ClientDraft((b, o, l) -> { });
   private final Draft_6455 libraryDraft = new Draft_6455();
 
   @Setup

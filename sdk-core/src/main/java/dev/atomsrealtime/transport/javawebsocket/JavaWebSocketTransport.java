@@ -34,7 +34,7 @@ final class JavaWebSocketTransport implements Transport {
 
   private final TransportRequest request;
   private final Transport.Listener listener;
-  private final RefusalCapturingDraft draft;
+  private final ClientDraft draft;
   private final Client client;
   private final AtomicBoolean started = new AtomicBoolean();
   // Set on the read thread; read when the terminal callback is decided (read or write thread)
@@ -53,7 +53,7 @@ final class JavaWebSocketTransport implements Transport {
   JavaWebSocketTransport(TransportRequest request, Transport.Listener listener) {
     this.request = request;
     this.listener = listener;
-    this.draft = new RefusalCapturingDraft(this::deliverText);
+    this.draft = new ClientDraft(this::deliverText);
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, request.connectTimeout().toMillis());
     this.client = new Client(request.uri(), timeoutMillis);
     request.headers().forEach(client::addHeader);
@@ -161,6 +161,11 @@ final class JavaWebSocketTransport implements Transport {
   }
 
   private final class Client extends WebSocketClient {
+    // A connection that never opened: the close and the end of the read thread, both needed.
+    private final java.util.concurrent.atomic.AtomicInteger beforeUpgradeSteps =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int closeCode;
+    private volatile String closeReason;
     // The library's read thread, seen in onOpen (which it calls); the only caller that isClosing()
     // answers differently.
     private volatile Thread readThread;
@@ -195,7 +200,7 @@ final class JavaWebSocketTransport implements Transport {
      * not read our close frame yet loses it.
      *
      * <p>So, on the read thread, a closing connection is reported as not closing yet: the loop reads
-     * on (the library discards what arrives in that state, and {@link RefusalCapturingDraft} keeps
+     * on (the library discards what arrives in that state, and {@link InboundFrames} keeps
      * a close frame arriving alongside instead of letting the library end the connection), the
      * write thread writes the close frame behind the frames queued before it, and the server,
      * having read it, closes the TCP connection; the loop then ends with the stream, and only then
@@ -257,14 +262,43 @@ final class JavaWebSocketTransport implements Transport {
       log.debug("transport error: {}", ex.toString());
     }
 
+    /**
+     * The library's read thread. Wrapped so that a connection that never opened is reported only
+     * once this thread is done: the library may end such a connection from its write thread (a
+     * write failing under a TLS handshake that the read side is still failing) before the read
+     * thread has reported the real error through {@link #onError}, and a rejected certificate
+     * would then be reported as a plain connection failure, which is retryable.
+     */
+    @Override
+    public void run() {
+      try {
+        super.run();
+      } finally {
+        failedBeforeUpgradeStep();
+      }
+    }
+
     @Override
     public void onClose(int code, String reason, boolean remote) {
       if (!terminated.compareAndSet(false, true)) {
         return;
       }
-      Runnable terminal = terminalCallback(code, reason, remote);
-      callbacks.addTerminal(terminal);
+      if (!opened) {
+        closeCode = code;
+        closeReason = reason;
+        failedBeforeUpgradeStep();
+        return;
+      }
+      callbacks.addTerminal(terminalCallback(code, reason, remote));
       callbacks.drain();
+    }
+
+    /** The second of "closed before the upgrade" and "read thread done" delivers the failure. */
+    private void failedBeforeUpgradeStep() {
+      if (beforeUpgradeSteps.incrementAndGet() == 2) {
+        callbacks.addTerminal(terminalCallback(closeCode, closeReason, false));
+        callbacks.drain();
+      }
     }
 
     private Runnable terminalCallback(int code, String reason, boolean remote) {
@@ -272,7 +306,7 @@ final class JavaWebSocketTransport implements Transport {
         if (aborted) {
           return () -> listener.onClosed(1006, "aborted by client", false);
         }
-        CloseFrame answer = draft.closeAnswer();
+        CloseFrame answer = draft.inbound.closeAnswer();
         if (answer != null) {
           // What the library reports when the server's close frame answers ours.
           String answerReason = answer.getMessage() == null ? "" : answer.getMessage();
@@ -281,10 +315,10 @@ final class JavaWebSocketTransport implements Transport {
         String safeReason = reason == null ? "" : reason;
         return () -> listener.onClosed(code, safeReason, remote);
       }
-      int status = draft.refusedStatus();
+      int status = draft.refusal.status();
       if (status > 0) {
         HandshakeRefusedException refused =
-            new HandshakeRefusedException(status, draft.refusedBody());
+            new HandshakeRefusedException(status, draft.refusal.body());
         return () -> listener.onFailure(refused);
       }
       Exception error = firstError;

@@ -65,7 +65,7 @@ class ClientFramesTest {
 
   @Test
   void theDraftBuildsTheSameFramesAsTheLibraryLessTheMaskingKey() throws Exception {
-    RefusalCapturingDraft ours = new RefusalCapturingDraft((b, o, l) -> { });
+    ClientDraft ours = new ClientDraft((b, o, l) -> { });
     ours.setParseMode(Role.CLIENT);
     Draft_6455 library = new Draft_6455();
     library.setParseMode(Role.CLIENT);
