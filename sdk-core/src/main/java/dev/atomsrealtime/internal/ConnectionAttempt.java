@@ -296,48 +296,53 @@ final class ConnectionAttempt implements Transport.Listener {
   @Override
   public void onText(String text) {
     heard();
+    ServerEvent event;
     try {
-      ServerEvent event;
-      try {
-        event = codec.decodeServer(text);
-      } catch (InvalidFrameException e) {
-        owner.invalid(this, e);
-        return;
-      }
-      owner.received(this, event);
+      event = codec.decodeServer(text);
     } catch (Throwable t) {
-      failedReceiving(t);
+      undecodable(t);
+      return;
     }
+    deliver(event);
   }
 
   @Override
   public void onText(byte[] utf8, int offset, int length) {
     heard();
+    ServerEvent event;
     try {
-      ServerEvent event;
-      try {
-        event = codec.decodeServer(utf8, offset, length);
-      } catch (InvalidFrameException e) {
-        owner.invalid(this, e);
-        return;
-      }
-      owner.received(this, event);
+      event = codec.decodeServer(utf8, offset, length);
     } catch (Throwable t) {
-      failedReceiving(t);
+      undecodable(t);
+      return;
     }
+    deliver(event);
   }
 
   @Override
   public void onBinary(ByteBuffer bytes) {
     heard();
+    ServerEvent event;
     try {
-      ServerEvent event;
-      try {
-        event = codec.decodeServer(bytes);
-      } catch (InvalidFrameException e) {
-        owner.invalid(this, e);
-        return;
-      }
+      event = codec.decodeServer(bytes);
+    } catch (Throwable t) {
+      undecodable(t);
+      return;
+    }
+    deliver(event);
+  }
+
+  /** A frame that did not decode: reported and skipped, unless the SDK itself failed. */
+  private void undecodable(Throwable t) {
+    if (t instanceof InvalidFrameException invalid) {
+      owner.invalid(this, invalid);
+    } else {
+      failedReceiving(t);
+    }
+  }
+
+  private void deliver(ServerEvent event) {
+    try {
       owner.received(this, event);
     } catch (Throwable t) {
       failedReceiving(t);
