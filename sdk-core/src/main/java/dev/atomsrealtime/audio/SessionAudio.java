@@ -53,9 +53,12 @@ public interface SessionAudio extends AutoCloseable {
   long framesPlayed();
 
   /**
-   * Stops capture and playback and closes the source and sink. Queued agent audio is discarded
-   * (and counted). Idempotent. The session stays open. The engine also stops this way when the
-   * session ends; call {@link #awaitPlaybackIdle} first to let a reply finish.
+   * Stops capture and playback and closes the source and sink, waiting (bounded, 2 s) for the
+   * capture and playback threads, if any, to finish. Queued agent audio is discarded. Idempotent.
+   * The session stays open. The engine also stops when the session ends: after a normal end (the
+   * agent ended the call) the queued reply still plays out first, and this method then waits for
+   * it (bounded); call {@link #awaitPlaybackIdle} first to let a reply finish while the session
+   * is open.
    */
   @Override
   void close();
