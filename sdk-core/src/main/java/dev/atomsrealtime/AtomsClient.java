@@ -1,6 +1,7 @@
 package dev.atomsrealtime;
 
 import dev.atomsrealtime.internal.ClientResources;
+import dev.atomsrealtime.internal.FixedCredential;
 import dev.atomsrealtime.internal.RealAtomsSession;
 import dev.atomsrealtime.transport.TransportFactory;
 import dev.atomsrealtime.transport.javawebsocket.JavaWebSocketTransportFactory;
@@ -125,7 +126,7 @@ public final class AtomsClient implements AutoCloseable {
       if (apiKey.isBlank()) {
         throw new IllegalArgumentException("apiKey must not be blank");
       }
-      this.credentials = () -> apiKey;
+      this.credentials = new FixedCredential(apiKey);
       return this;
     }
 

@@ -59,7 +59,9 @@ public final class ClientResources {
     this.events = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), new NamedThreadFactory("events-" + pool));
     events.allowCoreThreadTimeOut(true);
-    this.blocking = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+    // Idle threads end after 10 s: a burst of reconnects (each asking a slow supplier) leaves no
+    // crowd of idle threads behind for long.
+    this.blocking = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
         new SynchronousQueue<>(), new NamedThreadFactory("blocking-" + pool));
     if (scheduler == null) {
       ScheduledThreadPoolExecutor own =

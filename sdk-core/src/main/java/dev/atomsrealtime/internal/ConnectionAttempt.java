@@ -113,8 +113,15 @@ final class ConnectionAttempt implements Transport.Listener {
     this.number = number;
   }
 
-  /** Context. Asks for a credential on the blocking pool, bounded by the connect timeout. */
+  /**
+   * Context. Asks for a credential: a fixed API key at once; an application's supplier (which may
+   * mint a token over the network) on the blocking pool, bounded by the connect timeout.
+   */
   void begin() {
+    if (env.credentials() instanceof FixedCredential fixed) {
+      connect(fixed.get());
+      return;
+    }
     phaseTimer = env.schedule(env.options().connectTimeout(), () -> timedOut(
         "waiting for the credential supplier"));
     try {
