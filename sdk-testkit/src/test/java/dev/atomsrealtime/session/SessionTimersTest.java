@@ -34,12 +34,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,44 +60,9 @@ class SessionTimersTest {
 
   final ManualScheduler time = new ManualScheduler();
   final WatchedScheduler timers = new WatchedScheduler(time);
-  final Listener listener = new Listener(time);
+  final AttemptClockListener listener = new AttemptClockListener(time);
   final List<AutoCloseable> toClose = new ArrayList<>();
   FakeAtomsServer server;
-
-  /** Records reconnect callbacks, and the virtual time at which each connection attempt began. */
-  static final class Listener extends RecordingListener {
-    final Ticker clock;
-    final BlockingQueue<Reconnecting> reconnecting = new LinkedBlockingQueue<>();
-    final List<Long> connectingAt = new CopyOnWriteArrayList<>();
-
-    record Reconnecting(int attempt, Duration delay, AtomsException cause) {}
-
-    Listener(Ticker clock) {
-      this.clock = clock;
-    }
-
-    @Override
-    public void onStateChanged(AtomsSession s, SessionState from, SessionState to) {
-      // Exact as long as the test does not move time before the attempt's next callback.
-      if (to == SessionState.CONNECTING) {
-        connectingAt.add(clock.nanoTime());
-      }
-      super.onStateChanged(s, from, to);
-    }
-
-    @Override
-    public void onReconnecting(AtomsSession s, int attempt, Duration delay, AtomsException cause) {
-      reconnecting.add(new Reconnecting(attempt, delay, cause));
-    }
-
-    Reconnecting nextReconnecting() throws InterruptedException {
-      Reconnecting r = reconnecting.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      if (r == null) {
-        throw new AssertionError("no onReconnecting within " + WAIT + "; saw " + callbacks());
-      }
-      return r;
-    }
-  }
 
   /** The real transport, noting on the virtual clock when the session sends each ping. */
   static final class PingLog implements TransportFactory {
@@ -403,7 +366,7 @@ class SessionTimersTest {
     List<Duration> attemptsAt = new ArrayList<>();
     Duration now = Duration.ZERO;
     for (int attempt = 1; attempt <= expected.size(); attempt++) {
-      Listener.Reconnecting r = listener.nextReconnecting();
+      RecordingListener.Reconnecting r = listener.awaitReconnecting(WAIT);
       assertEquals(attempt, r.attempt());
       Class<? extends AtomsException> cause =
           attempt == 1 ? ConnectionException.class : ServiceUnavailableException.class;
@@ -421,7 +384,7 @@ class SessionTimersTest {
     assertEquals(1 + expected.size(), server.handshakes().size());
     // Each attempt began exactly when its delay had passed: 0.5 s, 1.5 s, 3.5 s, ... 151.5 s.
     List<Duration> began = new ArrayList<>();
-    for (long nanos : listener.connectingAt) {
+    for (long nanos : listener.connectingAt()) {
       began.add(Duration.ofNanos(nanos));
     }
     assertEquals(Duration.ZERO, began.get(0), "the first connect");
