@@ -16,7 +16,6 @@ import dev.atomsrealtime.ServiceUnavailableException;
 import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
-import dev.atomsrealtime.Ticker;
 import dev.atomsrealtime.event.SessionCreatedEvent;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.testing.ManualScheduler;
@@ -24,9 +23,7 @@ import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
-import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportFactory;
-import dev.atomsrealtime.transport.TransportRequest;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -35,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,57 +59,6 @@ class SessionTimersTest {
   final AttemptClockListener listener = new AttemptClockListener(time);
   final List<AutoCloseable> toClose = new ArrayList<>();
   FakeAtomsServer server;
-
-  /** The real transport, noting on the virtual clock when the session sends each ping. */
-  static final class PingLog implements TransportFactory {
-    final TransportFactory real;
-    final Ticker clock;
-    final List<Duration> pings = new CopyOnWriteArrayList<>();
-    final java.util.concurrent.Semaphore pinged = new java.util.concurrent.Semaphore(0);
-
-    PingLog(TransportFactory real, Ticker clock) {
-      this.real = real;
-      this.clock = clock;
-    }
-
-    @Override
-    public Transport create(TransportRequest request, Transport.Listener listener) {
-      Transport t = real.create(request, listener);
-      return new Transport() {
-        @Override
-        public void start() {
-          t.start();
-        }
-
-        @Override
-        public boolean sendText(byte[] utf8) {
-          return t.sendText(utf8);
-        }
-
-        @Override
-        public void sendPing() {
-          pings.add(Duration.ofNanos(clock.nanoTime()));
-          pinged.release();
-          t.sendPing();
-        }
-
-        @Override
-        public long queuedBytes() {
-          return t.queuedBytes();
-        }
-
-        @Override
-        public void close(int code, String reason) {
-          t.close(code, reason);
-        }
-
-        @Override
-        public void abort() {
-          t.abort();
-        }
-      };
-    }
-  }
 
   @BeforeEach
   void start() {
@@ -285,24 +230,24 @@ class SessionTimersTest {
   void pingsAtEveryIntervalKeepAQuietConnectionOpenPastTheIdleLimit() throws Exception {
     Duration interval = Duration.ofSeconds(15);
     Duration idle = Duration.ofSeconds(45);
-    ObservedTransports observed = new ObservedTransports();
-    PingLog log = new PingLog(observed, time);
-    AtomsSession session = client(log).newSession(SessionOptions.builder()
+    ObservedTransports transports = new ObservedTransports(time);
+    AtomsSession session = client(transports).newSession(SessionOptions.builder()
         .keepaliveInterval(interval).idleTimeout(idle).build(), listener);
     session.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    ObservedTransports.Observed observed = transports.connection(0);
 
     // Nothing is said either way for twice the idle limit; each ping's pong proves the peer alive.
     List<Duration> expected = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
       time.forwardTime(interval.minus(NANO));
-      assertEquals(expected, log.pings, "not a nanosecond early");
+      assertEquals(expected, observed.pings(), "not a nanosecond early");
       time.forwardTime(NANO);
       expected.add(interval.multipliedBy(i));
       // The ping goes out in the session's context: on this thread, or right after on the thread
       // that is in the context now (the read thread, still finishing session.created).
-      assertTrue(log.pinged.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS), "ping " + i);
-      assertEquals(expected, log.pings);
-      assertTrue(observed.connection(0).awaitPong(WAIT), "no pong for ping " + i);
+      assertTrue(observed.awaitPing(WAIT), "ping " + i);
+      assertEquals(expected, observed.pings());
+      assertTrue(observed.awaitPong(WAIT), "no pong for ping " + i);
     }
     assertEquals(SessionState.OPEN, session.state());
     assertEquals(List.of(SessionCreatedEvent.class),
@@ -317,15 +262,15 @@ class SessionTimersTest {
   void aConnectionThatFallsSilentIsLostExactlyWhenTheIdleLimitIsReached() throws Exception {
     Duration interval = Duration.ofSeconds(10);
     Duration idle = Duration.ofSeconds(25);
-    ObservedTransports observed = new ObservedTransports();
-    PingLog log = new PingLog(observed, time);
-    AtomsSession session = client(log).newSession(SessionOptions.builder()
+    ObservedTransports transports = new ObservedTransports(time);
+    AtomsSession session = client(transports).newSession(SessionOptions.builder()
         .keepaliveInterval(interval).idleTimeout(idle).build(), listener);
     session.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    ObservedTransports.Observed observed = transports.connection(0);
     FakeConnection conn = server.awaitConnection(WAIT);
 
     time.forwardTime(interval);
-    assertTrue(observed.connection(0).awaitPong(WAIT)); // heard from at 10 s
+    assertTrue(observed.awaitPong(WAIT)); // heard from at 10 s
     conn.stopReading(true); // from now on pings go unanswered
 
     // Pings at 20 s and 30 s go unanswered; 25 s after the last pong, at 35 s, it is lost (the
@@ -333,7 +278,7 @@ class SessionTimersTest {
     time.forwardTime(Duration.ofSeconds(25).minus(NANO));
     assertEquals(SessionState.OPEN, session.state(), "not a nanosecond early");
     assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30)),
-        log.pings);
+        observed.pings());
     time.forwardTime(NANO);
     SessionEnd end = listener.awaitClosed(WAIT);
     ConnectionException lost = assertInstanceOf(ConnectionException.class, end.cause());
@@ -342,8 +287,8 @@ class SessionTimersTest {
     assertEquals(Duration.ofSeconds(35), Duration.ofNanos(time.nanoTime()));
     assertTrue(lost.isRetryable());
     assertEquals(1006, end.closeCode());
-    assertEquals(1, observed.connection(0).aborts);
-    assertEquals(3, log.pings.size(), "no ping once the connection is given up");
+    assertEquals(1, observed.aborts);
+    assertEquals(3, observed.pings().size(), "no ping once the connection is given up");
     time.assertNoPendingTasks();
   }
 
