@@ -91,6 +91,18 @@ class SessionTimersTest {
     return client(server.uri(), () -> "sk_timers", transports);
   }
 
+  /**
+   * An open session on {@code transports} that pings every {@code interval} and is declared lost
+   * after {@code idle} of silence.
+   */
+  private AtomsSession openWithKeepalive(ObservedTransports transports, Duration interval,
+      Duration idle) throws Exception {
+    AtomsSession session = client(transports).newSession(SessionOptions.builder()
+        .keepaliveInterval(interval).idleTimeout(idle).build(), listener);
+    session.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    return session;
+  }
+
   /** The failure of {@code f}, which must fail within {@link #WAIT}. */
   private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
     try {
@@ -231,9 +243,7 @@ class SessionTimersTest {
     Duration interval = Duration.ofSeconds(15);
     Duration idle = Duration.ofSeconds(45);
     ObservedTransports transports = new ObservedTransports(time);
-    AtomsSession session = client(transports).newSession(SessionOptions.builder()
-        .keepaliveInterval(interval).idleTimeout(idle).build(), listener);
-    session.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    AtomsSession session = openWithKeepalive(transports, interval, idle);
     ObservedTransports.Observed observed = transports.connection(0);
 
     // Nothing is said either way for twice the idle limit; each ping's pong proves the peer alive.
@@ -263,9 +273,7 @@ class SessionTimersTest {
     Duration interval = Duration.ofSeconds(10);
     Duration idle = Duration.ofSeconds(25);
     ObservedTransports transports = new ObservedTransports(time);
-    AtomsSession session = client(transports).newSession(SessionOptions.builder()
-        .keepaliveInterval(interval).idleTimeout(idle).build(), listener);
-    session.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    AtomsSession session = openWithKeepalive(transports, interval, idle);
     ObservedTransports.Observed observed = transports.connection(0);
     FakeConnection conn = server.awaitConnection(WAIT);
 
