@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,6 +84,19 @@ class SessionEndingTest {
     FakeAtomsServer server = FakeAtomsServer.builder().behavior(behavior).build().start();
     toClose.add(server);
     return server;
+  }
+
+  /** A server whose {@code n}-th session (from 1) meets {@code fault} once created. */
+  private FakeAtomsServer serverFailingSession(int n, Consumer<FakeConnection> fault) {
+    AtomicInteger sessions = new AtomicInteger();
+    return server(new ServerBehavior() {
+      @Override
+      public void onSessionCreated(FakeConnection c) {
+        if (sessions.incrementAndGet() == n) {
+          fault.accept(c);
+        }
+      }
+    });
   }
 
   private AtomsClient client(FakeAtomsServer server, ObservedTransports transports) {
@@ -136,16 +150,9 @@ class SessionEndingTest {
 
   @Test
   void aSessionThatStayedHealthyStartsAFreshStreak() throws Exception {
-    AtomicInteger sessions = new AtomicInteger();
     // The first session stays; the second fails at once; the third stays.
-    FakeAtomsServer server = server(new ServerBehavior() {
-      @Override
-      public void onSessionCreated(FakeConnection c) {
-        if (sessions.incrementAndGet() == 2) {
-          c.sendErrorAndClose("internal_error", "worker crashed");
-        }
-      }
-    });
+    FakeAtomsServer server = serverFailingSession(2,
+        c -> c.sendErrorAndClose("internal_error", "worker crashed"));
     RecordingPolicy policy = new RecordingPolicy(10);
     AtomsSession session = client(server, null).newSession(SessionOptions.builder()
         .reconnectPolicy(policy).reconnectBackoffResetAfter(Duration.ofSeconds(10)).build(),
@@ -207,16 +214,10 @@ class SessionEndingTest {
 
   @Test
   void setupFailedAfterARetryableErrorIsRetried() throws Exception {
-    AtomicInteger sessions = new AtomicInteger();
-    FakeAtomsServer server = server(new ServerBehavior() {
-      @Override
-      public void onSessionCreated(FakeConnection c) {
-        if (sessions.incrementAndGet() == 1) {
-          c.send(new dev.atomsrealtime.event.ErrorEvent("worker_not_ready", "warming up"));
-          c.send(new SessionClosedEvent(SessionClosedEvent.SETUP_FAILED));
-          c.close(1000, "");
-        }
-      }
+    FakeAtomsServer server = serverFailingSession(1, c -> {
+      c.send(new dev.atomsrealtime.event.ErrorEvent("worker_not_ready", "warming up"));
+      c.send(new SessionClosedEvent(SessionClosedEvent.SETUP_FAILED));
+      c.close(1000, "");
     });
     AtomsSession session = client(server, null).newSession(SessionOptions.builder()
         .reconnectPolicy(new RecordingPolicy(3)).build(), listener);
