@@ -1,6 +1,7 @@
 package dev.atomsrealtime.audio;
 
 import static dev.atomsrealtime.audio.SessionAudioTest.pull;
+import static dev.atomsrealtime.audio.SessionAudioTest.silent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +22,6 @@ import dev.atomsrealtime.testing.ManualScheduler;
 import dev.atomsrealtime.testkit.FakeConnection;
 import dev.atomsrealtime.testkit.LoopbackSessionTest;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -249,11 +249,5 @@ class AgentActivityTest extends LoopbackSessionTest {
     assertEquals(Duration.ofMillis(800), m.toFirstDelta());
     assertEquals(Duration.ofMillis(800), m.toFirstPlayed());
     assertFalse(m.interrupted());
-  }
-
-  static boolean silent(InputAudioBufferAppendEvent e) {
-    byte[] pcm = e.audioCopy();
-    byte[] zero = new byte[pcm.length];
-    return Arrays.equals(pcm, zero);
   }
 }
