@@ -261,7 +261,7 @@ class SessionEndingTest {
     session.connect().get(5, TimeUnit.SECONDS);
     transports.connection(0).kill();
     var ended = session.closeAsync();
-    assertEquals(SessionState.CLOSING, session.state());
+    listener.awaitState(SessionState.CLOSING, WAIT); // the close bound is running
     time.forwardTime(Duration.ofSeconds(2)); // no session.closed: close with 1000
     assertEquals(1, transports.connection(0).closes);
     assertFalse(ended.isDone());
