@@ -1,6 +1,7 @@
 package dev.atomsrealtime.testing;
 
 import dev.atomsrealtime.AgentActivity;
+import dev.atomsrealtime.AtomsException;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.InvalidFrameException;
 import dev.atomsrealtime.SessionEnd;
@@ -41,13 +42,18 @@ public class RecordingListener implements SessionListener {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final BlockingQueue<TurnMetrics> metrics = new LinkedBlockingQueue<>();
   private final List<AudioException> audioErrors = new CopyOnWriteArrayList<>();
+  private final List<Reconnecting> reconnecting = new CopyOnWriteArrayList<>();
+  private final BlockingQueue<Reconnecting> reconnectingQueue = new LinkedBlockingQueue<>();
+  private final List<SessionInfo> reconnected = new CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger inside = new AtomicInteger();
   private final AtomicInteger closedCalls = new AtomicInteger();
-  /** Signalled when a state change or an invalid frame is recorded; waiters wait on it. */
+  /** Signalled when a state change, an invalid frame or a reconnect is recorded. */
   private final Object signal = new Object();
   /** Guarded by signal: per state, how many entries into it {@link #awaitState} has returned. */
   private final Map<SessionState, Integer> stateCursors = new EnumMap<>(SessionState.class);
+  /** Guarded by signal: how many reconnects {@link #awaitReconnected} has returned. */
+  private int reconnectedCursor;
   private volatile SessionEnd end;
   private volatile SessionInfo openInfo;
 
@@ -155,6 +161,66 @@ public class RecordingListener implements SessionListener {
 
   public List<AudioException> audioErrors() {
     return new ArrayList<>(audioErrors);
+  }
+
+  /** One {@code onReconnecting} call. */
+  public record Reconnecting(int attempt, Duration delay, AtomsException cause) {}
+
+  @Override
+  public void onReconnecting(
+      AtomsSession session, int attempt, Duration delay, AtomsException cause) {
+    enter("onReconnecting:" + attempt);
+    Reconnecting r = new Reconnecting(attempt, delay, cause);
+    reconnecting.add(r);
+    reconnectingQueue.add(r);
+    exit();
+  }
+
+  @Override
+  public void onReconnected(AtomsSession session, SessionInfo info, int attempts) {
+    enter("onReconnected");
+    synchronized (signal) {
+      reconnected.add(info);
+      signal.notifyAll();
+    }
+    exit();
+  }
+
+  /**
+   * The next {@code onReconnecting} not yet returned by this method, within {@code timeout}. The
+   * session arms the reconnect timer before it announces the attempt, so a test may move virtual
+   * time by its delay as soon as this returns.
+   */
+  public Reconnecting awaitReconnecting(Duration timeout) throws InterruptedException {
+    Reconnecting r = reconnectingQueue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (r == null) {
+      throw new AssertionError("no onReconnecting within " + timeout + "; saw " + callbacks);
+    }
+    return r;
+  }
+
+  /** Every {@code onReconnecting} call, in order. */
+  public List<Reconnecting> reconnectingCalls() {
+    return new ArrayList<>(reconnecting);
+  }
+
+  /**
+   * Waits for the next {@code n} reconnects not yet waited for by this method (reconnects before
+   * the call count) and returns the session info of the last of them.
+   */
+  public SessionInfo awaitReconnected(int n, Duration timeout) throws InterruptedException {
+    synchronized (signal) {
+      int want = reconnectedCursor + n;
+      awaitSignal(() -> reconnected.size() >= want, timeout,
+          () -> "expected " + n + " more reconnects within " + timeout + "; saw " + callbacks);
+      reconnectedCursor = want;
+      return reconnected.get(want - 1);
+    }
+  }
+
+  /** The session info of every {@code onReconnected} call, in order. */
+  public List<SessionInfo> reconnected() {
+    return new ArrayList<>(reconnected);
   }
 
   @Override

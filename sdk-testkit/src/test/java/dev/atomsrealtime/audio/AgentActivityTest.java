@@ -1,5 +1,7 @@
 package dev.atomsrealtime.audio;
 
+import static dev.atomsrealtime.audio.SessionAudioTest.pull;
+import static dev.atomsrealtime.audio.SessionAudioTest.silent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +22,6 @@ import dev.atomsrealtime.testing.ManualScheduler;
 import dev.atomsrealtime.testkit.FakeConnection;
 import dev.atomsrealtime.testkit.LoopbackSessionTest;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class AgentActivityTest extends LoopbackSessionTest {
   static final PcmFormat FMT = PcmFormat.pcm16Mono(24_000);
+  /** How much the test reads from the speaker at a time, as a device would: 20 ms. */
+  static final int STEP = FMT.bytesForMillis(20);
 
   final ManualScheduler time = new ManualScheduler();
 
@@ -57,20 +60,6 @@ class AgentActivityTest extends LoopbackSessionTest {
       pcm[i + 1] = (byte) (value >> 8);
     }
     return pcm;
-  }
-
-  /** Reads exactly {@code bytes} from the sink, waiting (bounded) for them to arrive. */
-  static byte[] pull(PcmPullSink sink, int bytes) throws InterruptedException {
-    byte[] out = new byte[bytes];
-    int got = 0;
-    while (got < bytes) {
-      int n = sink.read(out, got, bytes - got, 5, TimeUnit.SECONDS);
-      if (n <= 0) {
-        throw new AssertionError("only " + got + " of " + bytes + " bytes arrived");
-      }
-      got += n;
-    }
-    return out;
   }
 
   /** Reads everything the sink holds now. */
@@ -114,7 +103,7 @@ class AgentActivityTest extends LoopbackSessionTest {
     listener.awaitEvent(AgentStopTalkingEvent.class, WAIT);
     assertEquals(AgentActivity.AGENT_SPEAKING, session.agentActivity(),
         "the reply was sent, not yet heard");
-    pull(speaker, FMT.bytesForMillis(200));
+    pull(speaker, FMT.bytesForMillis(200), STEP);
     assertEquals(0, drain(speaker));
     listener.awaitActivity(AgentActivity.LISTENING, WAIT);
     assertTrue(audio.awaitPlaybackIdle(WAIT));
@@ -129,7 +118,7 @@ class AgentActivityTest extends LoopbackSessionTest {
     session.attachAudio(null, speaker);
     conn.sendAudio(tone(100, 100));
     listener.awaitActivity(AgentActivity.AGENT_SPEAKING, WAIT);
-    pull(speaker, FMT.bytesForMillis(100));
+    pull(speaker, FMT.bytesForMillis(100), STEP);
     listener.awaitActivity(AgentActivity.LISTENING, WAIT);
     TurnMetrics turn = listener.awaitTurnMetrics(WAIT);
     assertNull(turn.toAgentStart(), "no start event: no agent-start latency");
@@ -151,7 +140,7 @@ class AgentActivityTest extends LoopbackSessionTest {
     byte[] next = tone(40, 200);
     conn.sendAudio(next);
     listener.awaitActivity(AgentActivity.AGENT_SPEAKING, WAIT);
-    assertArrayEquals(next, pull(speaker, next.length));
+    assertArrayEquals(next, pull(speaker, next.length, STEP));
     conn.send(new AgentStopTalkingEvent(null));
     listener.awaitActivity(AgentActivity.LISTENING, WAIT);
   }
@@ -199,7 +188,7 @@ class AgentActivityTest extends LoopbackSessionTest {
         "the microphone is gated while the agent speaks");
     listener.awaitEvent(AgentStopTalkingEvent.class, WAIT);
     assertTrue(audio.isGatedByPlayback(), "stopped talking, but its audio is not played yet");
-    pull(speaker, FMT.bytesForMillis(100));
+    pull(speaker, FMT.bytesForMillis(100), STEP);
     listener.awaitActivity(AgentActivity.LISTENING, WAIT);
     time.forwardTime(Duration.ofMillis(299));
     assertTrue(audio.isGatedByPlayback(), "299 ms into the 300 ms tail");
@@ -253,18 +242,12 @@ class AgentActivityTest extends LoopbackSessionTest {
     time.forwardTime(Duration.ofMillis(100));
     conn.sendAudio(tone(20, 100)); // first delta and first played at t = 800 ms
     listener.awaitEvent(OutputAudioDeltaEvent.class, WAIT);
-    pull(speaker, FMT.bytesForMillis(20));
+    pull(speaker, FMT.bytesForMillis(20), STEP);
     conn.send(new AgentStopTalkingEvent(null));
     TurnMetrics m = listener.awaitTurnMetrics(WAIT);
     assertEquals(Duration.ofMillis(700), m.toAgentStart());
     assertEquals(Duration.ofMillis(800), m.toFirstDelta());
     assertEquals(Duration.ofMillis(800), m.toFirstPlayed());
     assertFalse(m.interrupted());
-  }
-
-  static boolean silent(InputAudioBufferAppendEvent e) {
-    byte[] pcm = e.audioCopy();
-    byte[] zero = new byte[pcm.length];
-    return Arrays.equals(pcm, zero);
   }
 }

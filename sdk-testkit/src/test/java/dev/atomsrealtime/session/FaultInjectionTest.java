@@ -14,7 +14,6 @@ import dev.atomsrealtime.HandshakeException;
 import dev.atomsrealtime.ServerErrorException;
 import dev.atomsrealtime.ServiceUnavailableException;
 import dev.atomsrealtime.SessionEnd;
-import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.UpgradeNotHonouredException;
@@ -30,12 +29,8 @@ import dev.atomsrealtime.testkit.FakeConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -66,33 +61,6 @@ class FaultInjectionTest {
   AtomsClient client;
   final List<AtomsSession> sessions = new ArrayList<>();
 
-  /** Records reconnect callbacks with their causes and delays. */
-  static class Listener extends RecordingListener {
-    final List<AtomsException> reconnectCauses = new CopyOnWriteArrayList<>();
-    final BlockingQueue<Duration> delays = new LinkedBlockingQueue<>();
-    final CountDownLatch reconnected = new CountDownLatch(1);
-
-    @Override
-    public void onReconnecting(AtomsSession s, int attempt, Duration delay, AtomsException cause) {
-      reconnectCauses.add(cause);
-      delays.add(delay);
-    }
-
-    /** The delay of the next reconnect announced; its timer is armed by then. */
-    Duration nextDelay() throws InterruptedException {
-      Duration d = delays.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      if (d == null) {
-        throw new AssertionError("no onReconnecting within " + WAIT + "; saw " + callbacks());
-      }
-      return d;
-    }
-
-    @Override
-    public void onReconnected(AtomsSession s, SessionInfo info, int attempts) {
-      reconnected.countDown();
-    }
-  }
-
   @BeforeEach
   void start() {
     server = FakeAtomsServer.builder().build().start();
@@ -116,7 +84,7 @@ class FaultInjectionTest {
         .build();
   }
 
-  private AtomsSession newSession(SessionOptions options, Listener listener) {
+  private AtomsSession newSession(SessionOptions options, RecordingListener listener) {
     AtomsSession s = client.newSession(options, listener);
     sessions.add(s);
     return s;
@@ -207,7 +175,7 @@ class FaultInjectionTest {
   @MethodSource("closeFaults")
   void aServerCloseEndsTheSessionAsTheProtocolSays(CloseFault fault) throws Exception {
     // Without a reconnect policy: the terminal outcome.
-    Listener listener = new Listener();
+    RecordingListener listener = new RecordingListener();
     AtomsSession session = newSession(SessionOptions.builder().build(), listener);
     session.connect().get(5, TimeUnit.SECONDS);
     fault.inflict(server.awaitConnection(WAIT));
@@ -228,18 +196,18 @@ class FaultInjectionTest {
     assertTrue(listener.violations().isEmpty(), listener.violations().toString());
 
     // With a fast reconnect policy: a reconnect exactly when the failure is retryable.
-    Listener retrying = new Listener();
+    RecordingListener retrying = new RecordingListener();
     AtomsSession again =
         newSession(SessionOptions.builder().reconnectPolicy(fast(3)).build(), retrying);
     again.connect().get(5, TimeUnit.SECONDS);
     int handshakesBefore = server.handshakes().size();
     fault.inflict(server.awaitConnection(WAIT));
     if (fault.retryable()) {
-      time.forwardTime(retrying.nextDelay());
+      time.forwardTime(retrying.awaitReconnecting(WAIT).delay());
       FakeConnection next = server.awaitConnection(WAIT);
-      assertTrue(retrying.reconnected.await(5, TimeUnit.SECONDS), "no reconnect");
-      assertEquals(1, retrying.reconnectCauses.size());
-      assertCause(fault.cause(), true, retrying.reconnectCauses.get(0));
+      retrying.awaitReconnected(1, WAIT);
+      assertEquals(1, retrying.reconnectingCalls().size());
+      assertCause(fault.cause(), true, retrying.reconnectingCalls().get(0).cause());
       assertEquals(SessionState.OPEN, again.state());
       again.sendText("still here");
       assertEquals("still here", next.awaitReceived(InputTextSendEvent.class, WAIT).text());
@@ -247,7 +215,7 @@ class FaultInjectionTest {
     } else {
       SessionEnd noRetry = retrying.awaitClosed(WAIT);
       assertCause(fault.cause(), false, noRetry.cause());
-      assertTrue(retrying.reconnectCauses.isEmpty(), retrying.reconnectCauses.toString());
+      assertTrue(retrying.reconnectingCalls().isEmpty(), retrying.reconnectingCalls().toString());
       assertEquals(handshakesBefore, server.handshakes().size(), "no new handshake");
       assertEquals(0, again.stats().reconnects());
     }
@@ -293,7 +261,7 @@ class FaultInjectionTest {
   @MethodSource("refusals")
   void aRefusedHandshakeIsItsOwnExceptionAndOnly5xxIsRetried(Refusal refusal) throws Exception {
     server.refuseNextHandshakes(refusal.status(), refusal.body());
-    Listener listener = new Listener();
+    RecordingListener listener = new RecordingListener();
     Throwable error = failureOf(newSession(SessionOptions.builder().build(), listener).connect());
     HandshakeException refused = (HandshakeException) error;
     assertCause(refusal.cause(), refusal.retryable(), refused);
@@ -304,26 +272,26 @@ class FaultInjectionTest {
     assertEquals(refused, end.cause());
     assertEquals(1, server.handshakes().size());
 
-    Listener retrying = new Listener();
+    RecordingListener retrying = new RecordingListener();
     AtomsSession again =
         newSession(SessionOptions.builder().reconnectPolicy(fast(5)).build(), retrying);
     var opened = again.connect();
     if (refusal.retryable()) {
       // Refused twice more, then the server recovers: the session opens on the second retry.
-      time.forwardTime(retrying.nextDelay());
-      Duration second = retrying.nextDelay();
+      time.forwardTime(retrying.awaitReconnecting(WAIT).delay());
+      Duration second = retrying.awaitReconnecting(WAIT).delay();
       assertEquals(3, server.handshakes().size());
       server.acceptHandshakes();
       time.forwardTime(second);
       opened.get(5, TimeUnit.SECONDS);
-      assertEquals(2, retrying.reconnectCauses.size(), retrying.reconnectCauses.toString());
-      for (AtomsException cause : retrying.reconnectCauses) {
-        assertCause(refusal.cause(), true, cause);
+      assertEquals(2, retrying.reconnectingCalls().size(), retrying.reconnectingCalls().toString());
+      for (RecordingListener.Reconnecting r : retrying.reconnectingCalls()) {
+        assertCause(refusal.cause(), true, r.cause());
       }
     } else {
       assertCause(refusal.cause(), false, (AtomsException) failureOf(opened));
       retrying.awaitClosed(WAIT);
-      assertTrue(retrying.reconnectCauses.isEmpty());
+      assertTrue(retrying.reconnectingCalls().isEmpty());
       assertEquals(2, server.handshakes().size(), "one attempt only");
     }
   }
@@ -335,7 +303,7 @@ class FaultInjectionTest {
   void aServerThatNeverSpeaksTimesOutTypedAndIsRetriedUpToTheCap() throws Exception {
     server.silentAfterUpgrade(true);
     Duration bound = Duration.ofMillis(250);
-    Listener listener = new Listener();
+    RecordingListener listener = new RecordingListener();
     CompletableFuture<?> opened =
         newSession(SessionOptions.builder().sessionCreatedTimeout(bound).build(), listener)
             .connect();
@@ -346,7 +314,7 @@ class FaultInjectionTest {
     assertTrue(error.getMessage().contains("session.created"), error.getMessage());
     assertEquals(1, server.connectionCount(), "the upgrade itself succeeded");
 
-    Listener retrying = new Listener();
+    RecordingListener retrying = new RecordingListener();
     AtomsSession again =
         newSession(
             SessionOptions.builder().sessionCreatedTimeout(bound).reconnectPolicy(fast(2)).build(),
@@ -356,12 +324,12 @@ class FaultInjectionTest {
       timers.awaitArmed(bound, WAIT);
       time.forwardTime(bound);
       if (attempt < 2) {
-        time.forwardTime(retrying.nextDelay());
+        time.forwardTime(retrying.awaitReconnecting(WAIT).delay());
       }
     }
     Throwable last = failureOf(reopened);
     assertCause(AtomsTimeoutException.class, true, (AtomsException) last);
-    assertEquals(2, retrying.reconnectCauses.size());
+    assertEquals(2, retrying.reconnectingCalls().size());
     assertEquals(1 + 3, server.connectionCount(), "the first attempt plus two reconnects");
     assertEquals(last, retrying.awaitClosed(WAIT).cause());
   }

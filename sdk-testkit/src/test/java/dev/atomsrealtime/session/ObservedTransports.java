@@ -1,5 +1,6 @@
 package dev.atomsrealtime.session;
 
+import dev.atomsrealtime.Ticker;
 import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportFactory;
 import dev.atomsrealtime.transport.TransportRequest;
@@ -12,17 +13,29 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Java-WebSocket transport, observed: the test can wait for pongs, and can make a
- * connection go dead the way a transport whose read thread died does (no callback ever again,
- * not even the terminal one, whatever the session calls). Each connection is one {@link Observed}.
+ * The real Java-WebSocket transport, observed: the test can wait for pings and pongs, read when
+ * each ping was sent, and make a connection go dead the way a transport whose read thread died
+ * does (no callback ever again, not even the terminal one, whatever the session calls). Each
+ * connection is one {@link Observed}.
  */
 final class ObservedTransports implements TransportFactory {
   private final TransportFactory real = new JavaWebSocketTransportFactory();
   private final List<Observed> connections = new CopyOnWriteArrayList<>();
+  private final Ticker clock;
+
+  /** Notes ping times on the system clock. */
+  ObservedTransports() {
+    this(Ticker.system());
+  }
+
+  /** Notes ping times on {@code clock}: the session's, so that they are virtual times. */
+  ObservedTransports(Ticker clock) {
+    this.clock = clock;
+  }
 
   @Override
   public Transport create(TransportRequest request, Transport.Listener listener) {
-    Observed observed = new Observed(listener);
+    Observed observed = new Observed(listener, clock);
     observed.delegate = real.create(request, observed);
     connections.add(observed);
     return observed;
@@ -39,14 +52,18 @@ final class ObservedTransports implements TransportFactory {
   /** One connection: forwards everything until {@link #kill()}. */
   static final class Observed implements Transport, Transport.Listener {
     private final Transport.Listener session;
+    private final Ticker clock;
     private volatile Transport delegate;
     private volatile boolean dead;
     private final Semaphore pongs = new Semaphore(0);
+    private final Semaphore pinged = new Semaphore(0);
+    private final List<Duration> pings = new CopyOnWriteArrayList<>();
     volatile int aborts;
     volatile int closes;
 
-    Observed(Transport.Listener session) {
+    Observed(Transport.Listener session, Ticker clock) {
       this.session = session;
+      this.clock = clock;
     }
 
     /** From now on the session hears nothing from this connection, ever. */
@@ -57,6 +74,16 @@ final class ObservedTransports implements TransportFactory {
     /** Waits for the next pong (bounded); false if none came. */
     boolean awaitPong(Duration timeout) throws InterruptedException {
       return pongs.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Waits for the session to send its next ping (bounded); false if it sent none. */
+    boolean awaitPing(Duration timeout) throws InterruptedException {
+      return pinged.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** When the session sent each ping, on the clock as a time since its origin, in order. */
+    List<Duration> pings() {
+      return List.copyOf(pings);
     }
 
     @Override
@@ -71,6 +98,8 @@ final class ObservedTransports implements TransportFactory {
 
     @Override
     public void sendPing() {
+      pings.add(Duration.ofNanos(clock.nanoTime()));
+      pinged.release();
       delegate.sendPing();
     }
 

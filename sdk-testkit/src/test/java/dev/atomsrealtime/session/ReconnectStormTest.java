@@ -13,6 +13,7 @@ import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,21 +46,7 @@ class ReconnectStormTest {
   FakeAtomsServer server;
   AtomsClient client;
   final List<AtomsSession> sessions = new ArrayList<>();
-  final List<Listener> listeners = new ArrayList<>();
-
-  /** Also notes the virtual time at which each connection attempt began. */
-  final class Listener extends FaultInjectionTest.Listener {
-    final List<Long> connectingAt = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onStateChanged(AtomsSession s, SessionState from, SessionState to) {
-      // Exact: the test does not move time again before the attempt's next callback.
-      if (to == SessionState.CONNECTING) {
-        connectingAt.add(time.nanoTime());
-      }
-      super.onStateChanged(s, from, to);
-    }
-  }
+  final List<AttemptClockListener> listeners = new ArrayList<>();
 
   @BeforeEach
   void start() {
@@ -91,7 +77,7 @@ class ReconnectStormTest {
             .build();
     List<FakeConnection> connections = new ArrayList<>();
     for (int i = 0; i < SESSIONS; i++) {
-      Listener listener = new Listener();
+      AttemptClockListener listener = new AttemptClockListener(time);
       AtomsSession s =
           client.newSession(SessionOptions.builder().reconnectPolicy(policy).build(), listener);
       sessions.add(s);
@@ -108,7 +94,7 @@ class ReconnectStormTest {
     long[] due = new long[SESSIONS];
     List<List<Duration>> delays = new ArrayList<>();
     for (int i = 0; i < SESSIONS; i++) {
-      Duration first = listeners.get(i).nextDelay();
+      Duration first = listeners.get(i).awaitReconnecting(WAIT).delay();
       delays.add(new ArrayList<>(List.of(first)));
       due[i] = droppedAt + first.toNanos();
     }
@@ -136,7 +122,7 @@ class ReconnectStormTest {
           // This one's attempt began now and was refused: it announces the next one, or ends.
           attempts[i]++;
           if (attempts[i] < MAX_ATTEMPTS) {
-            Duration d = listeners.get(i).nextDelay();
+            Duration d = listeners.get(i).awaitReconnecting(WAIT).delay();
             delays.get(i).add(d);
             due[i] = next + d.toNanos();
           } else {
@@ -147,13 +133,14 @@ class ReconnectStormTest {
     }
 
     for (int i = 0; i < SESSIONS; i++) {
-      Listener listener = listeners.get(i);
+      AttemptClockListener listener = listeners.get(i);
       SessionEnd end = listener.awaitClosed(WAIT);
       assertInstanceOf(ServiceUnavailableException.class, end.cause(), String.valueOf(end));
-      assertEquals(MAX_ATTEMPTS, listener.reconnectCauses.size(), "attempts before giving up");
-      assertInstanceOf(ConnectionException.class, listener.reconnectCauses.get(0));
+      List<RecordingListener.Reconnecting> calls = listener.reconnectingCalls();
+      assertEquals(MAX_ATTEMPTS, calls.size(), "attempts before giving up");
+      assertInstanceOf(ConnectionException.class, calls.get(0).cause());
       for (int a = 1; a < MAX_ATTEMPTS; a++) {
-        assertInstanceOf(ServiceUnavailableException.class, listener.reconnectCauses.get(a));
+        assertInstanceOf(ServiceUnavailableException.class, calls.get(a).cause());
       }
       // Each delay lies within the jitter of its nominal delay.
       List<Duration> d = delays.get(i);
@@ -164,14 +151,14 @@ class ReconnectStormTest {
       long t1 = droppedAt + d.get(0).toNanos();
       long t2 = t1 + d.get(1).toNanos();
       long t3 = t2 + d.get(2).toNanos();
-      assertEquals(List.of(0L, t1, t2, t3), listener.connectingAt, "session " + i);
+      assertEquals(List.of(0L, t1, t2, t3), listener.connectingAt(), "session " + i);
     }
     assertEquals(SESSIONS * (1 + MAX_ATTEMPTS), server.handshakes().size());
 
     // The first reconnect of every session, relative to the drop.
     List<Long> arrivals = new ArrayList<>();
-    for (Listener listener : listeners) {
-      arrivals.add(listener.connectingAt.get(1) - droppedAt);
+    for (AttemptClockListener listener : listeners) {
+      arrivals.add(listener.connectingAt().get(1) - droppedAt);
     }
     long first = arrivals.stream().mapToLong(Long::longValue).min().orElseThrow();
     long last = arrivals.stream().mapToLong(Long::longValue).max().orElseThrow();

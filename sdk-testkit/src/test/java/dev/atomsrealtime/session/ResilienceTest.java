@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atomsrealtime.AtomsClient;
-import dev.atomsrealtime.AtomsException;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.AuthenticationException;
 import dev.atomsrealtime.ConnectionException;
@@ -33,10 +32,7 @@ import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -61,37 +57,8 @@ class ResilienceTest {
   AtomsClient client;
   AtomsClient realTimeClient;
   final AtomicInteger credentialsIssued = new AtomicInteger();
-  final ReconnectingListener listener = new ReconnectingListener();
+  final RecordingListener listener = new RecordingListener();
   AtomsSession session;
-
-  /** Records reconnect callbacks as well. */
-  static final class ReconnectingListener extends RecordingListener {
-    final List<String> reconnecting = new CopyOnWriteArrayList<>();
-    final BlockingQueue<Duration> delays = new LinkedBlockingQueue<>();
-    final List<SessionInfo> reconnected = new CopyOnWriteArrayList<>();
-    final CountDownLatch reconnectedLatch = new CountDownLatch(1);
-
-    @Override
-    public void onReconnecting(AtomsSession s, int attempt, Duration delay, AtomsException cause) {
-      reconnecting.add(attempt + ":" + cause.getClass().getSimpleName());
-      delays.add(delay);
-    }
-
-    /** The delay of the next reconnect announced; its timer is armed by then. */
-    Duration nextDelay() throws InterruptedException {
-      Duration d = delays.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      if (d == null) {
-        throw new AssertionError("no onReconnecting within " + WAIT + "; saw " + callbacks());
-      }
-      return d;
-    }
-
-    @Override
-    public void onReconnected(AtomsSession s, SessionInfo info, int attempts) {
-      reconnected.add(info);
-      reconnectedLatch.countDown();
-    }
-  }
 
   @BeforeEach
   void start() {
@@ -120,6 +87,12 @@ class ResilienceTest {
     time.assertNoPendingTasks();
   }
 
+  /** Each reconnect announced so far, as "attempt:cause". */
+  private List<String> reconnects() {
+    return listener.reconnectingCalls().stream()
+        .map(r -> r.attempt() + ":" + r.cause().getClass().getSimpleName()).toList();
+  }
+
   static ReconnectPolicy fast(int maxAttempts) {
     return ExponentialBackoff.builder().initialDelay(Duration.ofMillis(20))
         .maxDelay(Duration.ofMillis(100)).maxAttempts(maxAttempts).build();
@@ -140,14 +113,13 @@ class ResilienceTest {
     first.awaitReceived(SessionUpdateEvent.class, WAIT);
 
     first.drop();
-    time.forwardTime(listener.nextDelay());
+    time.forwardTime(listener.awaitReconnecting(WAIT).delay());
     FakeConnection second = server.awaitConnection(WAIT);
-    assertTrue(listener.reconnectedLatch.await(5, TimeUnit.SECONDS));
-    SessionInfo after = listener.reconnected.get(0);
+    SessionInfo after = listener.awaitReconnected(1, WAIT);
     assertNotEquals(before.sessionId(), after.sessionId());
     assertNotEquals(before.callId(), after.callId());
     assertEquals(after, session.info());
-    assertEquals(List.of("1:ConnectionException"), listener.reconnecting);
+    assertEquals(List.of("1:ConnectionException"), reconnects());
     assertEquals(2, credentialsIssued.get());
     assertEquals("Bearer wct_token_2", second.handshake().header("Authorization"));
     // Tools are declared again for the new server session.
@@ -168,7 +140,7 @@ class ResilienceTest {
             .maxAttempts(2).build()).build());
     first.drop();
     // While reconnecting (300 ms backoff, on virtual time), audio is dropped and counted.
-    Duration backoff = listener.nextDelay();
+    Duration backoff = listener.awaitReconnecting(WAIT).delay();
     assertEquals(SessionState.RECONNECTING, session.state());
     byte[] outage = new byte[960];
     java.util.Arrays.fill(outage, (byte) 7);
@@ -177,7 +149,7 @@ class ResilienceTest {
     }
     assertEquals(5, session.stats().audioChunksDroppedNotOpen());
     time.forwardTime(backoff);
-    assertTrue(listener.reconnectedLatch.await(5, TimeUnit.SECONDS));
+    listener.awaitReconnected(1, WAIT);
     FakeConnection second = server.awaitConnection(WAIT);
     byte[] fresh = new byte[960];
     java.util.Arrays.fill(fresh, (byte) 9);
@@ -193,10 +165,10 @@ class ResilienceTest {
     FakeConnection first = open(SessionOptions.builder().reconnectPolicy(fast(10)).build());
     server.refuseNextHandshakes(401, "{\"status\":false,\"errors\":[\"token already used\"]}");
     first.drop();
-    time.forwardTime(listener.nextDelay());
+    time.forwardTime(listener.awaitReconnecting(WAIT).delay());
     SessionEnd end = listener.awaitClosed(WAIT);
     assertInstanceOf(AuthenticationException.class, end.cause());
-    assertEquals(List.of("1:ConnectionException"), listener.reconnecting);
+    assertEquals(List.of("1:ConnectionException"), reconnects());
     assertEquals(2, server.handshakes().size(), "exactly one reconnect attempt");
   }
 
@@ -206,12 +178,12 @@ class ResilienceTest {
     server.refuseNextHandshakes(503, "draining");
     first.drop();
     for (int attempt = 1; attempt <= 3; attempt++) {
-      time.forwardTime(listener.nextDelay());
+      time.forwardTime(listener.awaitReconnecting(WAIT).delay());
     }
     SessionEnd end = listener.awaitClosed(WAIT);
     assertInstanceOf(ServiceUnavailableException.class, end.cause());
     assertEquals(List.of("1:ConnectionException", "2:ServiceUnavailableException",
-        "3:ServiceUnavailableException"), listener.reconnecting);
+        "3:ServiceUnavailableException"), reconnects());
     assertEquals(4, server.handshakes().size(), "the first connection plus three attempts");
     assertEquals(4, credentialsIssued.get());
   }
@@ -222,13 +194,13 @@ class ResilienceTest {
     session = client.newSession(SessionOptions.builder().reconnectPolicy(fast(10)).build(),
         listener);
     var opened = session.connect();
-    time.forwardTime(listener.nextDelay()); // refused again
-    Duration second = listener.nextDelay();
+    time.forwardTime(listener.awaitReconnecting(WAIT).delay()); // refused again
+    Duration second = listener.awaitReconnecting(WAIT).delay();
     server.acceptHandshakes();
     time.forwardTime(second);
     SessionInfo info = opened.get(5, TimeUnit.SECONDS);
     assertEquals(List.of("1:ServiceUnavailableException", "2:ServiceUnavailableException"),
-        listener.reconnecting);
+        reconnects());
     assertTrue(info.callId().startsWith("CALL-"));
   }
 
@@ -238,7 +210,7 @@ class ResilienceTest {
     first.drop();
     SessionEnd end = listener.awaitClosed(WAIT);
     assertEquals(1006, end.closeCode());
-    assertTrue(listener.reconnecting.isEmpty());
+    assertTrue(listener.reconnectingCalls().isEmpty());
     assertEquals(1, server.handshakes().size());
   }
 

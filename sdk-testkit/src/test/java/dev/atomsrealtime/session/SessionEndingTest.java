@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atomsrealtime.AtomsClient;
-import dev.atomsrealtime.AtomsException;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.ConnectionException;
 import dev.atomsrealtime.ServerErrorException;
@@ -33,11 +32,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,36 +52,8 @@ class SessionEndingTest {
   static final Duration WAIT = Duration.ofSeconds(5);
 
   final ManualScheduler time = new ManualScheduler();
-  final Listener listener = new Listener();
+  final RecordingListener listener = new RecordingListener();
   final List<AutoCloseable> toClose = new ArrayList<>();
-
-  /** Also records reconnect callbacks, in a queue the test can wait on. */
-  static final class Listener extends RecordingListener {
-    final BlockingQueue<Reconnecting> reconnecting = new LinkedBlockingQueue<>();
-    final AtomicInteger reconnected = new AtomicInteger();
-    final java.util.concurrent.Semaphore reconnects = new java.util.concurrent.Semaphore(0);
-
-    record Reconnecting(int attempt, Duration delay, AtomsException cause) {}
-
-    @Override
-    public void onReconnecting(AtomsSession s, int attempt, Duration delay, AtomsException cause) {
-      reconnecting.add(new Reconnecting(attempt, delay, cause));
-    }
-
-    @Override
-    public void onReconnected(AtomsSession s, dev.atomsrealtime.SessionInfo info, int attempts) {
-      reconnected.incrementAndGet();
-      reconnects.release();
-    }
-
-    Reconnecting nextReconnecting() throws InterruptedException {
-      Reconnecting r = reconnecting.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      if (r == null) {
-        throw new AssertionError("no onReconnecting within " + WAIT + "; saw " + callbacks());
-      }
-      return r;
-    }
-  }
 
   /** The default backoff without jitter, recording what the session tells it. */
   static final class RecordingPolicy implements ReconnectPolicy {
@@ -116,6 +86,19 @@ class SessionEndingTest {
     return server;
   }
 
+  /** A server whose {@code n}-th session (from 1) meets {@code fault} once created. */
+  private FakeAtomsServer serverFailingSession(int n, Consumer<FakeConnection> fault) {
+    AtomicInteger sessions = new AtomicInteger();
+    return server(new ServerBehavior() {
+      @Override
+      public void onSessionCreated(FakeConnection c) {
+        if (sessions.incrementAndGet() == n) {
+          fault.accept(c);
+        }
+      }
+    });
+  }
+
   private AtomsClient client(FakeAtomsServer server, ObservedTransports transports) {
     AtomsClient.Builder b = AtomsClient.builder().apiKey("sk_test").baseUrl(server.uri())
         .scheduler(time, time);
@@ -144,7 +127,7 @@ class SessionEndingTest {
 
     List<Duration> delays = new ArrayList<>();
     for (int attempt = 1; attempt <= 4; attempt++) {
-      Listener.Reconnecting r = listener.nextReconnecting();
+      RecordingListener.Reconnecting r = listener.awaitReconnecting(WAIT);
       assertEquals(attempt, r.attempt(), "the streak goes on across sessions that fail at once");
       assertInstanceOf(ServerErrorException.class, r.cause());
       delays.add(r.delay());
@@ -155,7 +138,8 @@ class SessionEndingTest {
         Duration.ofSeconds(4)), delays);
     assertInstanceOf(ServerErrorException.class, end.cause());
     assertEquals(5, server.handshakes().size(), "the first session and four retries, no more");
-    assertEquals(4, listener.reconnected.get(), "each retry opened a session that failed at once");
+    assertEquals(4, listener.reconnected().size(),
+        "each retry opened a session that failed at once");
     // The policy saw each short-lived session: 1 opened before attempt 1, 5 by the give-up.
     List<Integer> opened = policy.seen.stream().map(ReconnectContext::sessionsOpened).toList();
     assertEquals(List.of(1, 2, 3, 4, 5), opened);
@@ -166,16 +150,9 @@ class SessionEndingTest {
 
   @Test
   void aSessionThatStayedHealthyStartsAFreshStreak() throws Exception {
-    AtomicInteger sessions = new AtomicInteger();
     // The first session stays; the second fails at once; the third stays.
-    FakeAtomsServer server = server(new ServerBehavior() {
-      @Override
-      public void onSessionCreated(FakeConnection c) {
-        if (sessions.incrementAndGet() == 2) {
-          c.sendErrorAndClose("internal_error", "worker crashed");
-        }
-      }
-    });
+    FakeAtomsServer server = serverFailingSession(2,
+        c -> c.sendErrorAndClose("internal_error", "worker crashed"));
     RecordingPolicy policy = new RecordingPolicy(10);
     AtomsSession session = client(server, null).newSession(SessionOptions.builder()
         .reconnectPolicy(policy).reconnectBackoffResetAfter(Duration.ofSeconds(10)).build(),
@@ -184,11 +161,11 @@ class SessionEndingTest {
     FakeConnection first = server.awaitConnection(WAIT);
     time.forwardTime(Duration.ofSeconds(10)); // healthy for the whole reset time
     first.drop();
-    Listener.Reconnecting r1 = listener.nextReconnecting();
+    RecordingListener.Reconnecting r1 = listener.awaitReconnecting(WAIT);
     assertEquals(1, r1.attempt());
     time.forwardTime(r1.delay());
     // The second session fails at once: attempt 2 of the same streak.
-    Listener.Reconnecting r2 = listener.nextReconnecting();
+    RecordingListener.Reconnecting r2 = listener.awaitReconnecting(WAIT);
     assertEquals(2, r2.attempt());
     time.forwardTime(r2.delay());
     server.awaitConnection(WAIT); // the one that failed
@@ -197,14 +174,14 @@ class SessionEndingTest {
     // Open just short of the reset time, then lost: still the same streak.
     time.forwardTime(Duration.ofSeconds(9));
     third.drop();
-    Listener.Reconnecting r3 = listener.nextReconnecting();
+    RecordingListener.Reconnecting r3 = listener.awaitReconnecting(WAIT);
     assertEquals(3, r3.attempt());
     time.forwardTime(r3.delay());
     FakeConnection fourth = server.awaitConnection(WAIT);
     awaitReconnected(session, 1);
     time.forwardTime(Duration.ofSeconds(10));
     fourth.drop();
-    Listener.Reconnecting r4 = listener.nextReconnecting();
+    RecordingListener.Reconnecting r4 = listener.awaitReconnecting(WAIT);
     assertEquals(1, r4.attempt(), "a healthy session ends the streak");
     assertEquals(Duration.ofMillis(500), r4.delay());
     assertEquals(List.of(0, 1, 2, 0), policy.seen.stream()
@@ -231,33 +208,27 @@ class SessionEndingTest {
     assertNull(failure.lastError());
     assertEquals(1000, end.closeCode());
     assertEquals(SessionClosedEvent.SETUP_FAILED, end.closedReason());
-    assertTrue(listener.reconnecting.isEmpty());
+    assertTrue(listener.reconnectingCalls().isEmpty());
     assertEquals(1, server.handshakes().size());
   }
 
   @Test
   void setupFailedAfterARetryableErrorIsRetried() throws Exception {
-    AtomicInteger sessions = new AtomicInteger();
-    FakeAtomsServer server = server(new ServerBehavior() {
-      @Override
-      public void onSessionCreated(FakeConnection c) {
-        if (sessions.incrementAndGet() == 1) {
-          c.send(new dev.atomsrealtime.event.ErrorEvent("worker_not_ready", "warming up"));
-          c.send(new SessionClosedEvent(SessionClosedEvent.SETUP_FAILED));
-          c.close(1000, "");
-        }
-      }
+    FakeAtomsServer server = serverFailingSession(1, c -> {
+      c.send(new dev.atomsrealtime.event.ErrorEvent("worker_not_ready", "warming up"));
+      c.send(new SessionClosedEvent(SessionClosedEvent.SETUP_FAILED));
+      c.close(1000, "");
     });
     AtomsSession session = client(server, null).newSession(SessionOptions.builder()
         .reconnectPolicy(new RecordingPolicy(3)).build(), listener);
     session.connect();
-    Listener.Reconnecting r = listener.nextReconnecting();
+    RecordingListener.Reconnecting r = listener.awaitReconnecting(WAIT);
     SessionSetupException cause = assertInstanceOf(SessionSetupException.class, r.cause());
     assertEquals("worker_not_ready", cause.lastError().code());
     time.forwardTime(r.delay());
     awaitReconnected(session, 1);
     session.closeAsync().get(5, TimeUnit.SECONDS);
-    assertEquals(1, listener.reconnected.get());
+    assertEquals(1, listener.reconnected().size());
   }
 
   @Test
@@ -290,7 +261,7 @@ class SessionEndingTest {
     session.connect().get(5, TimeUnit.SECONDS);
     transports.connection(0).kill();
     var ended = session.closeAsync();
-    assertEquals(SessionState.CLOSING, session.state());
+    listener.awaitState(SessionState.CLOSING, WAIT); // the close bound is running
     time.forwardTime(Duration.ofSeconds(2)); // no session.closed: close with 1000
     assertEquals(1, transports.connection(0).closes);
     assertFalse(ended.isDone());
@@ -325,8 +296,7 @@ class SessionEndingTest {
 
   /** Waits for the next {@code n} reconnects to have opened a session; the last one stays open. */
   private void awaitReconnected(AtomsSession session, int n) throws InterruptedException {
-    assertTrue(listener.reconnects.tryAcquire(n, WAIT.toMillis(), TimeUnit.MILLISECONDS),
-        "no reconnect within " + WAIT + "; saw " + listener.callbacks());
+    listener.awaitReconnected(n, WAIT);
     assertEquals(SessionState.OPEN, session.state());
   }
 

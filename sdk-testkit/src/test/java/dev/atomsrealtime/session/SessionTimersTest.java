@@ -16,7 +16,6 @@ import dev.atomsrealtime.ServiceUnavailableException;
 import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
-import dev.atomsrealtime.Ticker;
 import dev.atomsrealtime.event.SessionCreatedEvent;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.testing.ManualScheduler;
@@ -24,9 +23,7 @@ import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
-import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportFactory;
-import dev.atomsrealtime.transport.TransportRequest;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -34,12 +31,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,95 +56,9 @@ class SessionTimersTest {
 
   final ManualScheduler time = new ManualScheduler();
   final WatchedScheduler timers = new WatchedScheduler(time);
-  final Listener listener = new Listener(time);
+  final AttemptClockListener listener = new AttemptClockListener(time);
   final List<AutoCloseable> toClose = new ArrayList<>();
   FakeAtomsServer server;
-
-  /** Records reconnect callbacks, and the virtual time at which each connection attempt began. */
-  static final class Listener extends RecordingListener {
-    final Ticker clock;
-    final BlockingQueue<Reconnecting> reconnecting = new LinkedBlockingQueue<>();
-    final List<Long> connectingAt = new CopyOnWriteArrayList<>();
-
-    record Reconnecting(int attempt, Duration delay, AtomsException cause) {}
-
-    Listener(Ticker clock) {
-      this.clock = clock;
-    }
-
-    @Override
-    public void onStateChanged(AtomsSession s, SessionState from, SessionState to) {
-      // Exact as long as the test does not move time before the attempt's next callback.
-      if (to == SessionState.CONNECTING) {
-        connectingAt.add(clock.nanoTime());
-      }
-      super.onStateChanged(s, from, to);
-    }
-
-    @Override
-    public void onReconnecting(AtomsSession s, int attempt, Duration delay, AtomsException cause) {
-      reconnecting.add(new Reconnecting(attempt, delay, cause));
-    }
-
-    Reconnecting nextReconnecting() throws InterruptedException {
-      Reconnecting r = reconnecting.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      if (r == null) {
-        throw new AssertionError("no onReconnecting within " + WAIT + "; saw " + callbacks());
-      }
-      return r;
-    }
-  }
-
-  /** The real transport, noting on the virtual clock when the session sends each ping. */
-  static final class PingLog implements TransportFactory {
-    final TransportFactory real;
-    final Ticker clock;
-    final List<Duration> pings = new CopyOnWriteArrayList<>();
-    final java.util.concurrent.Semaphore pinged = new java.util.concurrent.Semaphore(0);
-
-    PingLog(TransportFactory real, Ticker clock) {
-      this.real = real;
-      this.clock = clock;
-    }
-
-    @Override
-    public Transport create(TransportRequest request, Transport.Listener listener) {
-      Transport t = real.create(request, listener);
-      return new Transport() {
-        @Override
-        public void start() {
-          t.start();
-        }
-
-        @Override
-        public boolean sendText(byte[] utf8) {
-          return t.sendText(utf8);
-        }
-
-        @Override
-        public void sendPing() {
-          pings.add(Duration.ofNanos(clock.nanoTime()));
-          pinged.release();
-          t.sendPing();
-        }
-
-        @Override
-        public long queuedBytes() {
-          return t.queuedBytes();
-        }
-
-        @Override
-        public void close(int code, String reason) {
-          t.close(code, reason);
-        }
-
-        @Override
-        public void abort() {
-          t.abort();
-        }
-      };
-    }
-  }
 
   @BeforeEach
   void start() {
@@ -181,6 +89,18 @@ class SessionTimersTest {
 
   private AtomsClient client(TransportFactory transports) {
     return client(server.uri(), () -> "sk_timers", transports);
+  }
+
+  /**
+   * An open session on {@code transports} that pings every {@code interval} and is declared lost
+   * after {@code idle} of silence.
+   */
+  private AtomsSession openWithKeepalive(ObservedTransports transports, Duration interval,
+      Duration idle) throws Exception {
+    AtomsSession session = client(transports).newSession(SessionOptions.builder()
+        .keepaliveInterval(interval).idleTimeout(idle).build(), listener);
+    session.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    return session;
   }
 
   /** The failure of {@code f}, which must fail within {@link #WAIT}. */
@@ -322,24 +242,22 @@ class SessionTimersTest {
   void pingsAtEveryIntervalKeepAQuietConnectionOpenPastTheIdleLimit() throws Exception {
     Duration interval = Duration.ofSeconds(15);
     Duration idle = Duration.ofSeconds(45);
-    ObservedTransports observed = new ObservedTransports();
-    PingLog log = new PingLog(observed, time);
-    AtomsSession session = client(log).newSession(SessionOptions.builder()
-        .keepaliveInterval(interval).idleTimeout(idle).build(), listener);
-    session.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    ObservedTransports transports = new ObservedTransports(time);
+    AtomsSession session = openWithKeepalive(transports, interval, idle);
+    ObservedTransports.Observed observed = transports.connection(0);
 
     // Nothing is said either way for twice the idle limit; each ping's pong proves the peer alive.
     List<Duration> expected = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
       time.forwardTime(interval.minus(NANO));
-      assertEquals(expected, log.pings, "not a nanosecond early");
+      assertEquals(expected, observed.pings(), "not a nanosecond early");
       time.forwardTime(NANO);
       expected.add(interval.multipliedBy(i));
       // The ping goes out in the session's context: on this thread, or right after on the thread
       // that is in the context now (the read thread, still finishing session.created).
-      assertTrue(log.pinged.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS), "ping " + i);
-      assertEquals(expected, log.pings);
-      assertTrue(observed.connection(0).awaitPong(WAIT), "no pong for ping " + i);
+      assertTrue(observed.awaitPing(WAIT), "ping " + i);
+      assertEquals(expected, observed.pings());
+      assertTrue(observed.awaitPong(WAIT), "no pong for ping " + i);
     }
     assertEquals(SessionState.OPEN, session.state());
     assertEquals(List.of(SessionCreatedEvent.class),
@@ -354,15 +272,13 @@ class SessionTimersTest {
   void aConnectionThatFallsSilentIsLostExactlyWhenTheIdleLimitIsReached() throws Exception {
     Duration interval = Duration.ofSeconds(10);
     Duration idle = Duration.ofSeconds(25);
-    ObservedTransports observed = new ObservedTransports();
-    PingLog log = new PingLog(observed, time);
-    AtomsSession session = client(log).newSession(SessionOptions.builder()
-        .keepaliveInterval(interval).idleTimeout(idle).build(), listener);
-    session.connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    ObservedTransports transports = new ObservedTransports(time);
+    AtomsSession session = openWithKeepalive(transports, interval, idle);
+    ObservedTransports.Observed observed = transports.connection(0);
     FakeConnection conn = server.awaitConnection(WAIT);
 
     time.forwardTime(interval);
-    assertTrue(observed.connection(0).awaitPong(WAIT)); // heard from at 10 s
+    assertTrue(observed.awaitPong(WAIT)); // heard from at 10 s
     conn.stopReading(true); // from now on pings go unanswered
 
     // Pings at 20 s and 30 s go unanswered; 25 s after the last pong, at 35 s, it is lost (the
@@ -370,7 +286,7 @@ class SessionTimersTest {
     time.forwardTime(Duration.ofSeconds(25).minus(NANO));
     assertEquals(SessionState.OPEN, session.state(), "not a nanosecond early");
     assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30)),
-        log.pings);
+        observed.pings());
     time.forwardTime(NANO);
     SessionEnd end = listener.awaitClosed(WAIT);
     ConnectionException lost = assertInstanceOf(ConnectionException.class, end.cause());
@@ -379,8 +295,8 @@ class SessionTimersTest {
     assertEquals(Duration.ofSeconds(35), Duration.ofNanos(time.nanoTime()));
     assertTrue(lost.isRetryable());
     assertEquals(1006, end.closeCode());
-    assertEquals(1, observed.connection(0).aborts);
-    assertEquals(3, log.pings.size(), "no ping once the connection is given up");
+    assertEquals(1, observed.aborts);
+    assertEquals(3, observed.pings().size(), "no ping once the connection is given up");
     time.assertNoPendingTasks();
   }
 
@@ -403,7 +319,7 @@ class SessionTimersTest {
     List<Duration> attemptsAt = new ArrayList<>();
     Duration now = Duration.ZERO;
     for (int attempt = 1; attempt <= expected.size(); attempt++) {
-      Listener.Reconnecting r = listener.nextReconnecting();
+      RecordingListener.Reconnecting r = listener.awaitReconnecting(WAIT);
       assertEquals(attempt, r.attempt());
       Class<? extends AtomsException> cause =
           attempt == 1 ? ConnectionException.class : ServiceUnavailableException.class;
@@ -421,7 +337,7 @@ class SessionTimersTest {
     assertEquals(1 + expected.size(), server.handshakes().size());
     // Each attempt began exactly when its delay had passed: 0.5 s, 1.5 s, 3.5 s, ... 151.5 s.
     List<Duration> began = new ArrayList<>();
-    for (long nanos : listener.connectingAt) {
+    for (long nanos : listener.connectingAt()) {
       began.add(Duration.ofNanos(nanos));
     }
     assertEquals(Duration.ZERO, began.get(0), "the first connect");
