@@ -18,7 +18,7 @@ import dev.atomsrealtime.event.InterruptionEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.SessionCreatedEvent;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
-import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testkit.FakeConnection;
 import dev.atomsrealtime.testkit.LoopbackSessionTest;
 import java.time.Duration;

@@ -21,7 +21,7 @@ import dev.atomsrealtime.event.InputTextSendEvent;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.reconnect.ReconnectPolicy;
 import dev.atomsrealtime.reconnect.RetryClassifier;
-import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;

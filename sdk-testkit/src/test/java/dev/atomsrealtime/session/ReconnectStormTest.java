@@ -12,7 +12,7 @@ import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
-import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;

@@ -40,7 +40,7 @@ import dev.atomsrealtime.event.TranscriptDeltaEvent;
 import dev.atomsrealtime.event.TranscriptEvent;
 import dev.atomsrealtime.event.UnknownServerEvent;
 import dev.atomsrealtime.testing.LogCapture;
-import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;

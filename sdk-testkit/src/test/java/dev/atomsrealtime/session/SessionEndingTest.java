@@ -22,7 +22,7 @@ import dev.atomsrealtime.event.SessionClosedEvent;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.reconnect.ReconnectContext;
 import dev.atomsrealtime.reconnect.ReconnectPolicy;
-import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;

@@ -23,7 +23,7 @@ import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.UpgradeNotHonouredException;
-import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;

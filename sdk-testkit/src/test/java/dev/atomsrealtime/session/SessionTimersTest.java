@@ -18,7 +18,7 @@ import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.event.SessionCreatedEvent;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
-import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;

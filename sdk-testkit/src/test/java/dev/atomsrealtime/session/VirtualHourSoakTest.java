@@ -27,7 +27,7 @@ import dev.atomsrealtime.event.ServerEvent;
 import dev.atomsrealtime.event.TranscriptEvent;
 import dev.atomsrealtime.event.UnknownServerEvent;
 import dev.atomsrealtime.reconnect.ExponentialBackoff;
-import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.SessionListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;

@@ -1,6 +1,6 @@
 package dev.atomsrealtime.session;
 
-import dev.atomsrealtime.testing.ManualScheduler;
+import dev.atomsrealtime.testkit.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package dev.atomsrealtime.testing;
+package dev.atomsrealtime.testkit;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;

@@ -1,4 +1,4 @@
-package dev.atomsrealtime.testing;
+package dev.atomsrealtime.testkit;
 
 import dev.atomsrealtime.Ticker;
 import java.time.Duration;
@@ -46,6 +46,14 @@ import java.util.function.LongSupplier;
  * never waits: it reports whether the scheduler is terminated.
  *
  * <p>End each test with {@link #assertNoPendingTasks()}: a timer left behind is usually a leak.
+ *
+ * <p>With a client on it ({@code AtomsClient.builder().scheduler(manual, manual)}), a session's
+ * timers fire only when the test moves time, while the network stays real: wait for the event that
+ * arms a timer (the SDK arms a timer before it announces what the timer bounds, for example
+ * {@code onReconnecting} or the state {@code CLOSING}), then move time. A timer's effect runs in
+ * the session's serial context, normally on the thread that moves time; if another thread (a
+ * socket's) is in the context at that instant, it runs there a moment later, so wait for an
+ * effect you observe through another thread rather than asserting it at once.
  *
  * <p>Thread-safe: tasks may be scheduled and cancelled from any thread. Tasks run one at a time on
  * the thread that calls {@code runDueTasks} or {@code forward*}; calling those from a task is
