@@ -3,6 +3,12 @@ package dev.atomsrealtime;
 import dev.atomsrealtime.internal.ClientResources;
 import dev.atomsrealtime.internal.FixedCredential;
 import dev.atomsrealtime.internal.RealAtomsSession;
+import dev.atomsrealtime.internal.RestClientImpl;
+import dev.atomsrealtime.internal.SupplierCredentials;
+import dev.atomsrealtime.internal.UrlConnectionHttp;
+import dev.atomsrealtime.rest.AtomsRestClient;
+import dev.atomsrealtime.rest.CallTokenCredentials;
+import java.time.Duration;
 import dev.atomsrealtime.transport.TransportFactory;
 import dev.atomsrealtime.transport.javawebsocket.JavaWebSocketTransportFactory;
 import java.net.URI;
@@ -31,7 +37,7 @@ import javax.net.ssl.SSLContext;
  * The client owns a pool of daemon threads named {@code atoms-events-N} that deliver listener
  * callbacks (one session's callbacks are serial), one {@code atoms-scheduler-N} thread for
  * timers, and a cached pool {@code atoms-blocking-N} for work that may block (calling the {@link
- * CredentialSupplier}, releasing audio devices). All start when first needed and end after a
+ * CredentialProvider}, REST requests, tool handlers by default, releasing audio devices). All start when first needed and end after a
  * minute idle. Each connection also uses the transport's own threads. {@link #close()} closes open
  * sessions and stops the client's threads. {@code sdk-core/CONCURRENCY.md} says which thread runs
  * what.
@@ -51,22 +57,58 @@ public final class AtomsClient implements AutoCloseable {
   /** Path of the agent WebSocket under the base URL. */
   public static final String CONNECT_PATH = "/atoms/v1/agent/connect";
 
-  private final CredentialSupplier credentials;
+  private final CredentialProvider credentials;
   private final URI baseUrl;
   private final TransportFactory transportFactory;
   private final SSLContext sslContext;
   private final ClientResources resources;
+  private final AtomsRestClient rest;
 
   private AtomsClient(Builder b) {
-    this.credentials = b.credentials;
     this.baseUrl = b.baseUrl;
     this.transportFactory = b.transportFactory;
     this.sslContext = b.sslContext;
     this.resources = new ClientResources(b.scheduler, b.ticker);
+    URI restBase = b.restBaseUrl != null ? b.restBaseUrl : restBaseOf(b.baseUrl);
+    this.rest = b.apiKey == null ? null : new RestClientImpl(b.apiKey, restBase,
+        new UrlConnectionHttp(b.sslContext), resources, b.restTimeout);
+    if (b.credentials != null) {
+      this.credentials = b.credentials;
+    } else if (b.callTokenPerAttempt) {
+      this.credentials = new CallTokenCredentials(rest);
+    } else {
+      this.credentials = new FixedCredential(b.apiKey);
+    }
   }
 
+  /**
+   * A builder for a client.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The REST calls around a call (minting call tokens, reading call logs), with this client's API
+   * key, base URL ({@code wss} taken as {@code https}, or {@link Builder#restBaseUrl}), TLS
+   * context, threads and clock.
+   *
+   * @return the REST client
+   * @throws IllegalStateException if the client was built without {@link Builder#apiKey}
+   */
+  public AtomsRestClient rest() {
+    if (rest == null) {
+      throw new IllegalStateException(
+          "REST calls need an API key: build the client with AtomsClient.Builder.apiKey(...)");
+    }
+    return rest;
+  }
+
+  private static URI restBaseOf(URI webSocketBase) {
+    String s = webSocketBase.toString();
+    return URI.create(s.startsWith("wss") ? "https" + s.substring(3) : "http" + s.substring(2));
   }
 
   /** The base URL sessions connect to. */
@@ -111,7 +153,11 @@ public final class AtomsClient implements AutoCloseable {
 
   /** Builder for {@link AtomsClient}. Not thread-safe. */
   public static final class Builder {
-    private CredentialSupplier credentials;
+    private String apiKey;
+    private CredentialProvider credentials;
+    private boolean callTokenPerAttempt;
+    private URI restBaseUrl;
+    private Duration restTimeout = Duration.ofSeconds(15);
     private URI baseUrl = DEFAULT_BASE_URL;
     private TransportFactory transportFactory = new JavaWebSocketTransportFactory();
     private SSLContext sslContext;
@@ -120,19 +166,95 @@ public final class AtomsClient implements AutoCloseable {
 
     private Builder() {}
 
-    /** A fixed credential: an {@code sk_} API key (or a call token for a single session). */
+    /**
+     * The {@code sk_} API key: the credential of the REST calls ({@link AtomsClient#rest()}), and
+     * of every session unless {@link #credentialProvider}, {@link #credentials} or {@link
+     * #callTokenPerAttempt()} is set. (A call token here serves a single session, no REST.)
+     *
+     * @param apiKey the key
+     * @return this builder
+     * @throws IllegalArgumentException if the key is blank
+     */
     public Builder apiKey(String apiKey) {
       Objects.requireNonNull(apiKey, "apiKey");
-      if (apiKey.isBlank()) {
+      if (apiKey.trim().isEmpty()) {
         throw new IllegalArgumentException("apiKey must not be blank");
       }
-      this.credentials = new FixedCredential(apiKey);
+      this.apiKey = apiKey;
       return this;
     }
 
-    /** A credential per connection attempt, for single-use call tokens. */
+    /**
+     * A credential per connection attempt, without context (for example single-use call tokens
+     * minted elsewhere); see {@link #credentialProvider} for the form that knows the agent, the
+     * attempt and why. Replaces an earlier provider.
+     *
+     * @param credentials the supplier, called on the client's blocking pool
+     * @return this builder
+     */
     public Builder credentials(CredentialSupplier credentials) {
-      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      this.credentials = new SupplierCredentials(Objects.requireNonNull(credentials, "credentials"));
+      return this;
+    }
+
+    /**
+     * A credential per connection attempt, told the agent, the attempt number and why it is asked,
+     * and free to answer asynchronously. Sessions use it instead of the API key. Replaces an
+     * earlier supplier.
+     *
+     * @param provider the provider, called on the client's blocking pool
+     * @return this builder
+     */
+    public Builder credentialProvider(CredentialProvider provider) {
+      this.credentials = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * Every connection attempt of every session connects with a fresh call token minted with the
+     * {@link #apiKey API key} through {@code register-call} (for the session's agent, mode and
+     * variables), so the key itself never goes over the WebSocket. Needs {@link #apiKey}; a
+     * {@link #credentialProvider} given as well takes precedence.
+     *
+     * @return this builder
+     */
+    public Builder callTokenPerAttempt() {
+      this.callTokenPerAttempt = true;
+      return this;
+    }
+
+    /**
+     * Where REST calls go: {@code https://host[:port]} (or {@code http://} for a local test
+     * server), without a path. Default: the {@link #baseUrl} with {@code wss} read as {@code
+     * https} ({@code ws} as {@code http}).
+     *
+     * @param restBaseUrl the REST base URL
+     * @return this builder
+     * @throws IllegalArgumentException if the scheme is not http or https
+     */
+    public Builder restBaseUrl(URI restBaseUrl) {
+      Objects.requireNonNull(restBaseUrl, "restBaseUrl");
+      String scheme = restBaseUrl.getScheme() == null ? ""
+          : restBaseUrl.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("https") && !scheme.equals("http") || restBaseUrl.getHost() == null) {
+        throw new IllegalArgumentException("restBaseUrl must be https://host or http://host");
+      }
+      this.restBaseUrl = restBaseUrl;
+      return this;
+    }
+
+    /**
+     * How long one REST request may take to connect, and then to answer (default 15 s); on the
+     * wall clock, as it bounds a socket.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     */
+    public Builder restTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("restTimeout must be positive");
+      }
+      this.restTimeout = timeout;
       return this;
     }
 
@@ -203,10 +325,16 @@ public final class AtomsClient implements AutoCloseable {
       return this;
     }
 
-    /** @throws IllegalStateException if no credential was given */
+    /**
+     * Builds the client.
+     *
+     * @return the client
+     * @throws IllegalStateException if no credential was given
+     */
     public AtomsClient build() {
-      if (credentials == null) {
-        throw new IllegalStateException("a credential is required: apiKey(...) or credentials(...)");
+      if (credentials == null && apiKey == null) {
+        throw new IllegalStateException(
+            "a credential is required: apiKey(...), credentialProvider(...) or credentials(...)");
       }
       return new AtomsClient(this);
     }

@@ -24,8 +24,12 @@ public interface AtomsSession extends AutoCloseable {
 
   /**
    * Connects. The future completes when {@code session.created} arrives, or fails with an {@link
-   * AtomsException} subtype saying why (refused credential, unreachable server, timeout, ...).
-   * Calling it again returns the same future.
+   * AtomsException} subtype saying why (refused credential, unreachable server, timeout, an {@code
+   * sk_} API key without {@link SessionOptions#agentId agent id}, ...). Calling it again while the
+   * session is connecting or open returns the same future.
+   *
+   * @return the future of the open session's details
+   * @throws IllegalStateException if the session is closing or closed (a session is single-use)
    */
   CompletableFuture<SessionInfo> connect();
 

@@ -3,7 +3,8 @@ package dev.atomsrealtime.internal;
 import dev.atomsrealtime.AtomsException;
 import dev.atomsrealtime.AtomsTimeoutException;
 import dev.atomsrealtime.ConnectionException;
-import dev.atomsrealtime.CredentialSupplier;
+import dev.atomsrealtime.CredentialProvider;
+import dev.atomsrealtime.CredentialRequest;
 import dev.atomsrealtime.InvalidFrameException;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.event.ErrorEvent;
@@ -15,6 +16,8 @@ import dev.atomsrealtime.transport.TransportRequest;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -46,7 +49,7 @@ final class ConnectionAttempt implements Transport.Listener {
   static final Duration CLOSE_HANDSHAKE_BOUND = Duration.ofSeconds(1);
 
   /** What an attempt needs from its session; fixed for the session's life. */
-  record Env(long sessionId, SessionOptions options, CredentialSupplier credentials, URI baseUrl,
+  record Env(long sessionId, SessionOptions options, CredentialProvider credentials, URI baseUrl,
       TransportFactory transportFactory, SSLContext sslContext, ClientResources resources,
       SerialContext context) {
 
@@ -89,6 +92,7 @@ final class ConnectionAttempt implements Transport.Listener {
   private final Env env;
   private final Owner owner;
   private final int number;
+  private final AtomsException reconnectCause;
   private final EventCodec codec = EventCodec.INSTANCE;
 
   // Context only.
@@ -107,10 +111,12 @@ final class ConnectionAttempt implements Transport.Listener {
   String closedReason;
 
 
-  ConnectionAttempt(Env env, Owner owner, int number) {
+  /** @param reconnectCause the failure the session reconnects after; null for the first */
+  ConnectionAttempt(Env env, Owner owner, int number, AtomsException reconnectCause) {
     this.env = env;
     this.owner = owner;
     this.number = number;
+    this.reconnectCause = reconnectCause;
   }
 
   /**
@@ -131,21 +137,39 @@ final class ConnectionAttempt implements Transport.Listener {
     }
   }
 
-  /** Blocking pool: the supplier is application code and may mint a token over the network. */
+  /**
+   * Blocking pool: the provider is application code and may mint a token over the network; its
+   * stage may complete on any thread, which only hands the answer to the context.
+   */
   private void fetchCredential() {
-    String credential;
+    CompletionStage<String> stage;
     try {
-      credential = env.credentials().get();
+      stage = env.credentials().credential(
+          new CredentialRequest(env.options(), number, reconnectCause));
     } catch (RuntimeException e) {
-      AtomsException failure = Failures.fromCredentialSupplier(e);
-      env.context().execute(() -> end(-1, "", failure));
+      credentialFailed(e);
       return;
     }
-    if (credential == null || credential.isBlank()) {
+    if (stage == null) {
       env.context().execute(() -> end(-1, "", Failures.missingCredential()));
       return;
     }
-    env.context().execute(() -> connect(credential));
+    stage.whenComplete((credential, error) -> {
+      if (error != null) {
+        credentialFailed(error);
+      } else if (credential == null || credential.trim().isEmpty()) {
+        env.context().execute(() -> end(-1, "", Failures.missingCredential()));
+      } else {
+        env.context().execute(() -> connect(credential));
+      }
+    });
+  }
+
+  private void credentialFailed(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    AtomsException failure = Failures.fromCredentialSupplier(cause);
+    env.context().execute(() -> end(-1, "", failure));
   }
 
   /** Context. Creates and starts the transport. */
@@ -154,6 +178,10 @@ final class ConnectionAttempt implements Transport.Listener {
       return; // timed out or closed while the credential was minted
     }
     Env.cancel(phaseTimer);
+    if (credential.startsWith("sk_") && env.options().agentId() == null) {
+      end(-1, "", Failures.apiKeyWithoutAgent());
+      return;
+    }
     TransportRequest request =
         ConnectRequests.build(env.options(), credential, env.baseUrl(), env.sslContext());
     phaseTimer = env.schedule(env.options().connectTimeout(),

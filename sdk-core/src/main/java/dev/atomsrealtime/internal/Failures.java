@@ -154,13 +154,24 @@ final class Failures {
   }
 
   /**
-   * The credential supplier threw. Not retryable: the supplier is the application's code, and the
-   * SDK cannot tell whether calling it again would help. The message names only the exception
-   * type, since the supplier's message may contain a credential.
+   * The credential supplier threw, or its stage failed. An {@link AtomsException} (such as a
+   * failed {@code register-call}) is kept as it is, retryable or not by its own kind; anything else
+   * is not retryable: the supplier is the application's code, and the SDK cannot tell whether
+   * calling it again would help. The message names only the exception type, since the supplier's
+   * message may contain a credential.
    */
-  public static AtomsException fromCredentialSupplier(RuntimeException error) {
+  public static AtomsException fromCredentialSupplier(Throwable error) {
+    if (error instanceof AtomsException atoms) {
+      return atoms;
+    }
     return new AtomsException(
         "the credential supplier failed: " + error.getClass().getName(), false, error);
+  }
+
+  /** An {@code sk_} API key with no agent to talk to: refused before connecting. */
+  static AtomsException apiKeyWithoutAgent() {
+    return new AtomsException("an sk_ API key needs an agent id: set SessionOptions.agentId(...)"
+        + " (only a wct_ call token names its agent itself)", false);
   }
 
   /** The credential supplier returned null or a blank string. Not retryable. */

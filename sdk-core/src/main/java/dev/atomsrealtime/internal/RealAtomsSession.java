@@ -2,7 +2,7 @@ package dev.atomsrealtime.internal;
 
 import dev.atomsrealtime.AgentActivity;
 import dev.atomsrealtime.AtomsSession;
-import dev.atomsrealtime.CredentialSupplier;
+import dev.atomsrealtime.CredentialProvider;
 import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionListener;
@@ -72,7 +72,7 @@ public final class RealAtomsSession implements AtomsSession, ChunkSender {
   public RealAtomsSession(
       SessionOptions options,
       SessionListener listener,
-      CredentialSupplier credentials,
+      CredentialProvider credentials,
       URI baseUrl,
       TransportFactory transportFactory,
       SSLContext sslContext,
@@ -92,6 +92,11 @@ public final class RealAtomsSession implements AtomsSession, ChunkSender {
 
   @Override
   public CompletableFuture<SessionInfo> connect() {
+    SessionState s = machine.state();
+    if (s == SessionState.CLOSING || s == SessionState.CLOSED) {
+      throw new IllegalStateException("cannot connect: the session is " + s
+          + "; a session is single-use, open a new one with AtomsClient.newSession");
+    }
     context.execute(machine::connect);
     return machine.openedFuture();
   }

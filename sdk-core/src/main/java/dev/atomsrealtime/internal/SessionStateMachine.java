@@ -108,11 +108,11 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
       return;
     }
     setState(SessionState.CONNECTING);
-    startAttempt();
+    startAttempt(null);
   }
 
-  private void startAttempt() {
-    ConnectionAttempt attempt = new ConnectionAttempt(env, this, ++attemptsMade);
+  private void startAttempt(AtomsException reconnectCause) {
+    ConnectionAttempt attempt = new ConnectionAttempt(env, this, ++attemptsMade, reconnectCause);
     current = attempt;
     lastAttempt = attempt;
     attempt.begin();
@@ -301,7 +301,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     reconnectTimer = env.schedule(delay, () -> {
       if (state == SessionState.RECONNECTING) {
         setState(SessionState.CONNECTING);
-        startAttempt();
+        startAttempt(cause);
       }
     });
     if (reconnectTimer == null) {
