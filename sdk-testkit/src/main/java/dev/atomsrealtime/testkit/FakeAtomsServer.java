@@ -1,5 +1,7 @@
 package dev.atomsrealtime.testkit;
 
+import dev.atomsrealtime.Ticker;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -81,6 +83,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every handshake, accepted or refused, is kept in {@link #handshakes()}.
  *
+ * <h2>REST: call tokens and call logs</h2>
+ *
+ * <p>A second listener ({@link #restUri()}) serves the REST calls of PROTOCOL.md §5. {@code POST
+ * /atoms/v1/conversation/register-call} (with {@code Authorization: Bearer} the {@link
+ * Builder#credential} or, when none is set, any key not starting {@code wct_}) mints a {@code wct_}
+ * call token for the body's {@code agent_id} (400 if missing, 404 if not {@link Builder#agentId}),
+ * {@code mode} and {@code variables}, answering 201 {@code {"status":true,"data":{"access_token",
+ * "expires_in":30,"sample_rate"}}}. Such a token opens one WebSocket session within {@value
+ * #TOKEN_LIFETIME_SECONDS} s on {@link Builder#ticker}: presented again, or later, the upgrade is
+ * refused with 401; accepted, the session's agent, mode and rate are the token's ({@link
+ * FakeConnection#mode()}, {@link FakeConnection#agentId()}), whatever the query says.
+ *
+ * <p>Every session gets a call log, {@code GET /atoms/v1/conversation/{call_id}}: {@code
+ * in_progress} while the call runs, {@code processing} for {@link Builder#callLogProcessingTime}
+ * after it ended, then {@code completed} with the duration, a recording URL, the transcript (the
+ * final {@code transcript} events the server sent, such as a {@link SimulatedAgent}'s turns, as
+ * {@code agent}/{@code user} turns), turn latencies (user transcript to agent start) and a cost. An
+ * unknown call is 404. {@link #failNextRestCalls} scripts errors; {@link #restRequests()} records
+ * every request.
+ *
  * <h2>Closing</h2>
  *
  * <p>The server closes connections like the real one: it sends its close frame, keeps reading what
@@ -103,6 +125,9 @@ public final class FakeAtomsServer implements AutoCloseable {
   /** The path clients connect to. */
   public static final String CONNECT_PATH = HandshakeCheck.CONNECT_PATH;
 
+  /** How long a call token minted by the REST side stays valid, in seconds (as on the service). */
+  public static final long TOKEN_LIFETIME_SECONDS = 30;
+
   private static final Logger log = LoggerFactory.getLogger(FakeAtomsServer.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(5);
 
@@ -121,6 +146,13 @@ public final class FakeAtomsServer implements AutoCloseable {
   private record Refused(HttpRefusal refusal) {}
 
   private final HandshakeCheck check;
+  private final Ticker ticker;
+  private final CallTokenRegistry tokens;
+  private final CallLogBook callLogs;
+  private final String restCredential;
+  private final String restAgentId;
+  private final int tokenRateHz;
+  private volatile FakeRestApi rest;
   private final boolean sessionCreatedAutomatically;
   private final ServerBehavior behavior;
   private final Duration closeTimeout;
@@ -150,7 +182,15 @@ public final class FakeAtomsServer implements AutoCloseable {
   private State state = State.NEW; // guarded by this
 
   private FakeAtomsServer(Builder builder) {
-    this.check = new HandshakeCheck(builder.credential, builder.agentId, builder.sampleRateHz);
+    this.ticker = builder.ticker;
+    this.tokens = new CallTokenRegistry(builder.ticker);
+    this.callLogs = new CallLogBook(builder.ticker, builder.callLogProcessingTime);
+    this.restCredential = builder.credential;
+    this.restAgentId = builder.agentId;
+    this.tokenRateHz = builder.sampleRateHz != null ? builder.sampleRateHz
+        : HandshakeCheck.DEFAULT_SAMPLE_RATE_HZ;
+    this.check = new HandshakeCheck(builder.credential, builder.agentId, builder.sampleRateHz,
+        tokens);
     this.sessionCreatedAutomatically = builder.sessionCreatedAutomatically;
     this.behavior = builder.behavior;
     this.closeTimeout = builder.closeTimeout;
@@ -194,8 +234,82 @@ public final class FakeAtomsServer implements AutoCloseable {
       close();
       throw new IllegalStateException("interrupted while starting FakeAtomsServer", e);
     }
-    log.info("FakeAtomsServer listening on {}", uri());
+    try {
+      FakeRestApi api = new FakeRestApi(tls, restCredential, restAgentId, tokenRateHz, tokens,
+          callLogs);
+      api.start();
+      rest = api;
+    } catch (IOException e) {
+      close();
+      throw new IllegalStateException("FakeAtomsServer could not serve REST on 127.0.0.1", e);
+    }
+    log.info("FakeAtomsServer listening on {} (REST on {})", uri(), restUri());
     return this;
+  }
+
+  /**
+   * The REST base URL, {@code http://127.0.0.1:<port>} on a second listener ({@code
+   * https://localhost:<port>} with {@link Builder#tls}); give it to {@code
+   * AtomsClient.Builder.restBaseUrl}. It serves {@code POST /atoms/v1/conversation/register-call}
+   * and {@code GET /atoms/v1/conversation/{call_id}} (see the class documentation).
+   *
+   * @return the REST base URL
+   * @throws IllegalStateException if the server has not been started
+   */
+  public URI restUri() {
+    FakeRestApi api = rest;
+    if (api == null) {
+      throw new IllegalStateException("FakeAtomsServer is not listening; call start() first");
+    }
+    return URI.create((tls != null ? "https://localhost:" : "http://127.0.0.1:") + api.port());
+  }
+
+  /**
+   * Every REST request received so far, in arrival order, with the status it got.
+   *
+   * @return the requests
+   */
+  public List<RestRequest> restRequests() {
+    FakeRestApi api = rest;
+    return api == null ? List.of() : api.requests();
+  }
+
+  /**
+   * Answers every following REST request with {@code httpStatus} and {@code body} (sent as is)
+   * until {@link #acceptRestCalls()}.
+   *
+   * @param httpStatus the status, 200-599
+   * @param body the body
+   */
+  public void failNextRestCalls(int httpStatus, String body) {
+    restApi().failNext(new FakeRestApi.Answer(httpStatus, body == null ? "" : body));
+  }
+
+  /** Ends {@link #failNextRestCalls}: REST requests are answered normally again. */
+  public void acceptRestCalls() {
+    restApi().failNext(null);
+  }
+
+  /**
+   * The call ids of every session this server created (each has a call log), in no particular
+   * order.
+   *
+   * @return the call ids
+   */
+  public List<String> callIds() {
+    return callLogs.callIds();
+  }
+
+  private FakeRestApi restApi() {
+    FakeRestApi api = rest;
+    if (api == null) {
+      throw new IllegalStateException("FakeAtomsServer is not listening; call start() first");
+    }
+    return api;
+  }
+
+  CallLogBook callLogs() {
+    return callLogs;
   }
 
   /**
@@ -386,6 +500,10 @@ public final class FakeAtomsServer implements AutoCloseable {
         }
       }
       allEnded &= callbackThreads.shutdown(deadline);
+      FakeRestApi api = rest;
+      if (api != null) {
+        allEnded &= api.stop(deadline);
+      }
       allEnded &= closeTimer.shutdown(deadline);
     } catch (InterruptedException e) {
       interrupted = true;
@@ -496,6 +614,7 @@ public final class FakeAtomsServer implements AutoCloseable {
               connectionIds.incrementAndGet(),
               verdict.record(),
               verdict.sampleRateHz(),
+              verdict.grant(),
               silentAfterUpgrade,
               behavior,
               callbackThreads.newSerialExecutor());
@@ -584,8 +703,39 @@ public final class FakeAtomsServer implements AutoCloseable {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private SSLContext tls;
     private boolean retainClientAudio = true;
+    private Ticker ticker = Ticker.system();
+    private Duration callLogProcessingTime = Duration.ZERO;
 
     private Builder() {}
+
+    /**
+     * The clock of the server's REST side: call tokens expire {@value FakeAtomsServer#TOKEN_LIFETIME_SECONDS} s
+     * after they were minted on it, and call logs stay {@code processing} on it (default the system
+     * clock). Give the client's virtual clock (such as a {@link ManualScheduler}) to test expiry
+     * and waiting without waiting.
+     *
+     * @param ticker the clock
+     * @return this builder
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * How long a call log reads {@code processing} after its call ended, on the {@link #ticker}
+     * (default zero: {@code completed} at once).
+     *
+     * @param processing the time, zero or more
+     * @return this builder
+     */
+    public Builder callLogProcessingTime(Duration processing) {
+      if (processing.isNegative()) {
+        throw new IllegalArgumentException("callLogProcessingTime must not be negative");
+      }
+      this.callLogProcessingTime = processing;
+      return this;
+    }
 
     /**
      * Whether each {@link FakeConnection} keeps the {@code input_audio_buffer.append} frames it

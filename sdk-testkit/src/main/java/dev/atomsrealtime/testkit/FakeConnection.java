@@ -1,6 +1,7 @@
 package dev.atomsrealtime.testkit;
 
 import dev.atomsrealtime.InvalidFrameException;
+import dev.atomsrealtime.event.AgentStartTalkingEvent;
 import dev.atomsrealtime.event.ClientEvent;
 import dev.atomsrealtime.event.ErrorEvent;
 import dev.atomsrealtime.event.InputAudioBufferAppendEvent;
@@ -11,7 +12,9 @@ import dev.atomsrealtime.event.SessionClosedEvent;
 import dev.atomsrealtime.event.SessionCreatedEvent;
 import dev.atomsrealtime.event.SessionUpdateEvent;
 import dev.atomsrealtime.event.SessionUpdatedEvent;
+import dev.atomsrealtime.event.Role;
 import dev.atomsrealtime.event.ToolDefinition;
+import dev.atomsrealtime.event.TranscriptEvent;
 import dev.atomsrealtime.event.UnknownClientEvent;
 import dev.atomsrealtime.internal.EventCodec;
 import java.nio.ByteBuffer;
@@ -77,6 +80,7 @@ public final class FakeConnection {
   private final int id;
   private final HandshakeRecord handshake;
   private final int sampleRateHz;
+  private final CallTokenRegistry.Grant grant;
   private final boolean silent;
   private final ServerBehavior behavior;
 
@@ -110,6 +114,7 @@ public final class FakeConnection {
       int id,
       HandshakeRecord handshake,
       int sampleRateHz,
+      CallTokenRegistry.Grant grant,
       boolean silent,
       ServerBehavior behavior,
       Executor callbacks) {
@@ -118,6 +123,7 @@ public final class FakeConnection {
     this.id = id;
     this.handshake = handshake;
     this.sampleRateHz = sampleRateHz;
+    this.grant = grant;
     this.silent = silent;
     this.behavior = behavior;
     this.callbacks = callbacks;
@@ -136,6 +142,31 @@ public final class FakeConnection {
   /** The sample rate this connection announces (or announced) in {@code session.created}. */
   public int sampleRateHz() {
     return sampleRateHz;
+  }
+
+  /**
+   * The connection's mode: the one its call token was minted for, else the {@code mode} query
+   * parameter, else {@code webcall}.
+   */
+  public String mode() {
+    if (grant != null) {
+      return grant.mode();
+    }
+    String mode = handshake.queryParameter("mode");
+    return mode == null ? "webcall" : mode;
+  }
+
+  /**
+   * The agent the connection talks to: the one its call token was minted for, else the {@code
+   * agent_id} query parameter (null if none).
+   */
+  public String agentId() {
+    return grant != null ? grant.agentId() : handshake.queryParameter("agent_id");
+  }
+
+  /** Whether a call token minted by this server's REST API opened the connection. */
+  public boolean openedWithMintedToken() {
+    return grant != null;
   }
 
   /** Whether the server sends nothing on its own on this connection (no session, no replies). */
@@ -546,6 +577,10 @@ public final class FakeConnection {
       lock.notifyAll();
     }
     log.debug("connection {} closed: code {}, remote {}", id, code, remote);
+    SessionCreatedEvent created = sessionCreated();
+    if (created != null) {
+      server.callLogs().ended(created.callId());
+    }
     callbacks.execute(
         () -> {
           if (closedDelivered) {
@@ -600,11 +635,29 @@ public final class FakeConnection {
     }
     if (sent) {
       log.debug("connection {} sent {}", id, event.type());
+      recordInCallLog(event);
     }
     if (firstSessionCreated && notifySessionCreated) {
       dispatch("onSessionCreated", () -> behavior.onSessionCreated(this));
     }
     return sent;
+  }
+
+  /** Keeps the call log of this connection's session: its start, final transcripts, latencies. */
+  private void recordInCallLog(ServerEvent event) {
+    SessionCreatedEvent created = sessionCreated();
+    if (created == null) {
+      return;
+    }
+    CallLogBook book = server.callLogs();
+    if (event instanceof SessionCreatedEvent) {
+      book.started(created.callId(), agentId(), mode());
+    } else if (event instanceof TranscriptEvent transcript) {
+      book.said(created.callId(), transcript.role() == Role.USER ? "user" : "agent",
+          transcript.text());
+    } else if (event instanceof AgentStartTalkingEvent) {
+      book.agentStarted(created.callId());
+    }
   }
 
   private boolean transmit(Runnable write, String what) {

@@ -29,17 +29,24 @@ final class HandshakeCheck {
   private static final Pattern BEARER = Pattern.compile("(?i)bearer[ \\t]+(\\S*)\\s*");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The outcome: the record, plus the refusal to send or the rate to announce. */
-  record Verdict(HandshakeRecord record, HttpRefusal refusal, int sampleRateHz) {}
+  /**
+   * The outcome: the record, plus the refusal to send or the rate to announce, and the grant of
+   * the call token minted here that opened it (null for any other credential).
+   */
+  record Verdict(HandshakeRecord record, HttpRefusal refusal, int sampleRateHz,
+      CallTokenRegistry.Grant grant) {}
 
   private final String credential;
   private final String agentId;
   private final Integer sampleRateHz;
+  private final CallTokenRegistry tokens;
 
-  HandshakeCheck(String credential, String agentId, Integer sampleRateHz) {
+  HandshakeCheck(String credential, String agentId, Integer sampleRateHz,
+      CallTokenRegistry tokens) {
     this.credential = credential;
     this.agentId = agentId;
     this.sampleRateHz = sampleRateHz;
+    this.tokens = tokens;
   }
 
   /**
@@ -83,11 +90,23 @@ final class HandshakeCheck {
     }
 
     HttpRefusal refusal = scripted;
+    CallTokenRegistry.Grant grant = null;
     if (refusal == null) {
       refusal = refusal(path, query, queryMalformed, authorization, source, presented);
     }
+    if (refusal == null && presented.startsWith("wct_")) {
+      // Minted here: single-use and short-lived, and it names agent, mode and rate itself.
+      CallTokenRegistry.Redemption redemption = tokens.redeem(presented);
+      switch (redemption.status()) {
+        case ALREADY_USED -> refusal = error(401, "Call token already used");
+        case EXPIRED -> refusal = error(401, "Call token expired");
+        case ACCEPTED -> grant = redemption.grant();
+        default -> { }
+      }
+    }
     boolean callToken = presented != null && presented.startsWith("wct_");
-    int rate = negotiatedRate(query.get("sample_rate"), callToken);
+    int rate = grant != null && sampleRateHz == null ? grant.sampleRateHz()
+        : negotiatedRate(query.get("sample_rate"), callToken);
     HandshakeRecord record =
         new HandshakeRecord(
             path,
@@ -99,7 +118,7 @@ final class HandshakeCheck {
             refusal == null,
             refusal == null ? 101 : refusal.status(),
             refusal == null ? "" : refusal.body());
-    return new Verdict(record, refusal, rate);
+    return new Verdict(record, refusal, rate, grant);
   }
 
   private HttpRefusal refusal(
@@ -127,7 +146,8 @@ final class HandshakeCheck {
     if (source == CredentialSource.HEADER && presented.isEmpty()) {
       return error(401, "Authorization header must be 'Bearer <credential>'");
     }
-    if (presented.isEmpty() || (credential != null && !credential.equals(presented))) {
+    if (presented.isEmpty() || (credential != null && !credential.equals(presented)
+        && !tokens.wasMinted(presented))) {
       return error(401, "Invalid credential");
     }
     if (presented.startsWith("wct_")) {

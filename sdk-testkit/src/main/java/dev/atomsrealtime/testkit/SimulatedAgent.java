@@ -80,7 +80,7 @@ import java.util.function.Supplier;
  *       text, then an audio reply as above; it interrupts a talking agent like speech does.
  * </ul>
  *
- * <p><b>Chat mode</b> ({@code mode=chat}): each {@code input_text.send} is answered with a {@code
+ * <p><b>Chat mode</b> ({@code mode=chat}, or a call token minted for chat): each {@code input_text.send} is answered with a {@code
  * transcript} role {@code user} echoing the text, a {@code transcript} role {@code assistant} with
  * {@link Builder#chatReply chatReply(text)}, then {@code agent_stop_talking}. A greeting is sent
  * the same way (without the user transcript). No audio either way; appended audio is ignored.
@@ -268,7 +268,7 @@ public final class SimulatedAgent implements ServerBehavior {
 
   @Override
   public void onConnected(FakeConnection connection) {
-    boolean chat = "chat".equals(connection.handshake().queryParameter("mode"));
+    boolean chat = "chat".equals(connection.mode());
     Session session = new Session(connection, chat);
     conversations.put(connection, new AgentConversation(this, connection, session));
     sessions.add(session);
