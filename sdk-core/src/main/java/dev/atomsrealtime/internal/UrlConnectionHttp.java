@@ -43,8 +43,8 @@ public final class UrlConnectionHttp implements RestHttp {
         c.setRequestProperty(h.getKey(), h.getValue());
       }
       if (body != null) {
+        // Buffered, not streamed: in streaming mode the JDK drops the body of a 401.
         c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(body.length);
         try (OutputStream out = c.getOutputStream()) {
           out.write(body);
         }

@@ -68,6 +68,8 @@ final class CallLogBook {
       call.transcript.add(turn);
       if (role.equals("user")) {
         call.lastUserNanos = ticker.nanoTime();
+      } else {
+        endTurn(call); // in chat mode the answer's transcript is the agent's start
       }
     }
   }
@@ -79,10 +81,15 @@ final class CallLogBook {
       return;
     }
     synchronized (call) {
-      if (call.lastUserNanos >= 0) {
-        call.latenciesMillis.add((ticker.nanoTime() - call.lastUserNanos) / 1e6);
-        call.lastUserNanos = -1;
-      }
+      endTurn(call);
+    }
+  }
+
+  /** Guarded by call: the agent answered; the latency of the user's turn ends now. */
+  private void endTurn(Call call) {
+    if (call.lastUserNanos >= 0) {
+      call.latenciesMillis.add((ticker.nanoTime() - call.lastUserNanos) / 1e6);
+      call.lastUserNanos = -1;
     }
   }
 
