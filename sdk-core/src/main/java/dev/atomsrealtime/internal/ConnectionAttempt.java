@@ -16,8 +16,6 @@ import dev.atomsrealtime.transport.TransportRequest;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -131,45 +129,13 @@ final class ConnectionAttempt implements Transport.Listener {
     phaseTimer = env.schedule(env.options().connectTimeout(), () -> timedOut(
         "waiting for the credential supplier"));
     try {
-      env.resources().blocking().execute(this::fetchCredential);
+      CredentialRequest request = new CredentialRequest(env.options(), number, reconnectCause);
+      env.resources().blocking().execute(() -> AttemptCredential.fetch(env.credentials(), request,
+          credential -> env.context().execute(() -> connect(credential)),
+          failure -> env.context().execute(() -> end(-1, "", failure))));
     } catch (RejectedExecutionException e) {
       end(-1, "", new ConnectionException("the client is closed", false, e));
     }
-  }
-
-  /**
-   * Blocking pool: the provider is application code and may mint a token over the network; its
-   * stage may complete on any thread, which only hands the answer to the context.
-   */
-  private void fetchCredential() {
-    CompletionStage<String> stage;
-    try {
-      stage = env.credentials().credential(
-          new CredentialRequest(env.options(), number, reconnectCause));
-    } catch (RuntimeException e) {
-      credentialFailed(e);
-      return;
-    }
-    if (stage == null) {
-      env.context().execute(() -> end(-1, "", Failures.missingCredential()));
-      return;
-    }
-    stage.whenComplete((credential, error) -> {
-      if (error != null) {
-        credentialFailed(error);
-      } else if (credential == null || credential.trim().isEmpty()) {
-        env.context().execute(() -> end(-1, "", Failures.missingCredential()));
-      } else {
-        env.context().execute(() -> connect(credential));
-      }
-    });
-  }
-
-  private void credentialFailed(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause() : error;
-    AtomsException failure = Failures.fromCredentialSupplier(cause);
-    env.context().execute(() -> end(-1, "", failure));
   }
 
   /** Context. Creates and starts the transport. */
