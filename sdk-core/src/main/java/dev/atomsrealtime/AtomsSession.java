@@ -84,12 +84,36 @@ public interface AtomsSession extends AutoCloseable {
   void commitAudio();
 
   /**
-   * Declares the client tools the agent may call; the whole set replaces any earlier one. The
-   * server answers with {@code session.updated} or an {@code error}.
+   * Declares the client tools the agent may call; the whole set replaces any earlier one, and is
+   * declared again on every reconnect. The application answers the calls itself ({@link
+   * SessionListener#onEvent} gets each {@code function_call}; answer with {@link
+   * #sendFunctionResult}); tools with handlers are declared with {@link
+   * #declareTools(dev.atomsrealtime.tools.ClientTools)} instead, and this call ends their handling.
    *
+   * @param tools the tools
+   * @return completes with the declared tool names when the server acknowledges ({@code
+   *     session.updated}; on the event threads); fails with {@link
+   *     dev.atomsrealtime.tools.ToolDeclarationException} if the server refuses ({@code
+   *     invalid_tools}, {@code tool_name_conflict}, {@code client_tools_managed_by_config}, {@code
+   *     too_many_updates}), or with {@link IllegalStateException} if the session ends first
    * @throws IllegalArgumentException if {@code tools} is empty or two tools share a name
+   * @throws IllegalStateException if the session is closing or closed
    */
-  void declareTools(List<ToolDefinition> tools);
+  java.util.concurrent.CompletionStage<List<String>> declareTools(List<ToolDefinition> tools);
+
+  /**
+   * Declares client tools with their handlers: from now on the session answers every {@code
+   * function_call} itself, running the tool's handler off the socket and listener threads and
+   * sending {@code function_call.result} before the tool's timeout (see {@link
+   * dev.atomsrealtime.tools.ClientTools}). Replaces any earlier set, and is declared again on every
+   * reconnect. Listeners still see each {@code function_call} event.
+   *
+   * @param tools the tools and their handlers
+   * @return as {@link #declareTools(List)}
+   * @throws IllegalStateException if the session is closing or closed
+   */
+  java.util.concurrent.CompletionStage<List<String>> declareTools(
+      dev.atomsrealtime.tools.ClientTools tools);
 
   /**
    * Answers a {@code function_call}.

@@ -1,5 +1,8 @@
 package dev.atomsrealtime.event;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atomsrealtime.internal.LenientJson;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -108,8 +111,8 @@ public final class ToolDefinition {
     }
 
     /**
-     * The JSON Schema of the arguments, as a JSON object. Checked to be a JSON object by
-     * {@link #build()}.
+     * The JSON Schema of the arguments, as a JSON object. Parsed by {@link #build()}, which
+     * refuses text that is not a JSON object.
      */
     public Builder parametersJson(String parametersJson) {
       this.parametersJson = Objects.requireNonNull(parametersJson, "parametersJson");
@@ -132,10 +135,23 @@ public final class ToolDefinition {
       return this;
     }
 
+    /**
+     * Builds the definition.
+     *
+     * @return the definition
+     * @throws IllegalArgumentException if {@code parametersJson} is not a JSON object
+     */
     public ToolDefinition build() {
-      String trimmed = parametersJson.strip();
-      if (!trimmed.startsWith("{") || !trimmed.endsWith("}")) {
-        throw new IllegalArgumentException("parametersJson must be a JSON object");
+      JsonNode schema;
+      try {
+        schema = LenientJson.MAPPER.readTree(parametersJson);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("parametersJson of tool '" + name
+            + "' is not valid JSON: " + e.getOriginalMessage(), e);
+      }
+      if (schema == null || !schema.isObject()) {
+        throw new IllegalArgumentException(
+            "parametersJson of tool '" + name + "' must be a JSON object");
       }
       return new ToolDefinition(this);
     }

@@ -19,6 +19,7 @@ import dev.atomsrealtime.event.InputAudioBufferCommitEvent;
 import dev.atomsrealtime.event.InputTextSendEvent;
 import dev.atomsrealtime.event.SessionUpdateEvent;
 import dev.atomsrealtime.event.ToolDefinition;
+import dev.atomsrealtime.tools.ClientTools;
 import dev.atomsrealtime.transport.SerialContext;
 import dev.atomsrealtime.transport.TransportFactory;
 import java.net.URI;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -185,7 +187,17 @@ public final class RealAtomsSession implements AtomsSession, ChunkSender {
   }
 
   @Override
-  public void declareTools(List<ToolDefinition> tools) {
+  public CompletionStage<List<String>> declareTools(List<ToolDefinition> tools) {
+    return declare(tools, null);
+  }
+
+  @Override
+  public CompletionStage<List<String>> declareTools(ClientTools tools) {
+    Objects.requireNonNull(tools, "tools");
+    return declare(tools.definitions(), tools);
+  }
+
+  private CompletionStage<List<String>> declare(List<ToolDefinition> tools, ClientTools handlers) {
     Objects.requireNonNull(tools, "tools");
     if (tools.isEmpty()) {
       throw new IllegalArgumentException("declare at least one tool");
@@ -198,7 +210,9 @@ public final class RealAtomsSession implements AtomsSession, ChunkSender {
     }
     byte[] frame = codec.encode(new SessionUpdateEvent(tools));
     checkNotClosed("declare tools");
-    context.execute(() -> machine.declareTools(frame, SessionUpdateEvent.TYPE));
+    CompletableFuture<List<String>> answer = new CompletableFuture<>();
+    context.execute(() -> machine.declareTools(frame, SessionUpdateEvent.TYPE, answer, handlers));
+    return answer;
   }
 
   @Override

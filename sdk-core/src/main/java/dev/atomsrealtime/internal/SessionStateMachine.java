@@ -7,11 +7,13 @@ import dev.atomsrealtime.SessionEnd;
 import dev.atomsrealtime.SessionInfo;
 import dev.atomsrealtime.SessionState;
 import dev.atomsrealtime.event.ErrorEvent;
+import dev.atomsrealtime.event.FunctionCallEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ServerEvent;
 import dev.atomsrealtime.event.SessionCloseEvent;
 import dev.atomsrealtime.event.SessionClosedEvent;
 import dev.atomsrealtime.event.SessionCreatedEvent;
+import dev.atomsrealtime.event.SessionUpdatedEvent;
 import dev.atomsrealtime.reconnect.RetryClassifier;
 import dev.atomsrealtime.transport.SerialContext;
 import java.time.Duration;
@@ -47,6 +49,8 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
   private final CompletableFuture<SessionInfo> opened = new CompletableFuture<>();
   private final CompletableFuture<SessionEnd> ended = new CompletableFuture<>();
   private final Runnable onTerminated;
+  private final ToolDeclarations toolDeclarations;
+  private final ToolRunner toolRunner;
 
   // Written in the context; read anywhere.
   private volatile SessionState state = SessionState.NEW;
@@ -67,6 +71,8 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
 
   SessionStateMachine(ConnectionAttempt.Env env, AtomsSession session, ListenerDispatch dispatch,
       OutboundQueue outbound, AudioAttachment audio, Runnable onTerminated) {
+    this.toolDeclarations = new ToolDeclarations(r -> dispatch.post(l -> r.run()));
+    this.toolRunner = new ToolRunner(env.sessionId(), env.resources(), this::sendToolResult);
     this.env = env;
     this.session = session;
     this.dispatch = dispatch;
@@ -131,10 +137,26 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     }
   }
 
-  /** Tools to declare now and again after every reconnect. */
-  void declareTools(byte[] frame, String type) {
+  /** Tools to declare now and again after every reconnect; {@code answer} gets the server's. */
+  void declareTools(byte[] frame, String type, CompletableFuture<List<String>> answer,
+      dev.atomsrealtime.tools.ClientTools handlers) {
+    toolRunner.use(handlers);
+    if (state == SessionState.CLOSING || state == SessionState.CLOSED) {
+      answer.completeExceptionally(new IllegalStateException("the session is " + state));
+      return;
+    }
     declaredTools = frame;
+    toolDeclarations.declared(frame, answer, state == SessionState.OPEN);
     sendControl(frame, type);
+  }
+
+  /** Any thread: a tool's result, sent only on the connection whose call it answers. */
+  private void sendToolResult(Object connection, byte[] frame) {
+    env.context().execute(() -> {
+      if (current == connection && state == SessionState.OPEN) {
+        outbound.send(frame, false);
+      }
+    });
   }
 
   void audioAttached(AudioEngine engine) {
@@ -213,6 +235,11 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
       sessionCreated(attempt, created);
     } else if (event instanceof ErrorEvent error) {
       attempt.lastError = error;
+      toolDeclarations.error(error);
+    } else if (event instanceof SessionUpdatedEvent updated) {
+      toolDeclarations.updated(updated);
+    } else if (event instanceof FunctionCallEvent call) {
+      toolRunner.called(call, attempt);
     } else if (event instanceof SessionClosedEvent closed) {
       attempt.closedReason = closed.reason();
       if (state == SessionState.CLOSING) {
@@ -245,9 +272,11 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     outbound.attach(attempt.transport(), maxAudioBytes, Math.max(64 * 1024, maxAudioBytes));
     // Held control frames go first, before any other sender can see OPEN; after a reconnect the
     // tools are declared again for the new server session.
-    if (reconnected && declaredTools != null && !held.contains(declaredTools)) {
+    boolean redeclare = reconnected && declaredTools != null && !held.contains(declaredTools);
+    if (redeclare) {
       outbound.send(declaredTools, false);
     }
+    toolDeclarations.opened(redeclare ? declaredTools : null, held);
     held.forEach(frame -> outbound.send(frame, false));
     held.clear();
     setState(SessionState.OPEN);
@@ -274,6 +303,8 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     }
     current = null;
     outbound.detach();
+    toolRunner.connectionEnded(attempt);
+    toolDeclarations.connectionLost();
     AtomsException cause = known;
     if (cause == null && !clientInitiated) {
       cause = Failures.fromClose(code, reason, attempt.lastError, attempt.closedReason,
@@ -331,6 +362,8 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     held.clear();
     outbound.detach();
     current = null;
+    toolRunner.connectionEnded(null);
+    toolDeclarations.ended();
     setState(SessionState.CLOSED);
     if (cause != null) {
       log.info("session {} ended: close code {}, {}", env.sessionId(), code, cause.getMessage());
@@ -364,6 +397,4 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
   private int rateOf(SessionInfo open) {
     return open.sampleRateHz() > 0 ? open.sampleRateHz() : env.options().sampleRateHz();
   }
-
-
 }

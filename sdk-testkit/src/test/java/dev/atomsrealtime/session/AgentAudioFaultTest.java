@@ -96,7 +96,7 @@ class AgentAudioFaultTest {
   @BeforeEach
   void start() throws Exception {
     server = FakeAtomsServer.builder().build().start();
-    client = AtomsClient.builder().apiKey("sk_audio_faults").baseUrl(server.uri()).build();
+    client = AtomsClient.builder().apiKey("key_audio_faults").baseUrl(server.uri()).build();
     session = client.newSession(SessionOptions.builder().build(), listener);
     session.connect().get(5, TimeUnit.SECONDS);
     conn = server.awaitConnection(WAIT);

@@ -64,7 +64,7 @@ class FaultInjectionTest {
   @BeforeEach
   void start() {
     server = FakeAtomsServer.builder().build().start();
-    client = AtomsClient.builder().apiKey("sk_faults").baseUrl(server.uri())
+    client = AtomsClient.builder().apiKey("key_faults").baseUrl(server.uri())
         .scheduler(timers, time).build();
   }
 

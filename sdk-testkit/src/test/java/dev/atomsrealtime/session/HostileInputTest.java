@@ -44,7 +44,7 @@ class HostileInputTest extends LoopbackSessionTest {
 
   @Override
   protected String apiKey() {
-    return "sk_hostile";
+    return "key_hostile";
   }
 
   @Override

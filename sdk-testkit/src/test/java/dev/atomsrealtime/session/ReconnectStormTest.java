@@ -51,7 +51,7 @@ class ReconnectStormTest {
   @BeforeEach
   void start() {
     server = FakeAtomsServer.builder().build().start();
-    client = AtomsClient.builder().apiKey("sk_storm").baseUrl(server.uri())
+    client = AtomsClient.builder().apiKey("key_storm").baseUrl(server.uri())
         .scheduler(time, time).build();
   }
 

@@ -100,7 +100,7 @@ class SessionEndingTest {
   }
 
   private AtomsClient client(FakeAtomsServer server, ObservedTransports transports) {
-    AtomsClient.Builder b = AtomsClient.builder().apiKey("sk_test").baseUrl(server.uri())
+    AtomsClient.Builder b = AtomsClient.builder().apiKey("key_test").baseUrl(server.uri())
         .scheduler(time, time);
     if (transports != null) {
       b.transportFactory(transports);

@@ -88,7 +88,7 @@ class SessionTimersTest {
   }
 
   private AtomsClient client(TransportFactory transports) {
-    return client(server.uri(), () -> "sk_timers", transports);
+    return client(server.uri(), () -> "key_timers", transports);
   }
 
   /**
@@ -120,7 +120,7 @@ class SessionTimersTest {
     try (ServerSocket mute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       mute.setSoTimeout((int) WAIT.toMillis());
       AtomsClient c = client(URI.create("ws://127.0.0.1:" + mute.getLocalPort()),
-          () -> "sk_timers", null);
+          () -> "key_timers", null);
       AtomsSession session = c.newSession(
           SessionOptions.builder().connectTimeout(connectTimeout).build(), listener);
       CompletableFuture<?> opened = session.connect();
@@ -177,7 +177,7 @@ class SessionTimersTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return "sk_late";
+      return "key_late";
     }, null);
     try {
       AtomsSession session = c.newSession(

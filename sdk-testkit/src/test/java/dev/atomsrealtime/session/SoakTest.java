@@ -99,7 +99,7 @@ class SoakTest {
   @BeforeEach
   void start() {
     server = FakeAtomsServer.builder().retainClientAudio(false).build().start();
-    client = AtomsClient.builder().apiKey("sk_soak").baseUrl(server.uri()).build();
+    client = AtomsClient.builder().apiKey("key_soak").baseUrl(server.uri()).build();
   }
 
   @AfterEach

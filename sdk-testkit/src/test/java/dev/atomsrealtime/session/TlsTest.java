@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 @ExtendWith(ThreadLeakExtension.class)
 class TlsTest {
-  static final String KEY = "sk_tls_secret_7d2e41";
+  static final String KEY = "key_tls_secret_7d2e41";
   static final Duration WAIT = Duration.ofSeconds(5);
 
   FakeAtomsServer server;

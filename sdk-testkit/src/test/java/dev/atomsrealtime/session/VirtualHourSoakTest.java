@@ -139,7 +139,7 @@ class VirtualHourSoakTest {
         return false;
       }
     }).build().start();
-    client = AtomsClient.builder().apiKey("sk_soak").baseUrl(server.uri()).scheduler(time, time)
+    client = AtomsClient.builder().apiKey("key_soak").baseUrl(server.uri()).scheduler(time, time)
         .build();
     Listener listener = new Listener();
     session = client.newSession(SessionOptions.builder().sampleRateHz(FMT.sampleRateHz())

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 @ExtendWith(ThreadLeakExtension.class)
 class JdkTlsTest {
-  static final String KEY = "sk_jdk_tls_secret_51e0";
+  static final String KEY = "key_jdk_tls_secret_51e0";
   static final Duration WAIT = Duration.ofSeconds(5);
 
   FakeAtomsServer server;
