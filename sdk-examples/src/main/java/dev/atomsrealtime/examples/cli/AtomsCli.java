@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code atoms} command-line tool: talk to an agent by voice, chat in text, list sound
- * devices. Exit codes: 0 ok, 2 bad arguments, 3 credential refused, 4 server unreachable, 5 server
+ * devices, read a call's log. Exit codes: 0 ok, 2 bad arguments, 3 credential refused, 4 server unreachable, 5 server
  * error, 6 audio problem, 7 connection lost during the call, 1 anything else.
  */
 @Command(
@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "atoms 0.1.0",
     description = "Talk to an Atoms voice agent from the command line.",
-    subcommands = {TalkCommand.class, ChatCommand.class, DevicesCommand.class})
+    subcommands = {TalkCommand.class, ChatCommand.class, DevicesCommand.class,
+        CallLogCommand.class})
 public final class AtomsCli implements java.util.concurrent.Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
       description = "Show the SDK's debug log on stderr.")
@@ -29,7 +30,7 @@ public final class AtomsCli implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("atoms: choose a command: talk, chat or devices"
+    spec.commandLine().getErr().println("atoms: choose a command: talk, chat, devices or call-log"
         + " (see 'atoms --help')");
     return ExitCodes.USAGE;
   }
@@ -59,6 +60,9 @@ public final class AtomsCli implements java.util.concurrent.Callable<Integer> {
         }
         if (cls == DevicesCommand.class) {
           return cls.cast(new DevicesCommand(stdout, devices));
+        }
+        if (cls == CallLogCommand.class) {
+          return cls.cast(new CallLogCommand(stdout, env));
         }
         return CommandLine.defaultFactory().create(cls);
       }

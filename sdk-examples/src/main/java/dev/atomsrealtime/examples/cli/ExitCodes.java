@@ -27,7 +27,8 @@ final class ExitCodes {
 
   /** The exit code for a failure to connect. */
   static int forConnectFailure(Throwable t) {
-    if (t instanceof AuthenticationException) {
+    if (t instanceof AuthenticationException
+        || t instanceof dev.atomsrealtime.rest.ApiAuthenticationException) {
       return AUTH;
     }
     if (t instanceof ConnectionException || t instanceof AtomsTimeoutException) {

@@ -33,6 +33,15 @@ final class ServerTarget implements AutoCloseable {
     @Option(names = "--query-auth", description = "Send the key as the token query parameter "
         + "instead of the Authorization header.")
     boolean queryAuth;
+
+    @Option(names = "--mint-token", description = "Mint a single-use call token with the API key "
+        + "(register-call) for each connection attempt and connect with it; the key itself never "
+        + "goes over the WebSocket and is never printed.")
+    boolean mintToken;
+
+    @Option(names = "--rest-url", description = "REST base URL (https://host) for --mint-token. "
+        + "Default: the server's URL with https (or http).")
+    URI restUrl;
   }
 
   final AtomsClient client;
@@ -56,10 +65,13 @@ final class ServerTarget implements AutoCloseable {
   static ServerTarget resolve(Options o, Map<String, String> env, SimulatedAgent agent) {
     if (o.agentId == null && o.url == null) {
       FakeAtomsServer server = FakeAtomsServer.builder().behavior(agent).build().start();
-      AtomsClient client = AtomsClient.builder().apiKey("sk_offline_simulated_agent")
-          .baseUrl(server.uri()).build();
-      return new ServerTarget(client, server, "simulated-agent",
-          "the simulated agent on " + server.uri());
+      AtomsClient.Builder b = AtomsClient.builder().apiKey("sk_offline_simulated_agent")
+          .baseUrl(server.uri()).restBaseUrl(server.restUri());
+      if (o.mintToken) {
+        b.callTokenPerAttempt();
+      }
+      return new ServerTarget(b.build(), server, "simulated-agent",
+          "the simulated agent on " + server.uri() + tokenNote(o));
     }
     String key = env.get("ATOMS_API_KEY");
     if (key == null || key.isBlank()) {
@@ -67,13 +79,30 @@ final class ServerTarget implements AutoCloseable {
           + "to talk to a real agent, or omit --agent-id and --url to use the simulated agent");
     }
     URI base = o.url != null ? o.url : AtomsClient.DEFAULT_BASE_URL;
-    AtomsClient client;
+    if (o.mintToken && o.agentId == null) {
+      throw new UsageException("--mint-token needs --agent-id: a call token is minted for an agent");
+    }
+    AtomsClient.Builder b = AtomsClient.builder().apiKey(key);
     try {
-      client = AtomsClient.builder().apiKey(key).baseUrl(base).build();
+      b.baseUrl(base);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--url: " + e.getMessage());
     }
-    return new ServerTarget(client, null, o.agentId, base.getHost());
+    if (o.restUrl != null) {
+      try {
+        b.restBaseUrl(o.restUrl);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--rest-url: " + e.getMessage());
+      }
+    }
+    if (o.mintToken) {
+      b.callTokenPerAttempt();
+    }
+    return new ServerTarget(b.build(), null, o.agentId, base.getHost() + tokenNote(o));
+  }
+
+  private static String tokenNote(Options o) {
+    return o.mintToken ? " with a call token minted per attempt" : "";
   }
 
   SessionOptions.Builder sessionOptions(Options o, Mode mode) {
@@ -83,7 +112,7 @@ final class ServerTarget implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--sample-rate: " + e.getMessage());
     }
-    if (agentId != null && embedded == null) {
+    if (agentId != null) {
       b.agentId(agentId);
     }
     if (o.queryAuth) {
