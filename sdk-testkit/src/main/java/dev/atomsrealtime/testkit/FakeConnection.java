@@ -147,6 +147,8 @@ public final class FakeConnection {
   /**
    * The connection's mode: the one its call token was minted for, else the {@code mode} query
    * parameter, else {@code webcall}.
+   *
+   * @return {@code webcall}, {@code chat}, or the mode the query named
    */
   public String mode() {
     if (grant != null) {
@@ -158,13 +160,19 @@ public final class FakeConnection {
 
   /**
    * The agent the connection talks to: the one its call token was minted for, else the {@code
-   * agent_id} query parameter (null if none).
+   * agent_id} query parameter.
+   *
+   * @return the agent id, or null if none
    */
   public String agentId() {
     return grant != null ? grant.agentId() : handshake.queryParameter("agent_id");
   }
 
-  /** Whether a call token minted by this server's REST API opened the connection. */
+  /**
+   * Whether a call token minted by this server's REST API opened the connection.
+   *
+   * @return true for a minted token
+   */
   public boolean openedWithMintedToken() {
     return grant != null;
   }
