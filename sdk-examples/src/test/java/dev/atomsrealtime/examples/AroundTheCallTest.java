@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atomsrealtime.AtomsClient;
 import dev.atomsrealtime.AtomsSession;
-import dev.atomsrealtime.Mode;
 import dev.atomsrealtime.SessionListener;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.event.FunctionCallEvent;
 import dev.atomsrealtime.event.FunctionCallResultEvent;
-import dev.atomsrealtime.event.ServerEvent;
-import dev.atomsrealtime.event.TranscriptEvent;
 import dev.atomsrealtime.rest.CallToken;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
@@ -26,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -131,20 +127,7 @@ class AroundTheCallTest {
   @Test
   void theCallLogExampleDescribesAFinishedCall() throws Exception {
     try (AtomsClient client = builder().apiKey(KEY).build()) {
-      CountDownLatch greeted = new CountDownLatch(1);
-      AtomsSession session = client.newSession(
-          SessionOptions.builder().agentId("agent-123").mode(Mode.CHAT).build(),
-          new SessionListener() {
-            @Override
-            public void onEvent(AtomsSession s, ServerEvent e) {
-              if (e instanceof TranscriptEvent) {
-                greeted.countDown();
-              }
-            }
-          });
-      String callId = session.connect().get(5, TimeUnit.SECONDS).callId();
-      assertTrue(greeted.await(5, TimeUnit.SECONDS));
-      session.close();
+      String callId = FinishedCalls.chatUntilGreeted(client, "agent-123");
       String described = AroundTheCall.describeCall(client, callId);
       assertTrue(described.startsWith("completed, "), described);
       assertTrue(described.contains("agent: Hello!\n"), described);

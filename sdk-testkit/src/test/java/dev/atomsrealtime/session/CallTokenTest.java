@@ -28,9 +28,7 @@ import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testkit.RestRequest;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,32 +52,19 @@ class CallTokenTest {
 
   @BeforeEach
   void start() {
-    server = FakeAtomsServer.builder().credential(KEY).agentId("agent-1").ticker(time).build()
-        .start();
-    client = AtomsClient.builder().apiKey(KEY).baseUrl(server.uri()).restBaseUrl(server.restUri())
-        .scheduler(time, time).build();
+    server = RestFixture.server(KEY, time);
+    client = RestFixture.client(server, KEY, time);
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    server.close();
-    time.assertNoPendingTasks();
+    RestFixture.stop(client, server, time);
   }
 
   /** A client whose sessions connect with {@code token}, every attempt. */
   private AtomsClient withToken(String token) {
     return AtomsClient.builder().credentials(() -> token).baseUrl(server.uri())
         .scheduler(time, time).build();
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
-    try {
-      f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("expected the future to fail");
   }
 
   @Test
@@ -118,7 +103,7 @@ class CallTokenTest {
       RecordingListener listener = new RecordingListener();
       AtomsSession second = sameToken.newSession(SessionOptions.builder().build(), listener);
       AuthenticationException refused =
-          assertInstanceOf(AuthenticationException.class, failureOf(second.connect()));
+          assertInstanceOf(AuthenticationException.class, SessionHandshakeTest.failureOf(second.connect()));
       assertEquals(401, refused.statusCode());
       assertTrue(refused.responseBody().contains("already used"), refused.responseBody());
       assertFalse(refused.getMessage().contains(token.token()), refused.getMessage());
@@ -144,7 +129,7 @@ class CallTokenTest {
       time.forwardTime(Duration.ofSeconds(1));
       RecordingListener listener = new RecordingListener();
       AuthenticationException expired = assertInstanceOf(AuthenticationException.class,
-          failureOf(b.newSession(SessionOptions.builder().build(), listener).connect()));
+          SessionHandshakeTest.failureOf(b.newSession(SessionOptions.builder().build(), listener).connect()));
       assertEquals(401, expired.statusCode());
       assertTrue(expired.responseBody().contains("expired"), expired.responseBody());
       listener.awaitClosed(WAIT);

@@ -25,6 +25,7 @@ import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testkit.ServerBehavior;
 import dev.atomsrealtime.tools.ClientTools;
 import dev.atomsrealtime.tools.ToolDeclarationException;
+import dev.atomsrealtime.tools.ToolHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -179,20 +180,30 @@ class ClientToolsTest {
     assertTrue(badArgs.get("message").asText().contains("Order"), badArgs.toString());
   }
 
+  /**
+   * A handler that counts down {@code started}, then waits (10 s at most) until interrupted,
+   * counts down {@code interrupted} and returns a result all the same.
+   */
+  private static ToolHandler<JsonNode> waitsForInterrupt(CountDownLatch started,
+      CountDownLatch interrupted) {
+    return (args, call) -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await(10, TimeUnit.SECONDS);
+        return "not interrupted";
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        return "interrupted, too late";
+      }
+    };
+  }
+
   @Test
   void aSlowHandlerTimesOutBeforeTheToolsTimeoutAndIsInterrupted() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    declare(onTestExecutor().tool(tool("slow", 2_000), (args, call) -> {
-      started.countDown();
-      try {
-        new CountDownLatch(1).await(10, TimeUnit.SECONDS);
-        return "too late";
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-        return "interrupted, still too late";
-      }
-    }).build());
+    declare(onTestExecutor().tool(tool("slow", 2_000), waitsForInterrupt(started, interrupted))
+        .build());
     connection.send(new FunctionCallEvent("c1", "slow", "{}"));
     assertTrue(started.await(5, TimeUnit.SECONDS));
 
@@ -236,16 +247,8 @@ class ClientToolsTest {
   void handlersStillRunningWhenTheSessionEndsAreInterruptedAndNothingIsSent() throws Exception {
     CountDownLatch started = new CountDownLatch(2);
     CountDownLatch interrupted = new CountDownLatch(2);
-    declare(onTestExecutor().tool(tool("long", 60_000), (args, call) -> {
-      started.countDown();
-      try {
-        new CountDownLatch(1).await(10, TimeUnit.SECONDS);
-        return "done";
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-        throw e;
-      }
-    }).build());
+    declare(onTestExecutor().tool(tool("long", 60_000), waitsForInterrupt(started, interrupted))
+        .build());
     handlerDone = new CountDownLatch(2);
     connection.send(new FunctionCallEvent("c1", "long", "{}"));
     connection.send(new FunctionCallEvent("c2", "long", "{}"));

@@ -48,17 +48,13 @@ class RestErrorsTest {
 
   @BeforeEach
   void start() {
-    server = FakeAtomsServer.builder().credential(KEY).agentId("agent-1").ticker(time).build()
-        .start();
-    client = AtomsClient.builder().apiKey(KEY).baseUrl(server.uri()).restBaseUrl(server.restUri())
-        .scheduler(time, time).build();
+    server = RestFixture.server(KEY, time);
+    client = RestFixture.client(server, KEY, time);
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    server.close();
-    time.assertNoPendingTasks();
+    RestFixture.stop(client, server, time);
   }
 
   static Stream<Arguments> statuses() {

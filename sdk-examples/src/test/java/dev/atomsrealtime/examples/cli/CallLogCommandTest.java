@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atomsrealtime.AtomsClient;
-import dev.atomsrealtime.AtomsSession;
-import dev.atomsrealtime.Mode;
-import dev.atomsrealtime.SessionListener;
-import dev.atomsrealtime.SessionOptions;
-import dev.atomsrealtime.event.ServerEvent;
-import dev.atomsrealtime.event.TranscriptEvent;
+import dev.atomsrealtime.examples.FinishedCalls;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
@@ -23,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,22 +58,8 @@ class CallLogCommandTest {
 
   /** A finished chat call with a greeting; its call id. */
   String finishedCall() throws Exception {
-    CountDownLatch greeted = new CountDownLatch(1);
     try (AtomsClient client = AtomsClient.builder().apiKey(KEY).baseUrl(server.uri()).build()) {
-      AtomsSession session = client.newSession(
-          SessionOptions.builder().agentId("agent-1").mode(Mode.CHAT).build(),
-          new SessionListener() {
-            @Override
-            public void onEvent(AtomsSession s, ServerEvent e) {
-              if (e instanceof TranscriptEvent) {
-                greeted.countDown();
-              }
-            }
-          });
-      String callId = session.connect().get(5, TimeUnit.SECONDS).callId();
-      assertTrue(greeted.await(5, TimeUnit.SECONDS));
-      session.close();
-      return callId;
+      return FinishedCalls.chatUntilGreeted(client, "agent-1");
     }
   }
 
