@@ -110,7 +110,7 @@ public final class SessionOptions {
 
   /**
    * Bound on connecting: TCP, TLS and the WebSocket upgrade; and, before that, on getting the
-   * attempt's credential from the {@link CredentialSupplier} (each phase has the whole bound).
+   * attempt's credential from the {@link CredentialProvider} (each phase has the whole bound).
    */
   public Duration connectTimeout() {
     return connectTimeout;
