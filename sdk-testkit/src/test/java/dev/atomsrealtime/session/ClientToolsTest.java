@@ -17,6 +17,7 @@ import dev.atomsrealtime.event.FunctionCallResultEvent;
 import dev.atomsrealtime.event.InputTextSendEvent;
 import dev.atomsrealtime.event.SessionUpdateEvent;
 import dev.atomsrealtime.event.ToolDefinition;
+import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
@@ -259,6 +260,42 @@ class ClientToolsTest {
     assertTrue(handlerDone.await(5, TimeUnit.SECONDS));
     connection.awaitClosed(WAIT);
     assertEquals(List.of(), connection.received(FunctionCallResultEvent.class));
+  }
+
+  @Test
+  void afterAReconnectToolsAreDeclaredAgainAndOnlyTheNewConnectionsCallsAreAnswered()
+      throws Exception {
+    RecordingListener listener = new RecordingListener();
+    AtomsSession reconnecting = client.newSession(SessionOptions.builder().agentId("agent-1")
+        .reconnectPolicy(ExponentialBackoff.builder().initialDelay(Duration.ofMillis(100))
+            .maxAttempts(2).build()).build(), listener);
+    reconnecting.connect().get(5, TimeUnit.SECONDS);
+    FakeConnection first = server.awaitConnection(WAIT);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    ClientTools tools = ClientTools.builder()
+        .tool(tool("slow", 60_000), waitsForInterrupt(started, interrupted))
+        .tool(tool("quick", 5_000), (args, call) -> "quick answer")
+        .build();
+    CompletableFuture<List<String>> declared = reconnecting.declareTools(tools)
+        .toCompletableFuture();
+    assertEquals(List.of("slow", "quick"), declared.get(5, TimeUnit.SECONDS));
+    first.send(new FunctionCallEvent("old-1", "slow", "{}"));
+    assertTrue(started.await(5, TimeUnit.SECONDS));
+
+    first.drop();
+    assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the old connection's call was abandoned");
+    time.forwardTime(listener.awaitReconnecting(WAIT).delay());
+    FakeConnection second = server.awaitConnection(WAIT);
+    listener.awaitReconnected(1, WAIT);
+    assertEquals(tools.definitions(),
+        second.awaitReceived(SessionUpdateEvent.class, WAIT).tools());
+    second.send(new FunctionCallEvent("new-1", "quick", "{}"));
+    assertEquals(new FunctionCallResultEvent("new-1", "quick answer"),
+        second.awaitReceived(FunctionCallResultEvent.class, WAIT));
+    assertEquals(List.of(), first.received(FunctionCallResultEvent.class));
+    reconnecting.close();
+    assertEquals(1, second.received(FunctionCallResultEvent.class).size());
   }
 
   @Test
