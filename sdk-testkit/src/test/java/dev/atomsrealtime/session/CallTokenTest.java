@@ -19,6 +19,7 @@ import dev.atomsrealtime.reconnect.ExponentialBackoff;
 import dev.atomsrealtime.rest.CallRegistration;
 import dev.atomsrealtime.rest.CallToken;
 import dev.atomsrealtime.rest.CallTokenCredentials;
+import dev.atomsrealtime.testing.LogCapture;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
@@ -192,6 +193,40 @@ class CallTokenTest {
       assertInstanceOf(ConnectionException.class, asked.get(1).cause());
       session.close();
     }
+  }
+
+  @Test
+  void neitherTheKeyNorAMintedTokenAppearsInLogsMessagesOrToString() throws Exception {
+    List<String> texts = new CopyOnWriteArrayList<>();
+    String token;
+    String logs;
+    try (LogCapture capture = new LogCapture()) {
+      try (AtomsClient tokens = AtomsClient.builder().apiKey(KEY).callTokenPerAttempt()
+          .baseUrl(server.uri()).restBaseUrl(server.restUri()).scheduler(time, time).build()) {
+        AtomsSession session = tokens.newSession(SessionOptions.builder().agentId("agent-1")
+            .build(), new RecordingListener());
+        session.connect().get(5, TimeUnit.SECONDS);
+        token = server.awaitConnection(WAIT).handshake().credential();
+        texts.add(tokens.toString());
+        texts.add(tokens.rest().toString());
+        texts.add(session.toString());
+        session.close();
+      }
+      try (AtomsClient wrong = AtomsClient.builder().apiKey(KEY + "_wrong").baseUrl(server.uri())
+          .restBaseUrl(server.restUri()).scheduler(time, time).build()) {
+        RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            RuntimeException.class, () -> wrong.rest().callLog("CALL-1-000000"));
+        texts.add(refused.toString());
+        texts.add(String.valueOf(server.restRequests()));
+      }
+      logs = capture.text();
+    }
+    texts.add(logs);
+    for (String text : texts) {
+      assertFalse(text.contains(KEY), text);
+      assertFalse(text.contains(token), text);
+    }
+    assertTrue(logs.contains("minted a call token"), "the mint itself is logged, without the token");
   }
 
   @Test
