@@ -21,45 +21,26 @@ import dev.atomsrealtime.rest.CallToken;
 import dev.atomsrealtime.rest.CallTokenCredentials;
 import dev.atomsrealtime.testing.LogCapture;
 import dev.atomsrealtime.testing.RecordingListener;
-import dev.atomsrealtime.testing.ThreadLeakExtension;
-import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
 import dev.atomsrealtime.testkit.HandshakeRecord;
-import dev.atomsrealtime.testkit.ManualScheduler;
 import dev.atomsrealtime.testkit.RestRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Call tokens end to end: minted over REST on the fake server, single-use, expiring after 30 s of
  * virtual time, naming agent, mode and rate themselves, and minted afresh for every attempt.
  */
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
-@ExtendWith(ThreadLeakExtension.class)
-class CallTokenTest {
+class CallTokenTest extends RestFixture {
   static final String KEY = "sk_test_tokens_8d2a51";
   static final Duration WAIT = Duration.ofSeconds(5);
 
-  final ManualScheduler time = new ManualScheduler();
-  FakeAtomsServer server;
-  AtomsClient client;
-
-  @BeforeEach
-  void start() {
-    server = RestFixture.server(KEY, time);
-    client = RestFixture.client(server, KEY, time);
-  }
-
-  @AfterEach
-  void stop() {
-    RestFixture.stop(client, server, time);
+  @Override
+  String key() {
+    return KEY;
   }
 
   /** A client whose sessions connect with {@code token}, every attempt. */

@@ -15,9 +15,6 @@ import dev.atomsrealtime.rest.ApiException;
 import dev.atomsrealtime.rest.ApiNotFoundException;
 import dev.atomsrealtime.rest.ApiServerException;
 import dev.atomsrealtime.rest.CallRegistration;
-import dev.atomsrealtime.testing.ThreadLeakExtension;
-import dev.atomsrealtime.testkit.FakeAtomsServer;
-import dev.atomsrealtime.testkit.ManualScheduler;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -25,36 +22,19 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every REST error status maps to its exception, with the body kept and read leniently. */
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
-@ExtendWith(ThreadLeakExtension.class)
-class RestErrorsTest {
+class RestErrorsTest extends RestFixture {
   static final String KEY = "sk_test_rest_errors_9c41";
 
-  final ManualScheduler time = new ManualScheduler();
-  FakeAtomsServer server;
-  AtomsClient client;
-
-  @BeforeEach
-  void start() {
-    server = RestFixture.server(KEY, time);
-    client = RestFixture.client(server, KEY, time);
-  }
-
-  @AfterEach
-  void stop() {
-    RestFixture.stop(client, server, time);
+  @Override
+  String key() {
+    return KEY;
   }
 
   static Stream<Arguments> statuses() {
