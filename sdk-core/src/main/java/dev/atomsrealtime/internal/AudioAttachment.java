@@ -60,19 +60,21 @@ final class AudioAttachment implements AudioEngine.Host, AgentActivityTracker.Ob
   /**
    * Read thread, before the event goes to the context: playback must be ready for the deltas that
    * may follow {@code session.created} at once, and barge-in must not wait.
+   *
+   * @return false if the event must not reach the listener: a delta the engine dropped as stale
    */
-  void received(ServerEvent event, boolean connecting, int requestedRate) {
+  boolean received(ServerEvent event, boolean connecting, int requestedRate) {
     AudioEngine e = engine;
     if (e == null) {
-      return;
+      return true;
     }
     if (event instanceof SessionCreatedEvent created) {
       if (connecting) {
         e.start(created.sampleRateHz() > 0 ? created.sampleRateHz() : requestedRate);
       }
-    } else {
-      e.onServerEvent(event);
+      return true;
     }
+    return e.onServerEvent(event);
   }
 
   /** Context: the event, in order with every other, moves the agent activity. */

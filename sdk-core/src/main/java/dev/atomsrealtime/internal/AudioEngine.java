@@ -149,24 +149,32 @@ final class AudioEngine implements SessionAudio {
     }
   }
 
-  /** Read thread: the audio side of a server event. Never blocks on the stages. */
-  void onServerEvent(ServerEvent event) {
+  /**
+   * Read thread: the audio side of a server event. Never blocks on the stages.
+   *
+   * @return false for a delta dropped as stale audio of an interrupted reply: nobody hears it,
+   *     so the session withholds it from the listener too
+   */
+  boolean onServerEvent(ServerEvent event) {
     PlaybackQueue q = queue;
     PlaybackWriter w = writer;
     if (q == null || w == null) {
-      return;
+      return true;
     }
     if (event instanceof OutputAudioDeltaEvent delta) {
-      if (q.offer(delta)) {
+      int offered = q.offer(delta);
+      if (offered == PlaybackQueue.QUEUED) {
         metrics.deltaReceived(host.resources().ticker().nanoTime());
         w.markBusy();
         w.wake();
       }
+      return offered != PlaybackQueue.STALE;
     } else if (event instanceof AgentStartTalkingEvent) {
       q.replyStarted();
     } else if (event instanceof InterruptionEvent) {
       bargeIn(q, w, true);
     }
+    return true;
   }
 
   /** Empty the queue, flush the sink, gate stale deltas: barge-in, on the read thread. */

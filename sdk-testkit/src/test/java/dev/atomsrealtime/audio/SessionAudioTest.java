@@ -397,6 +397,35 @@ class SessionAudioTest extends LoopbackSessionTest {
   }
 
   /** Live threads of the audio engine: {@code atoms-capture-N} and {@code atoms-playback-N}. */
+  @Test
+  void deltasDroppedAsStaleAreWithheldFromTheListener() throws Exception {
+    FakeConnection conn = open();
+    PcmPullSink speaker = PcmPullSink.create(FMT, 2_000);
+    SessionAudio audio = session.attachAudio(null, speaker);
+    byte[] first = reply(60, 100);
+    byte[] stale = reply(40, -9_000);
+    byte[] second = reply(60, 20_000);
+    conn.send(new AgentStartTalkingEvent(null));
+    conn.sendAudio(first);
+    conn.send(new InterruptionEvent());
+    conn.sendAudio(stale); // dropped by the engine: nobody hears it
+    conn.send(new AgentStartTalkingEvent(null));
+    conn.sendAudio(second);
+    conn.send(new AgentStopTalkingEvent(null));
+    listener.awaitEvent(AgentStopTalkingEvent.class, WAIT);
+    assertEquals(1, audio.stats().staleDeltasDropped());
+
+    List<byte[]> delivered = new ArrayList<>();
+    for (var e : listener.events()) {
+      if (e instanceof OutputAudioDeltaEvent d) {
+        delivered.add(d.audioCopy());
+      }
+    }
+    assertEquals(2, delivered.size(), "the listener gets the played deltas, not the stale one");
+    assertArrayEquals(first, delivered.get(0));
+    assertArrayEquals(second, delivered.get(1));
+  }
+
   static long audioThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .map(Thread::getName)
