@@ -49,7 +49,7 @@ sox -D "$tmp/book.wav" -r 48000 -b 16 -e signed-integer -c 2 "$core/user_book_ta
 sox -D "$core/user_book_table_16k.wav" -r 8000 -e signed-integer -b 16 -c 1 "$core/user_book_table_8k.wav"
 sox -D "$core/user_book_table_16k.wav" -r 8000 -e mu-law -b 8 -c 1 "$core/user_book_table_8k_mulaw.wav"
 sox -D "$core/user_book_table_16k.wav" -r 8000 -e a-law -b 8 -c 1 "$core/user_book_table_8k_alaw.wav"
-bridge="$root/sdk-examples/src/test/resources/bridge"
+bridge="$root/sdk-examples/src/main/resources/dev/atomsrealtime/examples/bridge"
 mkdir -p "$bridge"
 sox -D "$core/user_book_table_24k.wav" -r 8000 -e mu-law -b 8 -c 1 "$bridge/user_book_table_8k_mulaw.wav"
 sox -D "$kit/user_barge_in_24k.wav" -r 8000 -e mu-law -b 8 -c 1 "$bridge/user_barge_in_8k_mulaw.wav"

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@link #playbackChanged} on any thread (it hands over to the context); everything else in the
  * session's serial context, which is also where the activity changes and is reported.
  */
-final class AudioAttachment implements AudioEngine.Host, AgentActivityTracker.Observer {
+final class AudioAttachment implements AudioEngineHost, AgentActivityTracker.Observer {
   private static final Logger log = LoggerFactory.getLogger(AudioAttachment.class);
   /** Longest the terminal callback waits for the audio source and sink to be released. */
   static final Duration RELEASE_BOUND = Duration.ofSeconds(2);
@@ -200,7 +200,7 @@ final class AudioAttachment implements AudioEngine.Host, AgentActivityTracker.Ob
   }
 
   // -----------------------------------------------------------------------------------------------
-  // AudioEngine.Host
+  // AudioEngineHost
 
   @Override
   public ChunkSender chunks() {

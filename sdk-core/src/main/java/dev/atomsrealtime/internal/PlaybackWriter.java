@@ -132,7 +132,9 @@ abstract class PlaybackWriter {
       resyncSinkPosition();
     } else {
       stages.counters().deltaBytesPlayed.addAndGet(taken);
-      stages.metrics().audioPlayed(stages.ticker().nanoTime());
+      long now = stages.ticker().nanoTime();
+      stages.metrics().audioPlayed(now);
+      stages.taps().agentAudio(piece, 0, taken, now);
     }
     return taken;
   }
@@ -301,6 +303,7 @@ abstract class PlaybackWriter {
       synchronized (idleMonitor) {
         idleMonitor.notifyAll();
       }
+      stages.taps().stopped(stages.ticker().nanoTime());
     }
   }
 
