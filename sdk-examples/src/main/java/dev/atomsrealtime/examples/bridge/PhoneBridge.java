@@ -136,19 +136,30 @@ public final class PhoneBridge extends WebSocketServer {
     clearObserver.cleared(call.streamSid(), nanos);
   }
 
+  /** The server's threads are named {@code phone-bridge-*}, so that they can be told apart. */
+  private static void nameThread(String role) {
+    Thread t = Thread.currentThread();
+    if (!t.getName().startsWith("phone-bridge-")) {
+      t.setName("phone-bridge-" + role + "-" + t.getId());
+    }
+  }
+
   @Override
   public void onStart() {
+    nameThread("selector");
     log.info("phone bridge listening on port {}", getPort());
     started.countDown();
   }
 
   @Override
   public void onOpen(WebSocket conn, ClientHandshake handshake) {
+    nameThread("worker");
     conn.setAttachment(new PhoneCall(conn, client, base, this));
   }
 
   @Override
   public void onMessage(WebSocket conn, String message) {
+    nameThread("worker");
     PhoneCall call = conn.getAttachment();
     if (call != null) {
       call.onMessage(MediaStreamMessages.parse(message));
