@@ -396,7 +396,6 @@ class SessionAudioTest extends LoopbackSessionTest {
     assertEquals(-1, mic.read(new byte[2], 0, 2));
   }
 
-  /** Live threads of the audio engine: {@code atoms-capture-N} and {@code atoms-playback-N}. */
   @Test
   void deltasDroppedAsStaleAreWithheldFromTheListener() throws Exception {
     FakeConnection conn = open();
@@ -426,6 +425,7 @@ class SessionAudioTest extends LoopbackSessionTest {
     assertArrayEquals(second, delivered.get(1));
   }
 
+  /** Live threads of the audio engine: {@code atoms-capture-N} and {@code atoms-playback-N}. */
   static long audioThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .map(Thread::getName)
