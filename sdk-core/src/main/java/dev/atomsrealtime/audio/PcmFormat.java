@@ -22,6 +22,11 @@ public record PcmFormat(int sampleRateHz, int channels, int bitsPerSample, boole
   /**
    * Checks the values.
    *
+   * @param sampleRateHz frames per second, 1000 to 192000
+   * @param channels interleaved channels, 1 to 8
+   * @param bitsPerSample 8, 16, 24 or 32 (8 for G.711)
+   * @param bigEndian byte order of multi-byte samples
+   * @param encoding how a sample's bits map to a value
    * @throws IllegalArgumentException if a value is out of range, or a G.711 encoding is given
    *     with other than 8 bits per sample
    * @throws NullPointerException if {@code encoding} is null

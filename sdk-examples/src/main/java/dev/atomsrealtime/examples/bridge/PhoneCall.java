@@ -36,13 +36,14 @@ final class PhoneCall implements AudioTap {
   private final SessionOptions base;
   private final PhoneBridge bridge;
   private final Object sendLock = new Object(); // orders media, marks and clear to the phone
+  private byte[] frame = new byte[0]; // the phone's socket thread only
   private volatile String streamSid;
   private volatile AtomsSession session;
   private volatile PcmPushSource caller;
   private volatile PcmPullSink agent;
   private volatile boolean ended;
   // Guarded by sendLock.
-  private byte[] frame = new byte[0];
+  private long cuts;
   private int leadBytes;
   private long sentBytes;
   private long heardBytes;
@@ -97,8 +98,8 @@ final class PhoneCall implements AudioTap {
     variables.putAll(m.customParameters());
     SessionOptions options = base.toBuilder().sampleRateHz(leg.sampleRateHz())
         .variables(variables).build();
+    frame = new byte[leg.bytesForMillis(20)];
     synchronized (sendLock) {
-      frame = new byte[leg.bytesForMillis(20)];
       leadBytes = leg.bytesForMillis(LEAD_MILLIS);
     }
     caller = PcmPushSource.create(leg, 1_000);
@@ -123,18 +124,32 @@ final class PhoneCall implements AudioTap {
     });
   }
 
-  /** Sends the agent audio that is due: as much as keeps within the lead of what was played. */
+  /**
+   * Sends the agent audio that is due: as much as keeps within the lead of what was played. The
+   * phone's socket thread only (media and marks arrive there), so {@link #frame} is its own. A
+   * frame polled just before a cut is dropped, not sent after the {@code clear}.
+   */
   private void sendAgentAudio() {
     PcmPullSink out = agent;
     String sid = streamSid;
     if (out == null || sid == null) {
       return;
     }
-    synchronized (sendLock) {
-      while (sentBytes - heardBytes < leadBytes) {
-        int n = out.poll(frame, 0, frame.length);
-        if (n <= 0) {
-          break;
+    while (true) {
+      long cutsBefore;
+      synchronized (sendLock) {
+        if (sentBytes - heardBytes >= leadBytes) {
+          return;
+        }
+        cutsBefore = cuts;
+      }
+      int n = out.poll(frame, 0, frame.length); // no lock held: the sink may run the pump
+      if (n <= 0) {
+        return;
+      }
+      synchronized (sendLock) {
+        if (cuts != cutsBefore) {
+          continue; // taken from the interrupted reply before the flush: never heard
         }
         sentBytes += n;
         phone.send(MediaStreamMessages.media(sid, frame, n));
@@ -187,6 +202,7 @@ final class PhoneCall implements AudioTap {
       return;
     }
     synchronized (sendLock) {
+      cuts++;
       phone.send(MediaStreamMessages.clear(sid));
       heardBytes = sentBytes; // the phone dropped the rest; its pending marks come back now
     }
