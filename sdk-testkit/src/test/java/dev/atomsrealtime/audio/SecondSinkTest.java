@@ -153,4 +153,40 @@ class SecondSinkTest extends LoopbackSessionTest {
     SessionAudioTest.await(() -> second.bytes().length == answer.length / 2, "the mirror");
     assertArrayEquals(PcmConverter.convertAll(FMT, phone, answer), second.bytes());
   }
+
+  @Test
+  void aTapThatThrowsIsReportedOnceAndDetachedAndAudioGoesOn() throws Exception {
+    FakeConnection conn = open();
+    PcmPullSink caller = PcmPullSink.create(FMT, 2_000);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    AudioTap broken = new AudioTap() {
+      @Override
+      public void started(PcmFormat sessionFormat, AudioClock clock) {}
+
+      @Override
+      public void userAudio(byte[] pcm, int offset, int length, long nanos) {}
+
+      @Override
+      public void agentAudio(byte[] pcm, int offset, int length, long nanos) {
+        calls.incrementAndGet();
+        throw new IllegalStateException("broken tap");
+      }
+
+      @Override
+      public void agentAudioCut(long nanos) {}
+
+      @Override
+      public void stopped(long nanos) {}
+    };
+    SessionAudio audio = session.attachAudio(null, caller,
+        AudioOptions.builder().tap(broken).build());
+    byte[] answer = SessionAudioTest.reply(300, 11);
+    conn.send(new AgentStartTalkingEvent(null));
+    SessionAudioTest.sendInOddPieces(conn, answer);
+    assertArrayEquals(answer, SessionAudioTest.pull(caller, answer.length, 4_096));
+    assertTrue(audio.awaitPlaybackIdle(WAIT));
+    SessionAudioTest.await(() -> listener.audioErrors().size() == 1, "the tap's failure");
+    assertTrue(listener.audioErrors().get(0).getMessage().contains("broken tap"));
+    assertEquals(1, calls.get(), "detached after its first failure");
+  }
 }
