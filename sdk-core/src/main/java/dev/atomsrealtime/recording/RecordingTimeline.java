@@ -125,6 +125,11 @@ final class RecordingTimeline {
     return committed;
   }
 
+  /** Frames held in memory (placed or reserved, not yet written): what bounds its memory. */
+  int heldFrames() {
+    return left.length;
+  }
+
   private void advance(long at) {
     latest = Math.max(latest, at);
     long upTo = latest - slackFrames;
