@@ -3,7 +3,7 @@
 # printing side-by-side tables: the SDK against the floor and naive databind (JMH), and against a
 # guide-style client without the SDK (load). About 7 minutes on a 2-vCPU VM.
 #
-# Usage: scripts/bench.sh [jmh|load|all]      (default all; from anywhere)
+# Usage: scripts/bench.sh [jmh|load|bridge|all]      (default all; from anywhere)
 # Environment overrides:
 #   JMH_OPTS     JMH settings (default: short but stable-ratio settings, see below)
 #   LOAD_N       N values of the side-by-side load runs (default 100: the latency targets are
@@ -71,6 +71,12 @@ if [[ "$what" == all || "$what" == load ]]; then
     --ramp-start 80 --ramp-refine 1 --duration 5 --warmup "$ramp_warmup" \
     --transport "$transport" --jvm "$jvm" 2> "$out/ramp.log" \
     || { tail -50 "$out/ramp.log"; exit 1; }
+fi
+if [[ "$what" == all || "$what" == bridge ]]; then
+  echo
+  echo "== phone bridge: 20 concurrent calls, every fifth barging in (about 15 s)"
+  java $jvm -cp "$jar" dev.atomsrealtime.bench.BridgeHarness 20 2> "$out/bridge.log" \
+    || { tail -50 "$out/bridge.log"; exit 1; }
 fi
 echo
 echo "== done in $(( $(date +%s) - start )) s"

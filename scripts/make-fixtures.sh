@@ -43,6 +43,17 @@ sox -D "$tmp/book.wav" -r 16000 -b 16 -e signed-integer -c 1 "$core/user_book_ta
 sox -D "$tmp/book.wav" -r 48000 -b 16 -e signed-integer -c 2 "$core/user_book_table_48k_stereo.wav" \
   trim 0 0.5
 
+# G.711 at 8 kHz (telephone audio): the 16 kHz second as sox writes it in PCM16, mu-law (WAV tag
+# 7) and A-law (tag 6); and, for the phone bridge's simulated caller, both user utterances in
+# mu-law.
+sox -D "$core/user_book_table_16k.wav" -r 8000 -e signed-integer -b 16 -c 1 "$core/user_book_table_8k.wav"
+sox -D "$core/user_book_table_16k.wav" -r 8000 -e mu-law -b 8 -c 1 "$core/user_book_table_8k_mulaw.wav"
+sox -D "$core/user_book_table_16k.wav" -r 8000 -e a-law -b 8 -c 1 "$core/user_book_table_8k_alaw.wav"
+bridge="$root/sdk-examples/src/main/resources/dev/atomsrealtime/examples/bridge"
+mkdir -p "$bridge"
+sox -D "$core/user_book_table_24k.wav" -r 8000 -e mu-law -b 8 -c 1 "$bridge/user_book_table_8k_mulaw.wav"
+sox -D "$kit/user_barge_in_24k.wav" -r 8000 -e mu-law -b 8 -c 1 "$bridge/user_barge_in_8k_mulaw.wav"
+
 # Formats the WAV reader must refuse: tiny synthetic tones.
 tone=(synth 0.05 sine 440 vol 0.5)
 sox -D -n -r 8000 -c 1 -b 8 -e unsigned-integer "$core/tone_u8_8k.wav" "${tone[@]}"

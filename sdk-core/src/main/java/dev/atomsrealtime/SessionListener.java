@@ -29,6 +29,15 @@ public interface SessionListener {
    * dev.atomsrealtime.event.UnknownServerEvent unknown} events. A listener that does not override
    * this method costs nothing per event: events are then not dispatched at all (attached audio
    * still plays).
+   *
+   * <p>Stale agent audio is withheld: with audio attached, an {@code output_audio.delta} that
+   * arrives after an {@code interruption} and before the next reply starts is dropped by the
+   * playback engine (counted in {@code AudioStats.staleDeltasDropped}) and never reaches this
+   * method, so a recording built from the deltas seen here holds no audio of an interrupted
+   * reply sent after the interruption. Without audio attached, every delta is delivered.
+   *
+   * @param session the session the event belongs to
+   * @param event the decoded event
    */
   default void onEvent(AtomsSession session, ServerEvent event) {}
 

@@ -17,8 +17,10 @@ public final class AudioOptions {
   private final Duration staleDeltaTimeout;
   private final boolean streamSilenceAfterSourceEnds;
   private final double voiceThresholdDbfs;
+  private final java.util.List<AudioTap> taps;
 
   private AudioOptions(Builder b) {
+    this.taps = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(b.taps));
     this.chunkMillis = b.chunkMillis;
     this.duplex = b.duplex;
     this.halfDuplexTailMillis = b.halfDuplexTailMillis;
@@ -77,6 +79,15 @@ public final class AudioOptions {
     return voiceThresholdDbfs;
   }
 
+  /**
+   * The taps that observe the session's audio (recorders, second sinks), in the order added.
+   *
+   * @return an unmodifiable list, empty by default
+   */
+  public java.util.List<AudioTap> taps() {
+    return taps;
+  }
+
   /** Builder for {@link AudioOptions}. Not thread-safe. */
   public static final class Builder {
     private int chunkMillis = 20;
@@ -86,8 +97,34 @@ public final class AudioOptions {
     private Duration staleDeltaTimeout = Duration.ofSeconds(5);
     private boolean streamSilenceAfterSourceEnds = true;
     private double voiceThresholdDbfs = -45.0;
+    private final java.util.List<AudioTap> taps = new java.util.ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds a tap that sees the audio as it really went (a {@link
+     * dev.atomsrealtime.recording.CallRecorder}, a second sink). A tap belongs to one session:
+     * options holding one are for one {@code attachAudio}.
+     *
+     * @param tap the tap
+     * @return this builder
+     */
+    public Builder tap(AudioTap tap) {
+      taps.add(Objects.requireNonNull(tap, "tap"));
+      return this;
+    }
+
+    /**
+     * Plays the agent's audio into {@code sink} as well as the session's own sink, without a
+     * second playback queue and without either waiting for the other: {@code
+     * tap(AudioTap.mirrorTo(sink))}.
+     *
+     * @param sink the second sink, opened and closed by the session
+     * @return this builder
+     */
+    public Builder alsoPlayTo(AudioSink sink) {
+      return tap(AudioTap.mirrorTo(sink));
+    }
 
     /** 10 to 100 ms (default 20; the protocol recommends 20-40). */
     public Builder chunkMillis(int chunkMillis) {

@@ -5,12 +5,14 @@ import java.util.Objects;
 
 /**
  * Converts a stream of PCM from one {@link PcmFormat} to another: sample format (unsigned 8-bit,
- * signed 16, 24 or 32-bit, either byte order), channel count and sample rate.
+ * signed 16, 24 or 32-bit, either byte order, G.711 mu-law or A-law), channel count and sample
+ * rate.
  *
  * <p>Pipeline, per frame: decode each sample to a float on the 16-bit scale (exact for 8, 16 and
- * 24-bit input; 32-bit input keeps its top 24 bits); map channels; resample with a band-limited
+ * 24-bit input and G.711 codes; 32-bit input keeps its top 24 bits); map channels; resample with a band-limited
  * {@link Resampler} when the rates differ; round half up to the output sample format, clipping at
- * full scale. Channels are mapped by one rule: with {@code N} input and {@code M} output channels,
+ * full scale (G.711 output is coded by {@link G711} from that 16-bit value, so PCM16 to mu-law or
+ * A-law at the same rate is exactly the standard's encoding). Channels are mapped by one rule: with {@code N} input and {@code M} output channels,
  * if {@code N >= M} output channel {@code j} is the average of the input channels {@code i} with
  * {@code i % M == j} (so any layout downmixes to mono by averaging, and 4 channels fold to stereo
  * as {@code (0+2)/2, (1+3)/2}); if {@code N < M} output channel {@code j} repeats input channel

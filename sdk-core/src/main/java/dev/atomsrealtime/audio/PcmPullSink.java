@@ -11,10 +11,11 @@ import java.util.concurrent.locks.Condition;
  * session, it needs no playback thread, because the session writes agent audio as it arrives and,
  * when the buffer was full, writes the rest on the thread that reads (see {@link #poll}).
  *
- * <p>The format is fixed at creation and is what {@link #open(PcmFormat)} returns. In the session's
- * format it needs no thread; in another format the session converts on a playback thread of its
- * own (so does a {@link ConvertingAudioSink} around it). For a call leg at 8 or 16 kHz, ask for
- * that rate in the session options.
+ * <p>The format is fixed at creation and is what {@link #open(PcmFormat)} returns. In another
+ * format than the session's (a G.711 {@link PcmFormat#muLaw(int) mu-law} or {@link
+ * PcmFormat#aLaw(int) A-law} phone leg at 8 kHz, say) the session converts as it writes, still
+ * without a thread; a session at the leg's rate saves the resampling (ask for 8000 Hz in the
+ * session options for a phone leg).
  *
  * <p>Back-pressure. The buffer holds {@code capacityMillis} of audio. When it is full, {@link
  * #write} blocks and {@link #writeAvailable} takes only what fits, until the application has read

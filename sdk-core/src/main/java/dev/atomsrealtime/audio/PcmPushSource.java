@@ -12,8 +12,11 @@ import java.util.Objects;
  * <p>The format is fixed at creation (whatever the application pushes) and is what {@link
  * #open(PcmFormat)} returns. A session converts it to the session's format itself, on the pushing
  * thread, so attach it as it is: wrapped in a {@link ConvertingAudioSource} it would no longer be
- * non-blocking and would get a capture thread. Pushes may have any length, including ones that split a frame or a sample:
- * {@link #read} only ever returns whole frames, and a frame is completed by later pushes.
+ * non-blocking and would get a capture thread. A phone leg pushes G.711 as it arrives: create
+ * the source in {@link PcmFormat#muLaw(int)} or {@link PcmFormat#aLaw(int)} and the session decodes
+ * (and resamples, if its rate differs) per ITU-T G.711. Pushes may have any length, including ones
+ * that split a frame or a sample: {@link #read} only ever returns whole frames, and a frame is
+ * completed by later pushes.
  *
  * <p>Overflow. The buffer holds {@code capacityMillis} of audio. When a push does not fit, the
  * newest audio is dropped, never silently: {@code push} keeps the whole frames that fit, drops the

@@ -3,7 +3,8 @@ package dev.atomsrealtime.audio;
 /**
  * Reading and writing one PCM sample of any {@link PcmFormat} as a float on the 16-bit scale: the
  * sample-format half of {@link PcmConverter}, which does the channel mapping, resampling and
- * streaming around it. Exact for 8, 16 and 24-bit input; 32-bit input keeps its top 24 bits.
+ * streaming around it. Exact for 8, 16 and 24-bit input; 32-bit input keeps its top 24 bits;
+ * G.711 codes go through {@link G711} on the 16-bit scale, so they are exact to and from PCM16.
  * Writing rounds half up and clips at full scale.
  *
  * <p>Stateless; formats are named by the int codes of {@link #code(PcmFormat)} so that the
@@ -17,11 +18,19 @@ final class PcmSamples {
   static final int S24_BE = 4;
   static final int S32_LE = 5;
   static final int S32_BE = 6;
+  static final int MU_LAW = 7;
+  static final int A_LAW = 8;
 
   private PcmSamples() {}
 
   /** The code of {@code format}'s sample encoding. */
   static int code(PcmFormat format) {
+    if (format.encoding() == SampleEncoding.MU_LAW) {
+      return MU_LAW;
+    }
+    if (format.encoding() == SampleEncoding.A_LAW) {
+      return A_LAW;
+    }
     switch (format.bitsPerSample()) {
       case 8:
         return U8;
@@ -39,6 +48,10 @@ final class PcmSamples {
     switch (code) {
       case U8:
         return ((b[p] & 0xff) - 128) * 256f;
+      case MU_LAW:
+        return G711.muLawToLinear(b[p]);
+      case A_LAW:
+        return G711.aLawToLinear(b[p]);
       case S16_LE:
         return (short) ((b[p + 1] << 8) | (b[p] & 0xff));
       case S16_BE:
@@ -70,6 +83,12 @@ final class PcmSamples {
         b[p + 1] = (byte) (s >> 8);
         return;
       }
+      case MU_LAW:
+        b[p] = (byte) G711.linearToMuLaw(clamp(Math.round(v), -32768, 32767));
+        return;
+      case A_LAW:
+        b[p] = (byte) G711.linearToALaw(clamp(Math.round(v), -32768, 32767));
+        return;
       case S16_BE: {
         int s = clamp(Math.round(v), -32768, 32767);
         b[p] = (byte) (s >> 8);

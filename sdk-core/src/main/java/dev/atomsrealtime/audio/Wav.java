@@ -13,12 +13,14 @@ import java.util.Objects;
  * Reads and writes whole WAV files in memory. For streaming, use {@link WavFileSource} and
  * {@link WavFileSink}.
  *
- * <p>Reading accepts what {@link WavFileSource} accepts: 16-bit integer PCM (format tag 1, or
- * WAVE_FORMAT_EXTENSIBLE with the PCM subformat), mono or stereo, 8000 to 48000 Hz, with any
+ * <p>Reading accepts what {@link WavFileSource} accepts: 16-bit integer PCM (format tag 1) or 8-bit
+ * G.711 (tags 6 and 7), or WAVE_FORMAT_EXTENSIBLE with one of those subformats, mono or stereo, 8000 to 48000 Hz, with any
  * extra chunks ({@code LIST}, {@code fact}, ...) and odd-sized chunk padding; a data size left as
  * a placeholder by a streaming writer (0, 0x7ffff000 or 0xffffffff) means "to the end of the
  * file". Anything else is refused with an {@link AudioException} naming what was found and what is
- * supported. Writing produces a canonical 44-byte-header 16-bit PCM WAV.
+ * supported. G.711 files (A-law, format tag 6; mu-law, tag 7; 8-bit) are read in their own format:
+ * {@link WavData#convertTo} decodes them. Writing produces a canonical 44-byte-header 16-bit PCM
+ * WAV, or for a G.711 format a tag 6 or 7 WAV with its 'fact' chunk.
  *
  * <p>Thread-safe (stateless).
  */
@@ -68,8 +70,9 @@ public final class Wav {
   /**
    * Writes {@code pcm} as a WAV file, replacing any existing file.
    *
-   * @param format 16-bit little-endian PCM (any rate, any channel count)
-   * @throws IllegalArgumentException if {@code format} is not 16-bit little-endian or {@code pcm}
+   * @param format 16-bit little-endian PCM (any rate, any channel count) or G.711
+   * @throws IllegalArgumentException if {@code format} is not 16-bit little-endian or G.711, or
+   *     {@code pcm}
    *     is not a whole number of frames
    * @throws AudioException if the file cannot be written
    */
@@ -90,8 +93,8 @@ public final class Wav {
   /**
    * Writes a WAV header and {@code pcm} to {@code out}, which is not closed.
    *
-   * @throws IllegalArgumentException if {@code format} is not 16-bit little-endian or {@code pcm}
-   *     is not a whole number of frames
+   * @throws IllegalArgumentException if {@code format} is not 16-bit little-endian or G.711, or
+   *     {@code pcm} is not a whole number of frames
    */
   public static void write(OutputStream out, PcmFormat format, byte[] pcm) throws IOException {
     if (pcm.length % format.bytesPerFrame() != 0) {

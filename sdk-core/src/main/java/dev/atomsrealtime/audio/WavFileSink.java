@@ -9,14 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@link AudioSink} that records to a 16-bit PCM WAV file.
+ * An {@link AudioSink} that records to a 16-bit PCM (or G.711) WAV file.
  *
- * <p>{@link #open(PcmFormat)} creates (or truncates) the file and writes a canonical 44-byte
- * header whose sizes are placeholders (0xffffffff, which readers treat as "to the end of the
- * file", so a crashed recording stays readable); {@link #drain()} and {@link #close()} patch in the
- * real sizes. The sink accepts 16-bit little-endian PCM at the requested rate, with the requested
- * channel count up to two: {@code open} returns that format, and a caller asking for anything else
- * converts (see {@link ConvertingAudioSink}).
+ * <p>{@link #open(PcmFormat)} creates (or truncates) the file and writes a canonical header whose
+ * sizes are placeholders (0xffffffff, which readers treat as "to the end of the file", so a
+ * crashed recording stays readable); {@link #drain()} and {@link #close()} patch in the real
+ * sizes. The sink accepts 16-bit little-endian PCM at the requested rate, with the requested
+ * channel count up to two, or G.711 mu-law or A-law when that is what is requested (format tags 7
+ * and 6): {@code open} returns that format, and a caller asking for anything else converts (see
+ * {@link ConvertingAudioSink}).
  *
  * <p>Writes go straight to the file: nothing is buffered, so {@link #flush()} has nothing to
  * discard and does nothing, {@link #drain()} only patches the header, and {@link #framesPlayed()}
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class WavFileSink implements AudioSink {
 
   private static final Logger log = LoggerFactory.getLogger(WavFileSink.class);
-  private static final long MAX_DATA_BYTES = 0xFFFF_FFFFL - 36;
+  private static final long MAX_DATA_BYTES = 0xFFFF_FFFFL - 50;
 
   private final Path path;
   private final ReentrantLock lock = new ReentrantLock(); // guards the file and the fields below
@@ -38,6 +39,7 @@ public final class WavFileSink implements AudioSink {
   private boolean opened;
   private boolean closed;
   private long dataBytes;
+  private int headerBytes;
   private volatile long framesWritten;
 
   private WavFileSink(Path path) {
@@ -65,11 +67,14 @@ public final class WavFileSink implements AudioSink {
         throw new IllegalStateException(closed ? "closed" : "already opened");
       }
       opened = true;
-      PcmFormat accepted = PcmFormat.pcm16(requested.sampleRateHz(),
-          Math.min(2, requested.channels()));
+      int channels = Math.min(2, requested.channels());
+      PcmFormat accepted = requested.encoding() == SampleEncoding.LINEAR
+          ? PcmFormat.pcm16(requested.sampleRateHz(), channels)
+          : new PcmFormat(requested.sampleRateHz(), channels, 8, false, requested.encoding());
       byte[] header = WavHeader.canonical(accepted, 0);
+      headerBytes = header.length;
       WavHeader.putU32(header, 4, 0xFFFF_FFFFL);
-      WavHeader.putU32(header, 40, 0xFFFF_FFFFL);
+      WavHeader.putU32(header, WavHeader.dataSizeOffset(accepted), 0xFFFF_FFFFL);
       try {
         file = new RandomAccessFile(path.toFile(), "rw");
         file.setLength(0);
@@ -173,7 +178,7 @@ public final class WavFileSink implements AudioSink {
         return;
       }
       closed = true;
-      if (file != null) {
+      if (file != null && format != null) {
         try {
           patchSizes();
         } catch (IOException e) {
@@ -190,11 +195,16 @@ public final class WavFileSink implements AudioSink {
   private void patchSizes() throws IOException {
     byte[] size = new byte[4];
     long position = file.getFilePointer();
-    WavHeader.putU32(size, 0, dataBytes + 36);
+    WavHeader.putU32(size, 0, dataBytes + headerBytes - 8);
     file.seek(4);
     file.write(size);
+    if (format.encoding() != SampleEncoding.LINEAR) {
+      WavHeader.putU32(size, 0, format.framesForBytes(dataBytes));
+      file.seek(WavHeader.G711_FACT_OFFSET);
+      file.write(size);
+    }
     WavHeader.putU32(size, 0, dataBytes);
-    file.seek(40);
+    file.seek(WavHeader.dataSizeOffset(format));
     file.write(size);
     file.seek(position);
   }

@@ -12,8 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * An {@link AudioSource} that plays a WAV file (or stream) as if it were a microphone.
  *
- * <p>Accepts the WAVs that {@link Wav} accepts (16-bit integer PCM, mono or stereo, 8000 to 48000
- * Hz); {@link #open(PcmFormat)} refuses anything else with an {@link AudioException} naming what
+ * <p>Accepts the WAVs that {@link Wav} accepts (16-bit integer PCM or 8-bit G.711 mu-law or
+ * A-law, mono or stereo, 8000 to 48000 Hz); {@link #open(PcmFormat)} refuses anything else with an {@link AudioException} naming what
  * was found. The file is converted to exactly the format requested in {@code open} (with a {@link
  * PcmConverter}), so {@code open(PcmFormat.pcm16Mono(24000))} returns {@code pcm16Mono(24000)}
  * whatever the file holds.

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * The parsed header of a RIFF/WAVE stream that this SDK can read, and the parser that validates
  * it. Not API: {@link Wav} and {@link WavFileSource} use it.
  *
- * @param format the PCM format of the data chunk (always 16-bit little-endian)
+ * @param format the format of the data chunk (16-bit little-endian PCM, or G.711)
  * @param dataBytes the declared size of the data chunk, or {@code -1} when the writer left a
  *     placeholder (0, 0x7ffff000 or 0xffffffff) and the data runs to the end of the stream
  */
@@ -17,10 +17,19 @@ record WavHeader(PcmFormat format, long dataBytes) {
 
   static final int MIN_RATE_HZ = 8000;
   static final int MAX_RATE_HZ = 48_000;
-  static final String SUPPORTED = "16-bit integer PCM (format tag 1, or WAVE_FORMAT_EXTENSIBLE"
-      + " with the PCM subformat), mono or stereo, " + MIN_RATE_HZ + " to " + MAX_RATE_HZ + " Hz";
+  static final String SUPPORTED = "16-bit integer PCM (format tag 1) or 8-bit G.711 A-law (6) or"
+      + " mu-law (7), also as WAVE_FORMAT_EXTENSIBLE subformats, mono or stereo, " + MIN_RATE_HZ
+      + " to " + MAX_RATE_HZ + " Hz";
 
   private static final int TAG_PCM = 0x0001;
+  private static final int TAG_ALAW = 0x0006;
+  private static final int TAG_MULAW = 0x0007;
+  /** Where a G.711 header keeps the frame count of its 'fact' chunk. */
+  static final int G711_FACT_OFFSET = 46;
+  /** Where a G.711 header keeps the data size. */
+  static final int G711_DATA_SIZE_OFFSET = 54;
+  /** Where a PCM header keeps the data size. */
+  static final int PCM_DATA_SIZE_OFFSET = 40;
   private static final int TAG_EXTENSIBLE = 0xFFFE;
   /** Bytes 2..15 of every KSDATAFORMAT_SUBTYPE GUID derived from a format tag. */
   private static final byte[] GUID_TAIL = {
@@ -121,17 +130,22 @@ record WavHeader(PcmFormat format, long dataBytes) {
     }
     String found = encoding + ", " + bits + "-bit, " + channels
         + (channels == 1 ? " channel, " : " channels, ") + rateHz + " Hz";
-    boolean supported = effectiveTag == TAG_PCM && bits == 16 && channels >= 1 && channels <= 2
-        && rateHz >= MIN_RATE_HZ && rateHz <= MAX_RATE_HZ;
+    boolean g711 = effectiveTag == TAG_ALAW || effectiveTag == TAG_MULAW;
+    boolean supported = (effectiveTag == TAG_PCM && bits == 16 || g711 && bits == 8)
+        && channels >= 1 && channels <= 2 && rateHz >= MIN_RATE_HZ && rateHz <= MAX_RATE_HZ;
     if (!supported) {
       throw new AudioException(name + ": unsupported WAV format: " + found + "; supported: "
           + SUPPORTED);
     }
-    if (blockAlign != channels * 2) {
+    if (blockAlign != channels * bits / 8) {
       throw new AudioException(name + ": corrupt WAV header: block align " + blockAlign
           + " does not match " + found);
     }
-    return PcmFormat.pcm16((int) rateHz, channels);
+    if (!g711) {
+      return PcmFormat.pcm16((int) rateHz, channels);
+    }
+    return new PcmFormat((int) rateHz, channels, 8, false,
+        effectiveTag == TAG_MULAW ? SampleEncoding.MU_LAW : SampleEncoding.A_LAW);
   }
 
   private static String encodingName(int tag) {
@@ -204,29 +218,49 @@ record WavHeader(PcmFormat format, long dataBytes) {
   }
 
   /**
-   * A canonical 44-byte header (format tag 1) for 16-bit little-endian {@code format} with
-   * {@code dataBytes} of data; sizes beyond 32 bits are written as 0xffffffff.
+   * A canonical header for {@code format} with {@code dataBytes} of data; sizes beyond 32 bits are
+   * written as 0xffffffff. 16-bit little-endian PCM gets the 44-byte header (format tag 1); G.711
+   * gets format tag 6 or 7 with an 18-byte 'fmt ' chunk and a 'fact' chunk (58 bytes), as the
+   * format requires for a non-PCM encoding.
+   *
+   * @throws IllegalArgumentException for any other format
    */
   static byte[] canonical(PcmFormat format, long dataBytes) {
-    if (format.bitsPerSample() != 16 || format.bigEndian()) {
-      throw new IllegalArgumentException("WAV writing supports 16-bit little-endian PCM, got "
-          + format);
+    boolean g711 = format.encoding() != SampleEncoding.LINEAR;
+    if (!g711 && (format.bitsPerSample() != 16 || format.bigEndian())) {
+      throw new IllegalArgumentException("WAV writing supports 16-bit little-endian PCM and"
+          + " G.711, got " + format);
     }
-    byte[] h = new byte[44];
+    byte[] h = new byte[g711 ? 58 : 44];
     put(h, 0, "RIFF");
-    putU32(h, 4, Math.min(0xFFFF_FFFFL, dataBytes + 36));
+    putU32(h, 4, Math.min(0xFFFF_FFFFL, dataBytes + h.length - 8));
     put(h, 8, "WAVE");
     put(h, 12, "fmt ");
-    putU32(h, 16, 16);
-    putU16(h, 20, TAG_PCM);
+    putU32(h, 16, g711 ? 18 : 16);
+    putU16(h, 20, !g711 ? TAG_PCM
+        : format.encoding() == SampleEncoding.MU_LAW ? TAG_MULAW : TAG_ALAW);
     putU16(h, 22, format.channels());
     putU32(h, 24, format.sampleRateHz());
     putU32(h, 28, (long) format.sampleRateHz() * format.bytesPerFrame());
     putU16(h, 32, format.bytesPerFrame());
-    putU16(h, 34, 16);
-    put(h, 36, "data");
-    putU32(h, 40, Math.min(0xFFFF_FFFFL, dataBytes));
+    putU16(h, 34, format.bitsPerSample());
+    int data = PCM_DATA_SIZE_OFFSET - 4;
+    if (g711) {
+      putU16(h, 36, 0); // cbSize: no extra format bytes
+      put(h, 38, "fact");
+      putU32(h, 42, 4);
+      putU32(h, G711_FACT_OFFSET, Math.min(0xFFFF_FFFFL, format.framesForBytes(dataBytes)));
+      data = G711_DATA_SIZE_OFFSET - 4;
+    }
+    put(h, data, "data");
+    putU32(h, data + 4, Math.min(0xFFFF_FFFFL, dataBytes));
     return h;
+  }
+
+  /** Where {@link #canonical}'s header for {@code format} keeps the data size. */
+  static int dataSizeOffset(PcmFormat format) {
+    return format.encoding() == SampleEncoding.LINEAR
+        ? PCM_DATA_SIZE_OFFSET : G711_DATA_SIZE_OFFSET;
   }
 
   static void putU32(byte[] b, int p, long v) {

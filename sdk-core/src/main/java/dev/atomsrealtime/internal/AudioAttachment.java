@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@link #playbackChanged} on any thread (it hands over to the context); everything else in the
  * session's serial context, which is also where the activity changes and is reported.
  */
-final class AudioAttachment implements AudioEngine.Host, AgentActivityTracker.Observer {
+final class AudioAttachment implements AudioEngineHost, AgentActivityTracker.Observer {
   private static final Logger log = LoggerFactory.getLogger(AudioAttachment.class);
   /** Longest the terminal callback waits for the audio source and sink to be released. */
   static final Duration RELEASE_BOUND = Duration.ofSeconds(2);
@@ -60,19 +60,21 @@ final class AudioAttachment implements AudioEngine.Host, AgentActivityTracker.Ob
   /**
    * Read thread, before the event goes to the context: playback must be ready for the deltas that
    * may follow {@code session.created} at once, and barge-in must not wait.
+   *
+   * @return false if the event must not reach the listener: a delta the engine dropped as stale
    */
-  void received(ServerEvent event, boolean connecting, int requestedRate) {
+  boolean received(ServerEvent event, boolean connecting, int requestedRate) {
     AudioEngine e = engine;
     if (e == null) {
-      return;
+      return true;
     }
     if (event instanceof SessionCreatedEvent created) {
       if (connecting) {
         e.start(created.sampleRateHz() > 0 ? created.sampleRateHz() : requestedRate);
       }
-    } else {
-      e.onServerEvent(event);
+      return true;
     }
+    return e.onServerEvent(event);
   }
 
   /** Context: the event, in order with every other, moves the agent activity. */
@@ -198,7 +200,7 @@ final class AudioAttachment implements AudioEngine.Host, AgentActivityTracker.Ob
   }
 
   // -----------------------------------------------------------------------------------------------
-  // AudioEngine.Host
+  // AudioEngineHost
 
   @Override
   public ChunkSender chunks() {

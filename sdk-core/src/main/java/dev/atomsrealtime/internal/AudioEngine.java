@@ -17,7 +17,9 @@ import dev.atomsrealtime.event.InterruptionEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
 import dev.atomsrealtime.event.ServerEvent;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -41,30 +43,8 @@ final class AudioEngine implements SessionAudio {
   private static final Logger log = LoggerFactory.getLogger(AudioEngine.class);
   private static final AtomicLong IDS = new AtomicLong();
 
-  /** What the engine needs from its session. */
-  interface Host {
-    /** Where captured chunks go. */
-    ChunkSender chunks();
-
-    /** The client's clock, scheduler and blocking pool. */
-    ClientResources resources();
-
-    /** The clock sources and sinks that pace themselves run on. */
-    AudioClock clock();
-
-    /** The session's one owner of agent activity (read by the half-duplex gate). */
-    AgentActivityTracker activity();
-
-    /** Playback went busy or idle: the session re-reads {@link #isPlaybackIdle()} in order. */
-    void playbackChanged(AudioEngine engine);
-
-    void turnMetrics(TurnMetrics metrics);
-
-    void audioError(AudioException error);
-  }
-
   private final long id = IDS.incrementAndGet();
-  private final Host host;
+  private final AudioEngineHost host;
   private final AudioSource source;
   private final AudioSink sink;
   private final AudioOptions options;
@@ -72,10 +52,10 @@ final class AudioEngine implements SessionAudio {
   private final AudioCounters counters = new AudioCounters();
   private final TurnMetricsRecorder metrics;
   private final CaptureGate gate;
+  private final AudioTaps taps;
   private final AtomicInteger startedRate = new AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicBoolean captureStarted =
-      new java.util.concurrent.atomic.AtomicBoolean();
-  private final java.util.concurrent.CountDownLatch built = new java.util.concurrent.CountDownLatch(1);
+  private final AtomicBoolean captureStarted = new AtomicBoolean();
+  private final CountDownLatch built = new CountDownLatch(1);
   private volatile boolean stopped;
   private volatile PcmFormat format;
   private volatile CaptureDriver capture;
@@ -83,13 +63,15 @@ final class AudioEngine implements SessionAudio {
   private volatile PlaybackQueue queue;
   private volatile PlaybackWriter writer;
 
-  AudioEngine(Host host, AudioSource source, AudioSink sink, AudioOptions options) {
+  AudioEngine(AudioEngineHost host, AudioSource source, AudioSink sink, AudioOptions options) {
     this.host = host;
     this.source = source;
     this.sink = sink;
     this.options = options;
+    this.taps = new AudioTaps(options.taps(), host::audioError);
     this.metrics = new TurnMetricsRecorder(m -> {
       log.debug("audio engine {}: turn {} measured", id, m.turn());
+      taps.turnMetrics(m);
       host.turnMetrics(m);
     });
     this.gate = new CaptureGate(options.duplex(), options.halfDuplexTailMillis(), host.activity(),
@@ -121,6 +103,7 @@ final class AudioEngine implements SessionAudio {
     }
     PcmFormat fmt = PcmFormat.pcm16Mono(sampleRateHz);
     format = fmt;
+    taps.started(fmt, host.clock());
     if (sink != null) {
       queue = new PlaybackQueue(id, fmt.bytesForMillis(options.playbackQueueMillis()),
           options.staleDeltaTimeout().toNanos(), host.resources().ticker(), counters);
@@ -149,24 +132,33 @@ final class AudioEngine implements SessionAudio {
     }
   }
 
-  /** Read thread: the audio side of a server event. Never blocks on the stages. */
-  void onServerEvent(ServerEvent event) {
+  /**
+   * Read thread: the audio side of a server event. Never blocks on the stages. False for a delta
+   * dropped as stale (nobody hears it, so the session withholds it from the listener too).
+   */
+  boolean onServerEvent(ServerEvent event) {
+    if (!(event instanceof OutputAudioDeltaEvent)) {
+      taps.serverEvent(event, host.resources().ticker().nanoTime());
+    }
     PlaybackQueue q = queue;
     PlaybackWriter w = writer;
     if (q == null || w == null) {
-      return;
+      return true;
     }
     if (event instanceof OutputAudioDeltaEvent delta) {
-      if (q.offer(delta)) {
+      int offered = q.offer(delta);
+      if (offered == PlaybackQueue.QUEUED) {
         metrics.deltaReceived(host.resources().ticker().nanoTime());
         w.markBusy();
         w.wake();
       }
+      return offered != PlaybackQueue.STALE;
     } else if (event instanceof AgentStartTalkingEvent) {
       q.replyStarted();
     } else if (event instanceof InterruptionEvent) {
       bargeIn(q, w, true);
     }
+    return true;
   }
 
   /** Empty the queue, flush the sink, gate stale deltas: barge-in, on the read thread. */
@@ -175,7 +167,9 @@ final class AudioEngine implements SessionAudio {
     long t0 = ticker.nanoTime();
     q.interrupt(gateStale);
     w.interrupted();
-    metrics.interruptionSilenced(ticker.nanoTime() - t0);
+    long silent = ticker.nanoTime();
+    metrics.interruptionSilenced(silent - t0);
+    taps.agentAudioCut(silent);
   }
 
   /** The connection was lost: the old session's agent audio is discarded (as interrupted). */
@@ -231,10 +225,12 @@ final class AudioEngine implements SessionAudio {
     }
     PlaybackWriter w = writer;
     if (w != null) {
-      w.stop(drainQueued);
+      w.stop(drainQueued); // the taps hear the end when the writer lets the sink go
+      return;
     } else if (sink != null && queue == null) {
       sink.close();
     }
+    taps.stopped(host.resources().ticker().nanoTime());
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -356,6 +352,11 @@ final class AudioEngine implements SessionAudio {
       return counters;
     }
 
+    /** The taps; the writer tells them the audio stopped when it lets the sink go. */
+    AudioTaps taps() {
+      return taps;
+    }
+
     TurnMetricsRecorder metrics() {
       return metrics;
     }
@@ -376,7 +377,7 @@ final class AudioEngine implements SessionAudio {
 
     CaptureStage captureStage(PcmFormat session, PcmFormat delivered) {
       CaptureStage stage = new CaptureStage(session, delivered, options, gate, host.chunks(),
-          counters, metrics, host.resources().ticker());
+          counters, metrics, taps, host.resources().ticker());
       captureStage = stage;
       return stage;
     }

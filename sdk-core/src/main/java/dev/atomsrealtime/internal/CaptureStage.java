@@ -10,7 +10,7 @@ import java.util.Arrays;
 /**
  * The capture stage: what a source delivers, cut into fixed chunks of the session's format
  * (converted first when the source delivers another format), each passed through the {@link
- * CaptureGate} and handed to the {@link ChunkSender}. The same code runs on a capture thread (a
+ * CaptureGate} and handed to the {@link ChunkSender}; each chunk sent goes to the taps as sent. The same code runs on a capture thread (a
  * blocking source) and on the pushing thread (a non-blocking one); it never calls back into the
  * session's public API.
  *
@@ -27,6 +27,7 @@ final class CaptureStage {
   private final ChunkSender sender;
   private final AudioCounters counters;
   private final TurnMetricsRecorder metrics;
+  private final AudioTaps taps;
   private final Ticker ticker;
   private final double voiceThresholdDbfs;
   private final int chunkBytes;
@@ -39,7 +40,9 @@ final class CaptureStage {
   private volatile double micLevelDbfs = -120.0;
 
   CaptureStage(PcmFormat session, PcmFormat delivered, AudioOptions options, CaptureGate gate,
-      ChunkSender sender, AudioCounters counters, TurnMetricsRecorder metrics, Ticker ticker) {
+      ChunkSender sender, AudioCounters counters, TurnMetricsRecorder metrics, AudioTaps taps,
+      Ticker ticker) {
+    this.taps = taps;
     this.gate = gate;
     this.sender = sender;
     this.counters = counters;
@@ -104,6 +107,7 @@ final class CaptureStage {
     if (r == ChunkSender.Result.SENT) {
       counters.chunksSent.incrementAndGet();
       counters.silentChunksSent.incrementAndGet();
+      taps.userAudio(silence, 0, chunkBytes, ticker.nanoTime());
     } else if (r == ChunkSender.Result.CLOSED) {
       closed = true;
     }
@@ -147,10 +151,12 @@ final class CaptureStage {
       return;
     }
     counters.chunksSent.incrementAndGet();
+    long now = ticker.nanoTime();
     if (!passes) {
       counters.silentChunksSent.incrementAndGet();
     } else if (level >= voiceThresholdDbfs) {
-      metrics.voicedChunkSent(ticker.nanoTime());
+      metrics.voicedChunkSent(now);
     }
+    taps.userAudio(passes ? chunk : silence, 0, chunkBytes, now);
   }
 }

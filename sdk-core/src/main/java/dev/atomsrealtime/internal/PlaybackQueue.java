@@ -74,13 +74,20 @@ final class PlaybackQueue {
     this.counters = counters;
   }
 
-  /** Read thread: a delta arrived. Returns true if audio was queued (not stale, not empty). */
-  boolean offer(OutputAudioDeltaEvent delta) {
+  /** {@link #offer}: audio was queued. */
+  static final int QUEUED = 1;
+  /** {@link #offer}: nothing to queue yet (empty, or one byte carried to the next delta). */
+  static final int NOTHING = 0;
+  /** {@link #offer}: dropped as stale audio of an interrupted reply. */
+  static final int STALE = -1;
+
+  /** Read thread: a delta arrived. Returns {@link #QUEUED}, {@link #NOTHING} or {@link #STALE}. */
+  int offer(OutputAudioDeltaEvent delta) {
     counters.deltasReceived.incrementAndGet();
     if (staleGate) {
       if (ticker.nanoTime() - staleSinceNanos < staleTimeoutNanos) {
         counters.staleDeltasDropped.incrementAndGet();
-        return false;
+        return STALE;
       }
       log.debug("audio engine {}: no start-talking event {} ms after an interruption; playing"
           + " deltas again", id, staleTimeoutNanos / 1_000_000);
@@ -93,7 +100,7 @@ final class PlaybackQueue {
     long gen = generation;
     if (carry >= 0) {
       if (length == 0) {
-        return false;
+        return NOTHING;
       }
       add(new Chunk(null, new byte[] {(byte) carry, delta.audioByte(0)}, 0, 2, gen));
       carry = -1;
@@ -108,7 +115,7 @@ final class PlaybackQueue {
     if (start + even < length) {
       carry = delta.audioByte(length - 1) & 0xff;
     }
-    return queued;
+    return queued ? QUEUED : NOTHING;
   }
 
   private void add(Chunk chunk) {

@@ -60,9 +60,9 @@ abstract class PlaybackWriter {
   }
 
   /**
-   * The writer for {@code sink}: a pump for a non-blocking sink that accepts the session's format,
-   * a thread for anything else (conversion keeps history across writes, so it stays on a thread
-   * of its own). A non-blocking sink is opened here; null (reported) if it fails to open.
+   * The writer for {@code sink}: a pump for a non-blocking sink (converting when it was opened in
+   * another format), a thread for anything else. A non-blocking sink is opened here; null
+   * (reported) if it fails to open.
    */
   static PlaybackWriter forSink(AudioSink sink, AudioEngine.Stages stages, PlaybackQueue queue,
       PcmFormat format) {
@@ -81,8 +81,7 @@ abstract class PlaybackWriter {
       sink.close();
       return null;
     }
-    return opened.equals(format) ? new PlaybackPump(stages, queue, nb, format)
-        : new PlaybackThread(stages, queue, sink, format, opened);
+    return new PlaybackPump(stages, queue, nb, format, opened);
   }
 
   /** Starts writing. */
@@ -133,7 +132,9 @@ abstract class PlaybackWriter {
       resyncSinkPosition();
     } else {
       stages.counters().deltaBytesPlayed.addAndGet(taken);
-      stages.metrics().audioPlayed(stages.ticker().nanoTime());
+      long now = stages.ticker().nanoTime();
+      stages.metrics().audioPlayed(now);
+      stages.taps().agentAudio(piece, 0, taken, now);
     }
     return taken;
   }
@@ -202,7 +203,12 @@ abstract class PlaybackWriter {
    * queue counts a piece until its write returned) and nothing the sink still has to play.
    */
   final boolean idle() {
-    return queue.queuedBytes() == 0 && unplayedSinkFrames() == 0;
+    return queue.queuedBytes() == 0 && heldBytes() == 0 && unplayedSinkFrames() == 0;
+  }
+
+  /** Converted audio the writer holds for the sink beyond the queue's count (a pump's backlog). */
+  int heldBytes() {
+    return 0;
   }
 
   /** Read thread: audio was queued. Tells the session when playback goes from idle to busy. */
@@ -297,6 +303,7 @@ abstract class PlaybackWriter {
       synchronized (idleMonitor) {
         idleMonitor.notifyAll();
       }
+      stages.taps().stopped(stages.ticker().nanoTime());
     }
   }
 

@@ -207,9 +207,10 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
       return; // a late frame from a connection that is no longer current
     }
     // Audio reacts here, on the read thread, before anything else.
-    audio.received(event, state == SessionState.CONNECTING, env.options().sampleRateHz());
-    if (event instanceof OutputAudioDeltaEvent && !dispatch.wantsEvents()) {
-      return; // the hot path: nothing else to do with agent audio
+    boolean deliver =
+        audio.received(event, state == SessionState.CONNECTING, env.options().sampleRateHz());
+    if (!deliver || event instanceof OutputAudioDeltaEvent && !dispatch.wantsEvents()) {
+      return; // stale audio nobody hears, or the hot path: nothing else to do with agent audio
     }
     env.context().execute(() -> handle(attempt, event));
   }

@@ -396,6 +396,35 @@ class SessionAudioTest extends LoopbackSessionTest {
     assertEquals(-1, mic.read(new byte[2], 0, 2));
   }
 
+  @Test
+  void deltasDroppedAsStaleAreWithheldFromTheListener() throws Exception {
+    FakeConnection conn = open();
+    PcmPullSink speaker = PcmPullSink.create(FMT, 2_000);
+    SessionAudio audio = session.attachAudio(null, speaker);
+    byte[] first = reply(60, 100);
+    byte[] stale = reply(40, -9_000);
+    byte[] second = reply(60, 20_000);
+    conn.send(new AgentStartTalkingEvent(null));
+    conn.sendAudio(first);
+    conn.send(new InterruptionEvent());
+    conn.sendAudio(stale); // dropped by the engine: nobody hears it
+    conn.send(new AgentStartTalkingEvent(null));
+    conn.sendAudio(second);
+    conn.send(new AgentStopTalkingEvent(null));
+    listener.awaitEvent(AgentStopTalkingEvent.class, WAIT);
+    assertEquals(1, audio.stats().staleDeltasDropped());
+
+    List<byte[]> delivered = new ArrayList<>();
+    for (var e : listener.events()) {
+      if (e instanceof OutputAudioDeltaEvent d) {
+        delivered.add(d.audioCopy());
+      }
+    }
+    assertEquals(2, delivered.size(), "the listener gets the played deltas, not the stale one");
+    assertArrayEquals(first, delivered.get(0));
+    assertArrayEquals(second, delivered.get(1));
+  }
+
   /** Live threads of the audio engine: {@code atoms-capture-N} and {@code atoms-playback-N}. */
   static long audioThreads() {
     return Thread.getAllStackTraces().keySet().stream()
@@ -718,13 +747,12 @@ class SessionAudioTest extends LoopbackSessionTest {
     }
 
     @Test
-    void aPullSinkInAnotherFormatFallsBackToAPlaybackThreadThatConverts() throws Exception {
+    void aPullSinkInAnotherFormatIsConvertedWithoutAPlaybackThread() throws Exception {
       FakeConnection conn = open();
       long before = audioThreads();
       PcmFormat narrow = PcmFormat.pcm16Mono(8_000);
       PcmPullSink speaker = PcmPullSink.create(narrow, 1_000);
       SessionAudio audio = session.attachAudio(null, speaker);
-      await(() -> audioThreads() == before + 1, "a playback thread");
       byte[] reply = tone(FMT, 300);
       conn.send(new AgentStartTalkingEvent(null));
       conn.sendAudio(reply);
@@ -734,8 +762,8 @@ class SessionAudioTest extends LoopbackSessionTest {
       // Streaming conversion holds back the resampler's look-ahead until more audio comes.
       int pulled = expected.length * 9 / 10;
       assertArrayEquals(Arrays.copyOf(expected, pulled), pull(speaker, pulled, 320));
-      // The playback thread counts a piece once it is written; the last may still be under way.
       await(() -> audio.stats().deltaBytesPlayed() == reply.length, "the whole reply written");
+      assertEquals(before, audioThreads(), "the pump converts: no playback thread");
     }
   }
 }

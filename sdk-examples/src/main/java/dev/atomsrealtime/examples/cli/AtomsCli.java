@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     version = "atoms 0.1.0",
     description = "Talk to an Atoms voice agent from the command line.",
     subcommands = {TalkCommand.class, ChatCommand.class, DevicesCommand.class,
-        CallLogCommand.class})
+        CallLogCommand.class, BridgeCommand.class})
 public final class AtomsCli implements java.util.concurrent.Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
       description = "Show the SDK's debug log on stderr.")
@@ -30,20 +30,28 @@ public final class AtomsCli implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("atoms: choose a command: talk, chat, devices or call-log"
-        + " (see 'atoms --help')");
+    spec.commandLine().getErr().println("atoms: choose a command: talk, chat, devices, call-log or"
+        + " bridge (see 'atoms --help')");
     return ExitCodes.USAGE;
   }
 
   /** Runs the CLI and returns its exit code (the testable entry point). */
   public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
       Map<String, String> env) {
-    return run(args, stdin, stdout, stderr, env, JavaSoundDevices.system());
+    return run(args, stdin, stdout, stderr, env, JavaSoundDevices.system(),
+        new java.util.concurrent.CountDownLatch(1));
   }
 
   /** {@link #run(String[], InputStream, PrintStream, PrintStream, Map)} with given devices. */
   static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
       Map<String, String> env, JavaSoundDevices devices) {
+    return run(args, stdin, stdout, stderr, env, devices, new java.util.concurrent.CountDownLatch(1));
+  }
+
+  /** With {@code stop}: counting it down ends a long-running command ({@code bridge}). */
+  static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
+      Map<String, String> env, JavaSoundDevices devices,
+      java.util.concurrent.CountDownLatch stop) {
     for (String a : args) {
       if (a.equals("-v") || a.equals("--verbose")) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
@@ -63,6 +71,9 @@ public final class AtomsCli implements java.util.concurrent.Callable<Integer> {
         }
         if (cls == CallLogCommand.class) {
           return cls.cast(new CallLogCommand(stdout, env));
+        }
+        if (cls == BridgeCommand.class) {
+          return cls.cast(new BridgeCommand(stdout, env, stop));
         }
         return CommandLine.defaultFactory().create(cls);
       }

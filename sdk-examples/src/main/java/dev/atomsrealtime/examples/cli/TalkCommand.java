@@ -22,6 +22,7 @@ import dev.atomsrealtime.audio.javasound.JavaSoundDevice;
 import dev.atomsrealtime.audio.javasound.JavaSoundDevices;
 import dev.atomsrealtime.audio.javasound.JavaSoundAudioSink;
 import dev.atomsrealtime.audio.javasound.JavaSoundAudioSource;
+import dev.atomsrealtime.recording.CallRecorder;
 import dev.atomsrealtime.testkit.SimulatedAgent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -101,6 +102,13 @@ final class TalkCommand implements Callable<Integer> {
   @Option(names = "--plain", description = "Print status changes as lines, never redraw.")
   boolean plain;
 
+  @Option(names = "--record", paramLabel = "DIR", description = "Record the call into DIR: "
+      + "call-<time>.wav (stereo: left you as sent, right the agent as played) and "
+      + "call-<time>.json (the turns with their offsets in the recording and their latency).")
+  Path recordDir;
+
+  private CallRecorder recorder;
+
   private final PrintStream stdout;
   private final Map<String, String> env;
   private final JavaSoundDevices devices;
@@ -125,6 +133,14 @@ final class TalkCommand implements Callable<Integer> {
     if (chunkMillis < 10 || chunkMillis > 100) {
       throw new ServerTarget.UsageException("--chunk-ms must be 10..100, got " + chunkMillis);
     }
+    if (recordDir != null) {
+      if (Files.exists(recordDir) && !Files.isDirectory(recordDir)) {
+        throw new ServerTarget.UsageException("--record: not a directory: " + recordDir);
+      }
+      Files.createDirectories(recordDir);
+      recorder = CallRecorder.inDirectory(recordDir, "call-" + java.time.LocalDateTime.now()
+          .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
     boolean live = !plain && System.console() != null;
     ConsoleUi ui = new ConsoleUi(stdout, live);
 
@@ -148,8 +164,12 @@ final class TalkCommand implements Callable<Integer> {
       ui.say("connecting to " + target.description);
       AtomsSession session = target.client.newSession(
           target.sessionOptions(server, Mode.WEBCALL).build(), ui);
-      SessionAudio audio = session.attachAudio(source, sink,
-          AudioOptions.builder().chunkMillis(chunkMillis).duplex(duplex).build());
+      AudioOptions.Builder audioOptions = AudioOptions.builder().chunkMillis(chunkMillis)
+          .duplex(duplex);
+      if (recorder != null) {
+        audioOptions.tap(recorder);
+      }
+      SessionAudio audio = session.attachAudio(source, sink, audioOptions.build());
       ui.attach(audio);
       AtomicBoolean finished = new AtomicBoolean();
       Thread hook = new Thread(() -> {
@@ -317,6 +337,14 @@ final class TalkCommand implements Callable<Integer> {
         s.staleDeltasDropped());
     if (out != null) {
       stdout.println("agent audio written to " + out);
+    }
+    if (recorder != null) {
+      if (recorder.awaitFinished(java.time.Duration.ofSeconds(5))) {
+        stdout.println("call recorded to " + recorder.wavFile() + " and "
+            + recorder.transcriptFile());
+      } else {
+        stdout.println("atoms: the call recording did not finish in time");
+      }
     }
     if (end == null) {
       stdout.println("atoms: the session did not finish closing in time");

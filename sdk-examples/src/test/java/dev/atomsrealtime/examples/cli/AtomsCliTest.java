@@ -52,12 +52,17 @@ class AtomsCliTest {
     }
   }
 
-  /** The README's demo: a request, a barge-in, a complete reply, at real time (about 15 s). */
+  /**
+   * The README's demo: a request, a barge-in, a complete reply, at real time (about 15 s), with
+   * the call recorded.
+   */
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void theOfflineDemoHoldsAConversationWithABargeIn(@TempDir Path dir) throws Exception {
     Path reply = dir.resolve("reply.wav");
-    int code = run(Map.of(), "", "talk", "--demo", "--out", reply.toString(), "--plain");
+    Path recordings = dir.resolve("calls");
+    int code = run(Map.of(), "", "talk", "--demo", "--out", reply.toString(), "--plain",
+        "--record", recordings.toString());
     String printed = stdout();
     assertEquals(0, code, printed + stderr());
     assertTrue(printed.contains("interruption: the user barged in"), printed);
@@ -69,6 +74,29 @@ class AtomsCliTest {
     WavData wav = Wav.read(reply);
     assertEquals(24_000, wav.format().sampleRateHz());
     assertTrue(wav.durationMillis() > 3_000, "reply audio: " + wav.durationMillis() + " ms");
+
+    // --record: the stereo call and its transcript, the barge-in marked on the agent's turn.
+    assertTrue(printed.contains("call recorded to "), printed);
+    List<Path> files;
+    try (var listing = Files.list(recordings)) {
+      files = listing.sorted().toList();
+    }
+    assertEquals(2, files.size(), files.toString());
+    WavData call = Wav.read(files.get(1));
+    assertEquals(dev.atomsrealtime.audio.PcmFormat.pcm16(24_000, 2), call.format());
+    assertTrue(call.durationMillis() > 10_000, call.durationMillis() + " ms");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(files.get(0).toFile());
+    assertTrue(json.get("complete").asBoolean());
+    var turns = json.get("turns");
+    assertTrue(turns.size() >= 4, turns.toString());
+    int interruptedAgentTurns = 0;
+    for (var t : turns) {
+      if (t.get("role").asText().equals("agent") && t.get("interrupted").asBoolean()) {
+        interruptedAgentTurns++;
+        assertTrue(t.get("endMillis").asDouble() > t.get("startMillis").asDouble(), t.toString());
+      }
+    }
+    assertEquals(1, interruptedAgentTurns, turns.toString());
   }
 
   @Test
