@@ -206,11 +206,10 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
     if (current != attempt) {
       return; // a late frame from a connection that is no longer current
     }
-    // Audio reacts here, on the read thread, before anything else.
-    boolean deliver =
-        audio.received(event, state == SessionState.CONNECTING, env.options().sampleRateHz());
-    if (!deliver || event instanceof OutputAudioDeltaEvent && !dispatch.wantsEvents()) {
-      return; // stale audio nobody hears, or the hot path: nothing else to do with agent audio
+    // Audio reacts first, on the read thread; stale or unwanted agent audio goes no further.
+    if (!audio.received(event, state == SessionState.CONNECTING, env.options().sampleRateHz())
+        || event instanceof OutputAudioDeltaEvent && !dispatch.wantsEvents()) {
+      return;
     }
     env.context().execute(() -> handle(attempt, event));
   }
