@@ -230,6 +230,11 @@ final class AudioAttachment implements AudioEngine.Host, AgentActivityTracker.Ob
   }
 
   @Override
+  public boolean turnMetricsWanted() {
+    return dispatch.wantsTurnMetrics() || log.isInfoEnabled();
+  }
+
+  @Override
   public void turnMetrics(TurnMetrics metrics) {
     if (log.isInfoEnabled()) {
       log.info("session {} {}", sessionId, metrics.summary()); // summary() formats: only if logged

@@ -60,6 +60,12 @@ final class AudioEngine implements SessionAudio {
 
     void turnMetrics(TurnMetrics metrics);
 
+    /**
+     * Whether turn metrics reach anyone (a listener or the log); if not, the capture stage skips
+     * the voice detection that only feeds them.
+     */
+    boolean turnMetricsWanted();
+
     void audioError(AudioException error);
   }
 
@@ -376,7 +382,7 @@ final class AudioEngine implements SessionAudio {
 
     CaptureStage captureStage(PcmFormat session, PcmFormat delivered) {
       CaptureStage stage = new CaptureStage(session, delivered, options, gate, host.chunks(),
-          counters, metrics, host.resources().ticker());
+          counters, host.turnMetricsWanted() ? metrics : null, host.resources().ticker());
       captureStage = stage;
       return stage;
     }

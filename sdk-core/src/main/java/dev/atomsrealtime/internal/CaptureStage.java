@@ -26,7 +26,7 @@ final class CaptureStage {
   private final CaptureGate gate;
   private final ChunkSender sender;
   private final AudioCounters counters;
-  private final TurnMetricsRecorder metrics;
+  private final TurnMetricsRecorder metrics; // null: nobody wants turn metrics
   private final Ticker ticker;
   private final double voiceThresholdDbfs;
   private final int chunkBytes;
@@ -37,6 +37,8 @@ final class CaptureStage {
   private int filled;
   private boolean closed;
   private volatile double micLevelDbfs = -120.0;
+  // Set by the first micLevelDbfs() call: until then nobody reads the level.
+  private volatile boolean levelRead;
 
   CaptureStage(PcmFormat session, PcmFormat delivered, AudioOptions options, CaptureGate gate,
       ChunkSender sender, AudioCounters counters, TurnMetricsRecorder metrics, Ticker ticker) {
@@ -114,8 +116,12 @@ final class CaptureStage {
     return closed;
   }
 
-  /** The level of the last chunk read, before muting. Any thread. */
+  /**
+   * The level of the last chunk read, before muting. Any thread. The level is measured only once
+   * this has been called, or when turn metrics need voice detection.
+   */
   double micLevelDbfs() {
+    levelRead = true;
     return micLevelDbfs;
   }
 
@@ -135,8 +141,12 @@ final class CaptureStage {
 
   /** Gate, then send: the chunk as captured, or silence in its place. */
   private void send() {
-    double level = VoiceActivityDetector.rmsDbfs(chunk, 0, chunkBytes);
-    micLevelDbfs = level;
+    // The energy is per-chunk work: only when the level or the voice detection is used.
+    boolean measure = metrics != null || levelRead;
+    double level = measure ? VoiceActivityDetector.rmsDbfs(chunk, 0, chunkBytes) : -120.0;
+    if (measure) {
+      micLevelDbfs = level;
+    }
     boolean passes = gate.passes();
     ChunkSender.Result r = sender.send(passes ? chunk : silence, 0, chunkBytes);
     if (r == ChunkSender.Result.CLOSED) {
@@ -149,7 +159,7 @@ final class CaptureStage {
     counters.chunksSent.incrementAndGet();
     if (!passes) {
       counters.silentChunksSent.incrementAndGet();
-    } else if (level >= voiceThresholdDbfs) {
+    } else if (metrics != null && level >= voiceThresholdDbfs) {
       metrics.voicedChunkSent(ticker.nanoTime());
     }
   }
