@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code JavaWebSocketTransportFactory} (in {@code atoms-sdk-core}, the default): runs on
  *       Android and on every JVM. Choose it unless you have a reason not to.
- *   <li>This factory ({@code atoms-sdk-transport-jdk}): spends less client CPU per message (about
- *       23 against 38-56 microseconds for a 6.4 KB audio frame in the project's loopback
- *       measurements) and shares one selector thread among all connections, which matters on a
- *       server running many sessions. Java 11+ desktop and server JVMs only: {@code java.net.http}
- *       does not exist on Android.
+ *   <li>This factory ({@code atoms-sdk-transport-jdk}), for servers running many sessions: one
+ *       selector thread shared by all connections reads and delivers every frame, so a session
+ *       costs no thread of its own and no thread hand-off per message (the README has the load
+ *       figures). Java 11+ desktop and server JVMs only: {@code java.net.http} does not exist on
+ *       Android.
  * </ul>
  *
  * <pre>{@code
