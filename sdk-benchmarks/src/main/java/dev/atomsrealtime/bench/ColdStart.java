@@ -5,7 +5,6 @@ import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.SessionListener;
 import dev.atomsrealtime.SessionOptions;
 import dev.atomsrealtime.audio.AudioOptions;
-import dev.atomsrealtime.audio.NonBlockingAudioSink;
 import dev.atomsrealtime.audio.PcmFormat;
 import dev.atomsrealtime.audio.PcmPushSource;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
@@ -16,7 +15,6 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,50 +48,7 @@ public final class ColdStart {
 
   private static void client(URI base, boolean jdk) throws Exception {
     long t0 = Long.parseLong(System.getenv("COLD_T0_US"));
-    CountDownLatch played = new CountDownLatch(1);
-    long[] playedAt = {0};
-    NonBlockingAudioSink speaker = new NonBlockingAudioSink() {
-      @Override
-      public PcmFormat open(PcmFormat requested) {
-        return FORMAT;
-      }
-
-      @Override
-      public PcmFormat format() {
-        return FORMAT;
-      }
-
-      @Override
-      public void write(byte[] buffer, int offset, int length) {
-        if (played.getCount() > 0) {
-          playedAt[0] = nowMicros();
-          played.countDown();
-        }
-      }
-
-      @Override
-      public int writeAvailable(byte[] buffer, int offset, int length) {
-        write(buffer, offset, length);
-        return length;
-      }
-
-      @Override
-      public void setSpaceListener(Runnable listener) {}
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void drain() {}
-
-      @Override
-      public long framesPlayed() {
-        return 0;
-      }
-
-      @Override
-      public void close() {}
-    };
+    TimestampSink speaker = new TimestampSink(FORMAT);
     AtomsClient.Builder builder = AtomsClient.builder().apiKey("sk_cold_start").baseUrl(base);
     if (jdk) {
       builder.transportFactory(new dev.atomsrealtime.transport.jdk.JdkWebSocketTransportFactory());
@@ -104,10 +59,12 @@ public final class ColdStart {
       session.attachAudio(PcmPushSource.create(FORMAT, 1_000), speaker, AudioOptions.defaults());
       session.connect().get(30, TimeUnit.SECONDS);
       long created = nowMicros();
-      if (!played.await(30, TimeUnit.SECONDS)) {
+      long playedNanos = speaker.awaitFirstWrite(30, TimeUnit.SECONDS);
+      if (playedNanos < 0) {
         throw new IllegalStateException("no agent audio arrived");
       }
-      System.out.println("COLD created_us=" + (created - t0) + " played_us=" + (playedAt[0] - t0));
+      long played = nowMicros() - (System.nanoTime() - playedNanos) / 1_000;
+      System.out.println("COLD created_us=" + (created - t0) + " played_us=" + (played - t0));
       System.out.flush();
     }
     System.exit(0);

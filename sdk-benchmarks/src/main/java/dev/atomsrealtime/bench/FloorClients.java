@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -71,15 +70,9 @@ final class FloorClients extends LoadClients {
       sinks.add(sink);
       s.start(uri, headers);
     }
-    int ok = 0;
-    for (Session s : sessions) {
-      if (s.created.await(30, TimeUnit.SECONDS)) {
-        ok++;
-      } else {
-        System.err.println("floor session did not open");
-      }
-    }
-    return ok;
+    List<CountDownLatch> created = new ArrayList<>();
+    sessions.forEach(s -> created.add(s.created));
+    return awaitOpened(created, "floor");
   }
 
   @Override
