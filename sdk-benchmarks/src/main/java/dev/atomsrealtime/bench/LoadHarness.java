@@ -582,13 +582,25 @@ public final class LoadHarness {
       return best;
     }
 
+    /**
+     * The heap in use right after a full collection: each heap pool's usage as the collector left
+     * it. Not the heap's current usage, which also counts what every thread allocated since (each
+     * allocating thread holds a buffer of its own), so that a client with more threads would look
+     * as if it held more heap.
+     */
     private static long usedHeapAfterGc() throws InterruptedException {
-      var memory = ManagementFactory.getMemoryMXBean();
       for (int i = 0; i < 3; i++) {
         System.gc();
         Thread.sleep(100);
       }
-      return memory.getHeapMemoryUsage().getUsed();
+      long used = 0;
+      for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == java.lang.management.MemoryType.HEAP
+            && pool.getCollectionUsage() != null) {
+          used += pool.getCollectionUsage().getUsed();
+        }
+      }
+      return used;
     }
   }
 }
