@@ -259,14 +259,14 @@ public final class LoadHarness {
     System.out.println("latency = server send of output_audio.delta -> write into the client's"
         + " sink; late > " + lateMillis(opts) + " ms; up = client pacer -> server receive;"
         + " irq = interruption received -> sink flushed");
-    String fmt = "%-10s %-4s %4s %4s %7s %6s %5s %5s | %5s %5s %6s %4s %4s | %5s %5s %4s | %6s |"
-        + " %6s %4s %4s %3s%n";
+    String fmt = "%-10s %-4s %4s %4s %7s %6s %5s %5s %5s | %5s %5s %6s %4s %4s | %5s %5s %4s |"
+        + " %6s | %6s %4s %4s %3s%n";
     System.out.printf(Locale.ROOT, fmt, "client", "tr", "N", "open", "cpu ms/", "sess/", "thr/",
-        "heap", "p50", "p99", "max", "late", "drop", "up", "up", "late", "irq", "srv ms/", "busy",
-        "busy", "sat");
+        "heap", "csw/", "p50", "p99", "max", "late", "drop", "up", "up", "late", "irq", "srv ms/",
+        "busy", "busy", "sat");
     System.out.printf(Locale.ROOT, fmt, "", "", "", "", "sess-s", "core", "sess", "KB/s",
-        "ms", "ms", "ms", "", "", "p50", "p99", "up", "p50 ms", "sess-s", "cli%", "srv%", "");
-    System.out.println("-".repeat(134));
+        "ss", "ms", "ms", "ms", "", "", "p50", "p99", "up", "p50 ms", "sess-s", "cli%", "srv%", "");
+    System.out.println("-".repeat(140));
     for (Result r : results) {
       double cpu = r.d("cpuMsPerSessionSecond");
       int n = Integer.parseInt(r.s("n"));
@@ -277,15 +277,16 @@ public final class LoadHarness {
           : serverBusy >= 90 ? "srv" : "-";
       System.out.printf(Locale.ROOT, fmt, r.s("client"), r.s("transport"), r.s("n"),
           r.s("connected"), f2(cpu), f0(1000 / cpu), f3(r.d("threadsPerSession")),
-          f0(r.d("heapKbPerSession")), ms(r.l("p50")), ms(r.l("p99")), ms(r.l("max")),
+          f0(r.d("heapKbPerSession")), f0(r.d("switchesPerSessionSecond")), ms(r.l("p50")), ms(r.l("p99")), ms(r.l("max")),
           r.s("late"), r.s("dropped"), ms(r.l("upP50")), ms(r.l("upP99")), r.s("upLate"),
           ms3(r.l("irqP50")), f2(serverMs), f0(clientBusy), f0(serverBusy), sat);
     }
     System.out.println();
     System.out.println("cpu ms/sess-s = client JVM process CPU over the window / (N x seconds);"
         + " 1000 = one core. sess/core = 1000 / that: sessions one client core holds at this"
-        + " cost. thr/sess = (threads while streaming - before) / N. heap KB/s = (used heap after"
-        + " GC while streaming - before) / N. srv ms/sess-s = the server JVM's CPU per"
+        + " cost. thr/sess = (threads while streaming - before) / N. heap KB/s = (heap in use after"
+        + " a full GC while streaming - before) / N. csw/ss = the client's voluntary context"
+        + " switches (thread wake-ups) per session-second. srv ms/sess-s = the server JVM's CPU per"
         + " session-second. busy = each JVM's CPU as a share of the cores it may use (pinned:"
         + " its own; unpinned: all); sat = the side(s) at 90% or more, whose figures then measure"
         + " saturation rather than cost.");
@@ -484,11 +485,13 @@ public final class LoadHarness {
         toServer.println("RESET");
         expect(fromServer, "OK");
         clients.recording(true);
+        long switches0 = ContextSwitches.voluntary();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
         clients.recording(false);
         long cpu = os.getProcessCpuTime() - cpu0;
+        long switches = ContextSwitches.voluntary() - switches0;
         long wall = System.nanoTime() - wall0;
         toServer.println("STATS");
         String stats = fromServer.readLine();
@@ -530,6 +533,7 @@ public final class LoadHarness {
         put(out, "tickLagMax", srv.l("tickLagMax"));
         put(out, "serverCpuPercent", 100.0 * srv.l("serverCpuNanos") / srv.l("wallNanos"));
         put(out, "clientCpuPercent", 100.0 * cpu / wall);
+        put(out, "switchesPerSessionSecond", switches < 0 ? -1.0 : switches / (n * seconds));
         put(out, "clockBound", clockBound);
         put(out, "unexpectedCloses", clients.unexpectedCloses());
         put(out, "notes", clients.notes().replace(' ', '_').replace('=', ':'));
