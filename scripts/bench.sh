@@ -2,7 +2,7 @@
 # Builds sdk-benchmarks and runs the codec microbenchmarks (JMH) and the real-time load harness,
 # printing side-by-side tables: the SDK against the floor and naive databind (JMH), and the SDK
 # against the floor on the same transport and a guide-style client without the SDK (load), with
-# the ratios. About 8 minutes on a 2-vCPU VM (about 10 with BEFORE).
+# the ratios. About 7 minutes on an idle 2-vCPU VM, about 9 with BEFORE (at most 10).
 #
 # Usage: scripts/bench.sh [all|jmh|load|ramp]      (default all = jmh + load; from anywhere)
 # Environment overrides:
@@ -13,8 +13,10 @@
 #   PIN          auto (default: on 2 or more cores the load server runs on the first half of the
 #                cores and the client on the rest, with taskset), off, or SERVER/CLIENT cpu lists
 #                such as 0/1
-#   WARMUP       seconds streamed before a load run measures (default 15: JIT work in the window
-#                would be measured as load; the JDK transport's HttpClient stack takes longest)
+#   WARMUP       at most this many seconds streamed before a load run measures (default 16); a
+#                run measures sooner once the JIT compilers have settled (under 10 ms of
+#                compilation in each of 3 seconds), not before WARMUP_MIN (default 6): JIT work in the
+#                window would be measured as load (the notes line shows how much there was)
 #   DURATION     seconds measured per load run (default 8)
 #   BEFORE       a checkout of an earlier version, built with
 #                  (cd "$BEFORE" && ./mvnw -B -q -pl sdk-benchmarks -am package -DskipTests)
@@ -36,13 +38,16 @@ trap 'rm -rf "$out"' EXIT
 # A fixed, pre-touched heap: without it, first-touch page faults on this VM kind make whole
 # iterations of allocation-heavy benchmarks 10-50x slower (reference probe, section 3).
 jvm="-Xms2g -Xmx2g -XX:+AlwaysPreTouch"
+# The load JVMs hold well under 200 MB; a smaller pre-touched heap starts faster.
+load_jvm="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 # The reference method is -wi 3 -w 1s -i 5 -r 1s; half-second iterations keep the suite near 2.5
 # minutes and still give stable ratios (the code under test is JIT-compiled within the first one).
 jmh_opts="${JMH_OPTS:--f 1 -wi 3 -w 500ms -i 5 -r 500ms}"
 load_n="${LOAD_N:-100,200}"
 transports="${TRANSPORTS:-javawebsocket,jdk}"
 pin="${PIN:-auto}"
-warmup="${WARMUP:-15}"
+warmup="${WARMUP:-16}"
+warmup_min="${WARMUP_MIN:-6}"
 duration="${DURATION:-8}"
 ramp_warmup="${RAMP_WARMUP:-8}"
 
@@ -74,10 +79,11 @@ fi
 if [[ "$what" == all || "$what" == load ]]; then
   echo
   echo "== load: $kinds on $transports at N=$load_n ($duration s measured each, after" \
-    "$warmup s; pin $pin)"
+    "$warmup_min-$warmup s; pin $pin)"
   java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client "$kinds" \
-    --sessions "$load_n" --duration "$duration" --warmup "$warmup" --transport "$transports" \
-    --pin "$pin" --jvm "$jvm" "${before_args[@]}" 2> "$out/load.log" \
+    --sessions "$load_n" --duration "$duration" --warmup "$warmup" --warmup-min "$warmup_min" \
+    --transport "$transports" --pin "$pin" --jvm "$load_jvm" "${before_args[@]}" \
+    2> "$out/load.log" \
     || { tail -50 "$out/load.log"; exit 1; }
 fi
 
@@ -87,7 +93,8 @@ if [[ "$what" == ramp ]]; then
     "$ramp_warmup s; pin $pin)"
   java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk,floor,baseline --ramp \
     --ramp-start 80 --ramp-refine 1 --duration 5 --warmup "$ramp_warmup" \
-    --transport "${transports%%,*}" --pin "$pin" --jvm "$jvm" 2> "$out/ramp.log" \
+    --warmup-min "$ramp_warmup" --transport "${transports%%,*}" --pin "$pin" --jvm "$load_jvm" \
+    2> "$out/ramp.log" \
     || { tail -50 "$out/ramp.log"; exit 1; }
 fi
 echo

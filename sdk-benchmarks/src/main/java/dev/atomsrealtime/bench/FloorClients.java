@@ -42,6 +42,7 @@ final class FloorClients extends LoadClients {
   private final String transport;
   private final List<Session> sessions = new ArrayList<>();
   private final AtomicLong errors = new AtomicLong();
+  private volatile String firstError = "";
   private final AtomicLong sendsBehind = new AtomicLong();
   private HttpClient jdkClient;
   private volatile boolean closing;
@@ -82,7 +83,14 @@ final class FloorClients extends LoadClients {
 
   @Override
   String notes() {
-    return "errors=" + errors.get() + " sendsQueuedBehindAPendingOne=" + sendsBehind.get();
+    return "errors=" + errors.get() + firstError + " sendsQueuedBehindAPendingOne="
+        + sendsBehind.get();
+  }
+
+  private void error(Throwable e) {
+    if (errors.getAndIncrement() == 0) {
+      firstError = " (first: " + e + ")";
+    }
   }
 
   @Override
@@ -128,7 +136,7 @@ final class FloorClients extends LoadClients {
       try {
         sendFrame();
       } catch (RuntimeException e) {
-        errors.incrementAndGet();
+        error(e);
       }
     }
 
@@ -215,7 +223,7 @@ final class FloorClients extends LoadClients {
       headers.forEach(b::header);
       b.buildAsync(uri, this).whenComplete((w, e) -> {
         if (e != null) {
-          errors.incrementAndGet();
+          error(e);
         }
       });
     }
@@ -276,7 +284,7 @@ final class FloorClients extends LoadClients {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-      errors.incrementAndGet();
+      error(error);
       closed();
     }
 

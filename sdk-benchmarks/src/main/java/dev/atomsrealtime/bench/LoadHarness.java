@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  *                             sdk-before needs --before-classpath
  *   --sessions 10,50,100      N values (default 10,50)
  *   --duration 10             measured seconds per run (default 10)
- *   --warmup 3                seconds streamed before measuring (default 3)
+ *   --warmup 3                at most this many seconds streamed before measuring (default 3);
+ *                             less once the JIT compilers have settled, but at least
+ *   --warmup-min 6            seconds (default 6)
  *   --transport javawebsocket transports of sdk and floor, comma-separated: javawebsocket, jdk,
  *                             or a TransportFactory class name (sdk only); baseline runs once
  *                             per N on its own Java-WebSocket client
@@ -191,7 +193,8 @@ public final class LoadHarness {
     cmd.add(pin.serverCpus());
     cmd.add("--client-cpus");
     cmd.add(pin.clientCpus());
-    for (String key : List.of("duration", "warmup", "interrupt-ms", "late-ms", "jvm")) {
+    for (String key : List.of("duration", "warmup", "warmup-min", "interrupt-ms", "late-ms",
+        "jvm")) {
       if (opts.containsKey(key)) {
         cmd.add("--" + key);
         cmd.add(opts.get(key));
@@ -253,22 +256,24 @@ public final class LoadHarness {
     System.out.println();
     System.out.println("Load: 24 kHz PCM16, 20 ms chunks both ways in real time, interruption every "
         + opts.getOrDefault("interrupt-ms", "2000") + " ms; server in its own JVM; "
-        + opts.getOrDefault("duration", "10") + " s measured after "
-        + opts.getOrDefault("warmup", "3") + " s; "
+        + opts.getOrDefault("duration", "10") + " s measured after a warm-up of "
+        + opts.getOrDefault("warmup-min", "6") + "-" + opts.getOrDefault("warmup", "3")
+        + " s (until the JIT settles); "
         + (results.isEmpty() ? "" : "pinning " + results.get(0).s("pinned")));
     System.out.println("latency = server send of output_audio.delta -> write into the client's"
         + " sink; late > " + lateMillis(opts) + " ms; up = client pacer -> server receive;"
         + " irq = interruption received -> sink flushed");
-    String fmt = "%-10s %-4s %4s %4s %7s %6s %5s %5s %5s | %5s %5s %6s %4s %4s | %5s %5s %4s |"
-        + " %6s | %6s %4s %4s %3s%n";
-    System.out.printf(Locale.ROOT, fmt, "client", "tr", "N", "open", "cpu ms/", "sess/", "thr/",
-        "heap", "csw/", "p50", "p99", "max", "late", "drop", "up", "up", "late", "irq", "srv ms/",
-        "busy", "busy", "sat");
-    System.out.printf(Locale.ROOT, fmt, "", "", "", "", "sess-s", "core", "sess", "KB/s",
+    String fmt = "%-10s %-4s %4s %4s %7s %7s %6s %5s %5s %5s | %5s %5s %6s %4s %4s | %5s %5s %4s"
+        + " | %6s | %6s %4s %4s %3s%n";
+    System.out.printf(Locale.ROOT, fmt, "client", "tr", "N", "open", "cpu ms/", "w/o JIT", "sess/",
+        "thr/", "heap", "csw/", "p50", "p99", "max", "late", "drop", "up", "up", "late", "irq",
+        "srv ms/", "busy", "busy", "sat");
+    System.out.printf(Locale.ROOT, fmt, "", "", "", "", "sess-s", "", "core", "sess", "KB/s",
         "ss", "ms", "ms", "ms", "", "", "p50", "p99", "up", "p50 ms", "sess-s", "cli%", "srv%", "");
-    System.out.println("-".repeat(140));
+    System.out.println("-".repeat(148));
     for (Result r : results) {
       double cpu = r.d("cpuMsPerSessionSecond");
+      double app = appCpu(r);
       int n = Integer.parseInt(r.s("n"));
       double serverMs = r.d("serverCpuPercent") * 10 / n;
       double clientBusy = r.d("clientCpuPercent") / cores(r, "clientCores");
@@ -276,15 +281,17 @@ public final class LoadHarness {
       String sat = clientBusy >= 90 ? (serverBusy >= 90 ? "c+s" : "cli")
           : serverBusy >= 90 ? "srv" : "-";
       System.out.printf(Locale.ROOT, fmt, r.s("client"), r.s("transport"), r.s("n"),
-          r.s("connected"), f2(cpu), f0(1000 / cpu), f3(r.d("threadsPerSession")),
+          r.s("connected"), f2(cpu), f2(app), f0(1000 / app), f3(r.d("threadsPerSession")),
           f0(r.d("heapKbPerSession")), f0(r.d("switchesPerSessionSecond")), ms(r.l("p50")), ms(r.l("p99")), ms(r.l("max")),
           r.s("late"), r.s("dropped"), ms(r.l("upP50")), ms(r.l("upP99")), r.s("upLate"),
           ms3(r.l("irqP50")), f2(serverMs), f0(clientBusy), f0(serverBusy), sat);
     }
     System.out.println();
     System.out.println("cpu ms/sess-s = client JVM process CPU over the window / (N x seconds);"
-        + " 1000 = one core. sess/core = 1000 / that: sessions one client core holds at this"
-        + " cost. thr/sess = (threads while streaming - before) / N. heap KB/s = (heap in use after"
+        + " 1000 = one core. w/o JIT = the same without the CPU of the JIT compiler threads (what"
+        + " is left of warm-up in the window). sess/core = 1000 / that: sessions one client core"
+        + " holds at this cost. thr/sess = (threads while streaming - before) / N. heap KB/s ="
+        + " (heap in use after"
         + " a full GC while streaming - before) / N. csw/ss = the client's voluntary context"
         + " switches (thread wake-ups) per session-second. srv ms/sess-s = the server JVM's CPU per"
         + " session-second. busy = each JVM's CPU as a share of the cores it may use (pinned:"
@@ -294,7 +301,9 @@ public final class LoadHarness {
       System.out.println("  " + r.s("client") + "/" + r.s("transport") + " N=" + r.s("n")
           + ": chunks " + r.s("chunks") + "/" + r.s("expected") + " expected, server sent "
           + r.s("deltasSent") + " (tick lag max " + ms(r.l("tickLagMax")) + " ms), interruptions "
-          + r.s("irqN") + ", clock check +-" + ms3(r.l("clockBound")) + " ms; "
+          + r.s("irqN") + ", clock check +-" + ms3(r.l("clockBound")) + " ms, warm-up "
+          + f1(r.l("warmupMillis") / 1000.0) + " s, JIT compiler threads in the window "
+          + r.s("jitCpuMillisInWindow") + " ms CPU; "
           + r.s("notes").replace('_', ' '));
     }
   }
@@ -322,8 +331,9 @@ public final class LoadHarness {
       return;
     }
     System.out.println();
-    System.out.println("Ratios of client CPU per session-second (lower is better for the first"
-        + " name); baseline = the guide-style Java-WebSocket client at the same N:");
+    System.out.println("Ratios of client CPU per session-second without JIT compilation (lower is"
+        + " better for the first name); baseline = the guide-style Java-WebSocket client at the"
+        + " same N:");
     String fmt = "%-4s %4s | %9s %9s %12s %12s %12s %14s%n";
     System.out.printf(Locale.ROOT, fmt, "tr", "N", "sdk/floor", "sdk/base", "before/floor",
         "sdk/before", "floor/base", "sdk/jws-sdk");
@@ -348,15 +358,25 @@ public final class LoadHarness {
         + " per session (table above).");
   }
 
+  /** Client CPU per session-second without the JIT compiler threads' (all of it if unknown). */
+  private static double appCpu(Result r) {
+    double app = r.d("appCpuMsPerSessionSecond");
+    return Double.isNaN(app) ? r.d("cpuMsPerSessionSecond") : app;
+  }
+
   private static String ratio(Result a, Result b) {
     if (a == null || b == null) {
       return "-";
     }
-    return f2(a.d("cpuMsPerSessionSecond") / b.d("cpuMsPerSessionSecond"));
+    return f2(appCpu(a) / appCpu(b));
   }
 
   private static String f2(double v) {
     return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String f1(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
   }
 
   private static String f3(double v) {
@@ -477,7 +497,8 @@ public final class LoadHarness {
           }, periodNanos * i / n, periodNanos, TimeUnit.NANOSECONDS);
         }
 
-        Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+        int minWarmup = Integer.parseInt(opts.getOrDefault("warmup-min", "6"));
+        long warmedUpMillis = warmUp(minWarmup, warmupSeconds);
         int threadsStreaming = threads.getThreadCount() - 1; // minus the pacer
         long heapStreaming = usedHeapAfterGc();
         Thread.sleep(500); // let the GC's pause drain before the window
@@ -485,13 +506,18 @@ public final class LoadHarness {
         toServer.println("RESET");
         expect(fromServer, "OK");
         clients.recording(true);
-        long switches0 = ContextSwitches.voluntary();
+        long switches0 = ProcTasks.voluntarySwitches();
+        long jitCpu0 = ProcTasks.jitCpuNanos();
+        var jit = ManagementFactory.getCompilationMXBean();
+        long jit0 = jit.getTotalCompilationTime();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
         clients.recording(false);
         long cpu = os.getProcessCpuTime() - cpu0;
-        long switches = ContextSwitches.voluntary() - switches0;
+        long switches = ProcTasks.voluntarySwitches() - switches0;
+        long jitCpu = ProcTasks.jitCpuNanos() - jitCpu0;
+        long jitInWindow = jit.getTotalCompilationTime() - jit0;
         long wall = System.nanoTime() - wall0;
         toServer.println("STATS");
         String stats = fromServer.readLine();
@@ -514,6 +540,8 @@ public final class LoadHarness {
         put(out, "n", n);
         put(out, "connected", connected);
         put(out, "cpuMsPerSessionSecond", cpu / 1e6 / (n * seconds));
+        put(out, "appCpuMsPerSessionSecond",
+            (jitCpu0 < 0 ? cpu : cpu - jitCpu) / 1e6 / (n * seconds));
         put(out, "threadsPerSession", (threadsStreaming - threadsBefore) / (double) n);
         put(out, "heapKbPerSession", (heapStreaming - heapBefore) / 1024.0 / n);
         put(out, "p50", latencies.percentile(50));
@@ -535,6 +563,9 @@ public final class LoadHarness {
         put(out, "clientCpuPercent", 100.0 * cpu / wall);
         put(out, "switchesPerSessionSecond", switches < 0 ? -1.0 : switches / (n * seconds));
         put(out, "clockBound", clockBound);
+        put(out, "warmupMillis", warmedUpMillis);
+        put(out, "jitMillisInWindow", jitInWindow);
+        put(out, "jitCpuMillisInWindow", jitCpu0 < 0 ? -1 : jitCpu / 1_000_000);
         put(out, "unexpectedCloses", clients.unexpectedCloses());
         put(out, "notes", clients.notes().replace(' ', '_').replace('=', ':'));
         System.out.println(out);
@@ -547,6 +578,28 @@ public final class LoadHarness {
         }
       }
       System.exit(0);
+    }
+
+    /**
+     * Streams for at least {@code minSeconds} and at most {@code maxSeconds}, and stops earlier
+     * than the maximum once the JIT compilers have settled (under 10 ms of compilation in each of
+     * the last three seconds): JIT work in the window would be measured as load. Returns the
+     * milliseconds waited.
+     */
+    private static long warmUp(int minSeconds, int maxSeconds) throws InterruptedException {
+      var jit = ManagementFactory.getCompilationMXBean();
+      long waited = TimeUnit.SECONDS.toMillis(Math.min(minSeconds, maxSeconds));
+      Thread.sleep(waited);
+      long last = jit.getTotalCompilationTime();
+      int quietSeconds = 0;
+      while (waited < TimeUnit.SECONDS.toMillis(maxSeconds) && quietSeconds < 3) {
+        Thread.sleep(1_000);
+        waited += 1_000;
+        long now = jit.getTotalCompilationTime();
+        quietSeconds = now - last < 10 ? quietSeconds + 1 : 0;
+        last = now;
+      }
+      return waited;
     }
 
     private static void put(StringBuilder out, String key, Object value) {
