@@ -124,17 +124,22 @@ final class FloorClients extends LoadClients {
 
     abstract void start(URI uri, Map<String, String> headers);
 
-    abstract void sendFrame();
+    /** Sends {@code bytes} (the pre-built frame, or a copy when that one is still in use). */
+    abstract void sendFrame(byte[] bytes);
+
+    /** Whether the pre-built frame is still being sent and must not change. */
+    abstract boolean frameBusy();
 
     abstract void close();
 
-    /** Puts the chunk's header into the pre-built frame and sends it. */
+    /** Puts the chunk's header into the pre-built frame (or a copy, if it is busy) and sends it. */
     final void send(byte[] chunk) {
       System.arraycopy(chunk, 0, header, 0, ChunkHeader.BYTES);
       Base64.getEncoder().encode(header, headerB64);
-      System.arraycopy(headerB64, 0, frame, APPEND_PREFIX.length, HEADER_B64);
+      byte[] target = frameBusy() ? frame.clone() : frame;
+      System.arraycopy(headerB64, 0, target, APPEND_PREFIX.length, HEADER_B64);
       try {
-        sendFrame();
+        sendFrame(target);
       } catch (RuntimeException e) {
         error(e);
       }
@@ -186,8 +191,13 @@ final class FloorClients extends LoadClients {
     }
 
     @Override
-    void sendFrame() {
-      socket.send(frame);
+    boolean frameBusy() {
+      return false; // masking copies the frame during send
+    }
+
+    @Override
+    void sendFrame(byte[] bytes) {
+      socket.send(bytes);
     }
 
     @Override
@@ -229,17 +239,23 @@ final class FloorClients extends LoadClients {
     }
 
     @Override
-    void sendFrame() {
+    boolean frameBusy() {
+      return !lastSend.isDone();
+    }
+
+    @Override
+    void sendFrame(byte[] bytes) {
       WebSocket w = ws;
       if (w == null) {
         return;
       }
-      // The JDK allows one send at a time; on loopback the previous one has long completed.
-      if (lastSend.isDone()) {
+      // The JDK allows one send at a time, and reads the characters until the send completes; on
+      // loopback the previous one has long completed.
+      if (bytes == frame) {
         lastSend = w.sendText(chars, true);
       } else {
         sendsBehind.incrementAndGet();
-        String copy = new String(frame, StandardCharsets.US_ASCII);
+        Ascii copy = new Ascii(bytes);
         lastSend = lastSend.thenCompose(x -> w.sendText(copy, true));
       }
     }
