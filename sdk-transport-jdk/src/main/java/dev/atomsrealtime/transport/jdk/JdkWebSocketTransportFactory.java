@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +56,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads and closing</h2>
  *
  * <p>The factory owns one {@link HttpClient} per distinct {@link SSLContext} it is asked for
- * (usually exactly one), created on first use. Each {@code HttpClient} has one selector thread of
- * the JDK's ({@code HttpClient-N-SelectorManager}) shared by all of its connections; it lives as
- * long as the client. The clients run the JDK's asynchronous tasks inline instead of handing them
+ * (usually exactly one), and one for plain {@code ws://} connections, which never sets up TLS
+ * (initialising the platform's TLS context and trust store is a large part of a cold start); each
+ * is created on first use. Each {@code HttpClient} has one selector thread of the JDK's ({@code
+ * HttpClient-N-SelectorManager}) shared by all of its connections; it lives as long as the
+ * client. The clients run the JDK's asynchronous tasks inline instead of handing them
  * to a pool, so incoming frames are read, decoded and delivered to the session on that selector
  * thread, and outgoing frames are written by the thread that sends them: no thread hand-off per
  * message, and no thread per connection. The price: everything the JDK does asynchronously runs
@@ -86,6 +89,9 @@ public final class JdkWebSocketTransportFactory implements TransportFactory, Aut
 
   /** Map key for requests without their own SSLContext (the platform default). */
   private static final Object DEFAULT_TLS = new Object();
+
+  /** Map key for {@code ws://} requests: a client whose TLS is never set up. */
+  private static final Object NO_TLS = new Object();
 
   /**
    * The clients' executor: runs the JDK's tasks inline. The JDK hands a task to it only from its
@@ -127,19 +133,35 @@ public final class JdkWebSocketTransportFactory implements TransportFactory, Aut
   public Transport create(TransportRequest request, Transport.Listener listener) {
     JdkWebSocketTransport transport =
         new JdkWebSocketTransport(
-            request, listener, client(request.sslContext()), executor, live::remove);
+            request, listener, clientFor(request), executor, live::remove);
     live.add(transport);
     return transport;
   }
 
+  /**
+   * The client for {@code request}: for {@code ws://} one that never sets up TLS (so a plain
+   * connection does not pay for initialising the platform's TLS context and trust store), else the
+   * one for its {@link SSLContext}.
+   */
+  private HttpClient clientFor(TransportRequest request) {
+    if ("ws".equalsIgnoreCase(request.uri().getScheme())) {
+      return client(NO_TLS, DeferredTls.context(), DeferredTls.parameters());
+    }
+    return client(request.sslContext());
+  }
+
   /** The client for {@code ssl} (null: the platform default), created on first use. */
-  synchronized HttpClient client(SSLContext ssl) {
+  HttpClient client(SSLContext ssl) {
+    return client(ssl == null ? DEFAULT_TLS : ssl, ssl, null);
+  }
+
+  private synchronized HttpClient client(Object key, SSLContext ssl, SSLParameters parameters) {
     if (closed) {
       throw new IllegalStateException("this JdkWebSocketTransportFactory is closed");
     }
     return clients.computeIfAbsent(
-        ssl == null ? DEFAULT_TLS : ssl,
-        key -> {
+        key,
+        k -> {
           HttpClient.Builder b =
               HttpClient.newBuilder()
                   .version(HttpClient.Version.HTTP_1_1)
@@ -147,6 +169,9 @@ public final class JdkWebSocketTransportFactory implements TransportFactory, Aut
                   .executor(INLINE);
           if (ssl != null) {
             b.sslContext(ssl);
+          }
+          if (parameters != null) {
+            b.sslParameters(parameters);
           }
           return b.build();
         });
