@@ -5,7 +5,6 @@ import dev.atomsrealtime.transport.javawebsocket.FloorSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Transports: {@code javawebsocket} (the library with the SDK transport's own draft: masked in
  * one pass, text frames as bytes) and {@code jdk} ({@code java.net.http.WebSocket}, one shared
  * client whose executor runs the JDK's tasks inline: frames are sent on the pacer's thread and
- * received on the selector thread).
+ * received on the selector thread; the JDK hands text over as characters, turned into UTF-8 bytes
+ * as the SDK's transport does).
  */
 final class FloorClients extends LoadClients {
   private static final PcmFormat FORMAT = PcmFormat.pcm16Mono(24_000);
@@ -220,8 +220,7 @@ final class FloorClients extends LoadClients {
     private final Ascii chars = new Ascii(frame);
     private volatile WebSocket ws;
     private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
-    private byte[] message = new byte[2048];
-    private int messageLength;
+    private final StringBuilder parts = new StringBuilder();
 
     JdkSession(TimestampSink sink) {
       super(sink);
@@ -268,25 +267,14 @@ final class FloorClients extends LoadClients {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      int n = data.length();
-      if (messageLength + n > message.length) {
-        message = Arrays.copyOf(message, Math.max(messageLength + n, 2 * message.length));
-      }
-      if (data instanceof CharBuffer cb && cb.hasArray()) {
-        char[] in = cb.array();
-        int from = cb.arrayOffset() + cb.position();
-        for (int i = 0; i < n; i++) {
-          message[messageLength + i] = (byte) in[from + i]; // the server sends ASCII only
-        }
+      if (!last) {
+        parts.append(data);
       } else {
-        for (int i = 0; i < n; i++) {
-          message[messageLength + i] = (byte) data.charAt(i);
-        }
-      }
-      messageLength += n;
-      if (last) {
-        received(message, 0, messageLength);
-        messageLength = 0;
+        // Characters to UTF-8 through String: the JDK's intrinsics, cheaper than a loop by hand.
+        String text = parts.length() == 0 ? data.toString() : parts.append(data).toString();
+        parts.setLength(0);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        received(utf8, 0, utf8.length);
       }
       webSocket.request(1);
       return null;

@@ -140,11 +140,11 @@ class JdkWebSocketTransportTest {
   }
 
   /**
-   * Frames are delivered on the JDK's selector thread, with no hand-off to a pool thread; ASCII
-   * text (every audio frame) as UTF-8 bytes, multi-byte text as a String.
+   * Frames are delivered on the JDK's selector thread, with no hand-off to a pool thread, and text
+   * as the UTF-8 bytes the codec reads (multi-byte characters and large, multi-part frames too).
    */
   @Test
-  void framesArriveOnTheSelectorThreadAndAsciiTextAsBytes() throws Exception {
+  void framesArriveOnTheSelectorThreadAsUtf8Bytes() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
     CountDownLatch frames = new CountDownLatch(3);
     CountDownLatch opened = new CountDownLatch(1);
@@ -200,7 +200,7 @@ class JdkWebSocketTransportTest {
           "delivered on " + s.substring(0, Math.min(60, s.length())));
     }
     assertTrue(seen.get(0).endsWith(" bytes {\"type\":\"agent_start_talking\"}"), seen.get(0));
-    assertTrue(seen.get(1).endsWith(" string {\"text\":\"caf\u00e9 \ud834\udd1e\"}"),
+    assertTrue(seen.get(1).endsWith(" bytes {\"text\":\"caf\u00e9 \ud834\udd1e\"}"),
         seen.get(1));
     assertTrue(seen.get(2).endsWith(" bytes " + big), "the large frame, reassembled as bytes");
   }
