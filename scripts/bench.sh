@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
 # Builds sdk-benchmarks and runs the codec microbenchmarks (JMH) and the real-time load harness,
-# printing side-by-side tables: the SDK against the floor and naive databind (JMH), and against a
-# guide-style client without the SDK (load). About 7 minutes on a 2-vCPU VM.
+# printing side-by-side tables: the SDK against the floor and naive databind (JMH), and the SDK
+# against the floor on the same transport and a guide-style client without the SDK (load), with
+# the ratios. About 7 minutes on an idle 2-vCPU VM, about 9 with BEFORE (at most 10).
 #
-# Usage: scripts/bench.sh [jmh|load|bridge|all]      (default all; from anywhere)
+# Usage: scripts/bench.sh [all|jmh|load|bridge|ramp]   (default all = jmh + load + bridge; from
+#        anywhere)
 # Environment overrides:
 #   JMH_OPTS     JMH settings (default: short but stable-ratio settings, see below)
-#   LOAD_N       N values of the side-by-side load runs (default 100: the latency targets are
-#                stated at 100 sessions)
-#   TRANSPORT    SDK transport for the load runs: javawebsocket (default; the JDK transport is
-#                then run side by side too), jdk, or a class name
-#   WARMUP       seconds streamed before a side-by-side run measures (default 20: the JDK
-#                transport's HttpClient stack keeps the JIT compiler busy for about 20 s at 100
-#                sessions on 2 cores, and JIT work in the window would be measured as load)
-#   RAMP_WARMUP  the same for each ramp step (default 8, to stay under ten minutes; the N reached
-#                with RAMP_WARMUP=20 is the settled figure, and the script then takes longer)
+#   LOAD_N       N values of the side-by-side load runs (default 100,200)
+#   TRANSPORTS   transports of the sdk and floor runs (default javawebsocket,jdk); the baseline
+#                runs once per N on its own Java-WebSocket client
+#   PIN          auto (default: on 2 or more cores the load server runs on the first half of the
+#                cores and the client on the rest, with taskset), off, or SERVER/CLIENT cpu lists
+#                such as 0/1
+#   WARMUP       at most this many seconds streamed before a load run measures (default 16); a
+#                run measures sooner once the JIT compilers have settled (under 10 ms of
+#                compilation in each of 3 seconds), not before WARMUP_MIN (default 6): JIT work in the
+#                window would be measured as load (the notes line shows how much there was)
+#   DURATION     seconds measured per load run (default 8)
+#   BEFORE       a checkout of an earlier version, built with
+#                  (cd "$BEFORE" && ./mvnw -B -q -pl sdk-benchmarks -am package -DskipTests)
+#                adds sdk-before runs: this harness driving that version's SDK, side by side
+#   RAMP_WARMUP  for `ramp` only: warm-up of each ramp step (default 8)
 #
 # Figures are ratios measured side by side in one run on one machine; absolute numbers move with the
-# machine and its noise (p99.9 and max on a shared VM are mostly scheduling jitter). Results go to a
-# temporary directory, nothing is written into the repository.
+# machine and its noise (p99.9 and max on a shared VM are mostly scheduling jitter). Run it on an
+# otherwise idle machine. Results go to a temporary directory, nothing is written into the
+# repository.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,17 +39,34 @@ trap 'rm -rf "$out"' EXIT
 # A fixed, pre-touched heap: without it, first-touch page faults on this VM kind make whole
 # iterations of allocation-heavy benchmarks 10-50x slower (reference probe, section 3).
 jvm="-Xms2g -Xmx2g -XX:+AlwaysPreTouch"
+# The load JVMs hold well under 200 MB; a smaller pre-touched heap starts faster.
+load_jvm="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 # The reference method is -wi 3 -w 1s -i 5 -r 1s; half-second iterations keep the suite near 2.5
 # minutes and still give stable ratios (the code under test is JIT-compiled within the first one).
 jmh_opts="${JMH_OPTS:--f 1 -wi 3 -w 500ms -i 5 -r 500ms}"
-load_n="${LOAD_N:-100}"
-transport="${TRANSPORT:-javawebsocket}"
-warmup="${WARMUP:-20}"
+load_n="${LOAD_N:-100,200}"
+transports="${TRANSPORTS:-javawebsocket,jdk}"
+pin="${PIN:-auto}"
+warmup="${WARMUP:-16}"
+warmup_min="${WARMUP_MIN:-6}"
+duration="${DURATION:-8}"
 ramp_warmup="${RAMP_WARMUP:-8}"
+
+kinds="sdk,floor,baseline"
+before_args=()
+if [[ -n "${BEFORE:-}" ]]; then
+  before_jar="$BEFORE/sdk-benchmarks/target/benchmarks.jar"
+  [[ -f "$before_jar" ]] || { echo "BEFORE: $before_jar not found (build it first)" >&2; exit 2; }
+  kinds="sdk,sdk-before,floor,baseline"
+  # This harness's own classes first, then the earlier version's SDK and dependencies.
+  before_args=(--before-classpath "$root/sdk-benchmarks/target/classes:$before_jar")
+fi
 
 start=$(date +%s)
 echo "== building sdk-benchmarks"
 (cd "$root" && ./mvnw -B -q -pl sdk-benchmarks -am package -DskipTests)
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
+  "java $(java -version 2>&1 | head -1)"
 
 if [[ "$what" == all || "$what" == jmh ]]; then
   echo "== JMH codec suite ($jmh_opts, -prof gc, $jvm)"
@@ -53,29 +79,29 @@ fi
 
 if [[ "$what" == all || "$what" == load ]]; then
   echo
-  echo "== load: sdk vs baseline at N=$load_n (8 s measured each, after $warmup s)"
-  java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk,baseline \
-    --sessions "$load_n" --duration 8 --warmup "$warmup" --transport "$transport" --jvm "$jvm" \
-    2> "$out/load.log" || { tail -50 "$out/load.log"; exit 1; }
-  if [[ "$transport" == javawebsocket ]]; then
-    echo
-    echo "== load: the SDK over the JDK java.net.http transport at N=$load_n"
-    java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk \
-      --sessions "$load_n" --duration 8 --warmup "$warmup" --transport jdk --jvm "$jvm" \
-      2> "$out/load-jdk.log" || { tail -50 "$out/load-jdk.log"; exit 1; }
-  fi
+  echo "== load: $kinds on $transports at N=$load_n ($duration s measured each, after" \
+    "$warmup_min-$warmup s; pin $pin)"
+  java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client "$kinds" \
+    --sessions "$load_n" --duration "$duration" --warmup "$warmup" --warmup-min "$warmup_min" \
+    --transport "$transports" --pin "$pin" --jvm "$load_jvm" "${before_args[@]}" \
+    2> "$out/load.log" \
+    || { tail -50 "$out/load.log"; exit 1; }
+fi
+
+if [[ "$what" == ramp ]]; then
   echo
   echo "== load: ramp to the largest N with no late or dropped chunk (5 s per step, after" \
-    "$ramp_warmup s)"
-  java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk,baseline --ramp \
+    "$ramp_warmup s; pin $pin)"
+  java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client sdk,floor,baseline --ramp \
     --ramp-start 80 --ramp-refine 1 --duration 5 --warmup "$ramp_warmup" \
-    --transport "$transport" --jvm "$jvm" 2> "$out/ramp.log" \
+    --warmup-min "$ramp_warmup" --transport "${transports%%,*}" --pin "$pin" --jvm "$load_jvm" \
+    2> "$out/ramp.log" \
     || { tail -50 "$out/ramp.log"; exit 1; }
 fi
 if [[ "$what" == all || "$what" == bridge ]]; then
   echo
   echo "== phone bridge: 20 concurrent calls, every fifth barging in (about 15 s)"
-  java $jvm -cp "$jar" dev.atomsrealtime.bench.BridgeHarness 20 2> "$out/bridge.log" \
+  java $load_jvm -cp "$jar" dev.atomsrealtime.bench.BridgeHarness 20 2> "$out/bridge.log" \
     || { tail -50 "$out/bridge.log"; exit 1; }
 fi
 echo

@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
@@ -45,15 +44,9 @@ final class BaselineClients extends LoadClients {
       sinks.add(sink);
       c.connect();
     }
-    int ok = 0;
-    for (Client c : clients) {
-      if (c.sessionCreated.await(30, TimeUnit.SECONDS)) {
-        ok++;
-      } else {
-        System.err.println("baseline session did not open");
-      }
-    }
-    return ok;
+    List<CountDownLatch> created = new ArrayList<>();
+    clients.forEach(c -> created.add(c.sessionCreated));
+    return awaitOpened(created, "baseline");
   }
 
   @Override

@@ -18,6 +18,20 @@ abstract class LoadClients implements AutoCloseable {
   /** Opens {@code sessions} sessions against the server at {@code serverUri}; returns how many. */
   abstract int connect(URI serverUri, int sessions) throws Exception;
 
+  /** Waits up to 30 s for each latch (one a session); returns how many opened. */
+  static int awaitOpened(List<java.util.concurrent.CountDownLatch> created, String kind)
+      throws InterruptedException {
+    int ok = 0;
+    for (java.util.concurrent.CountDownLatch c : created) {
+      if (c.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        ok++;
+      } else {
+        System.err.println(kind + " session did not open");
+      }
+    }
+    return ok;
+  }
+
   /** Sends (or hands to the session's audio source) 20 ms of PCM for session {@code index}. */
   abstract void sendChunk(int index, byte[] chunk);
 

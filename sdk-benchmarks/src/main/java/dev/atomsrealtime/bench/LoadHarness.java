@@ -21,18 +21,30 @@ import java.util.concurrent.TimeUnit;
 /**
  * Real-time load: N concurrent sessions, each streaming 24 kHz audio both ways in 20 ms chunks,
  * against a {@link LoadServer} in a separate JVM (so the client JVM's CPU time is the client's
- * alone), for the SDK ({@code sdk}) and for a guide-style client without it ({@code baseline}).
+ * alone), for the SDK ({@code sdk}), for the least any client can do over the same transport
+ * ({@code floor}, {@link FloorClients}) and for a guide-style client without the SDK ({@code
+ * baseline}, Java-WebSocket). With {@code --before-classpath}, {@code sdk-before} runs the same SDK
+ * client against another build of the SDK (the harness's classes first, then that build's jar).
  *
  * <p>Every run (one client kind, one N) gets fresh JVMs: this class re-runs itself with {@code
  * --worker}, and the worker starts the server. Usage (from {@code target/benchmarks.jar}):
  *
  * <pre>
  * java -cp benchmarks.jar dev.atomsrealtime.bench.LoadHarness [options]
- *   --client sdk,baseline     client kinds to run, side by side (default both)
+ *   --client sdk,floor,baseline  client kinds to run, side by side (default sdk,baseline);
+ *                             sdk-before needs --before-classpath
  *   --sessions 10,50,100      N values (default 10,50)
  *   --duration 10             measured seconds per run (default 10)
- *   --warmup 3                seconds streamed before measuring (default 3)
- *   --transport javawebsocket SDK transport: javawebsocket, jdk, or a TransportFactory class name
+ *   --warmup 3                at most this many seconds streamed before measuring (default 3);
+ *                             less once the JIT compilers have settled, but at least
+ *   --warmup-min 6            seconds (default 6)
+ *   --transport javawebsocket transports of sdk and floor, comma-separated: javawebsocket, jdk,
+ *                             or a TransportFactory class name (sdk only); baseline runs once
+ *                             per N on its own Java-WebSocket client
+ *   --pin auto                auto (default): on 2 or more cores, the server JVM on the first
+ *                             half of the cores and the client JVM on the rest (taskset); off;
+ *                             or SERVER/CLIENT cpu lists, e.g. 0/1 or 0-1/2-3
+ *   --before-classpath CP     the classpath of the sdk-before worker
  *   --interrupt-ms 2000       server sends interruption + agent_start_talking this often (default)
  *   --ramp                    find the largest N with no late (> --late-ms) and no dropped chunk:
  *                             from --ramp-start (default 25), doubling up to --ramp-max (default
@@ -43,7 +55,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoadHarness {
   private static final int CHUNK_MILLIS = 20;
-  private static final int CHUNK_BYTES = CHUNK_MILLIS * Pcm.BYTES_PER_MILLI;
+  static final int CHUNK_BYTES = CHUNK_MILLIS * Pcm.BYTES_PER_MILLI;
 
   private LoadHarness() {}
 
@@ -96,12 +108,22 @@ public final class LoadHarness {
               : Integer.toString(n)));
       return;
     }
+    String[] transports = opts.getOrDefault("transport", "javawebsocket").split(",");
     for (String nText : opts.getOrDefault("sessions", "10,50").split(",")) {
-      for (String kind : kinds) {
-        results.add(runWorker(opts, kind, Integer.parseInt(nText.trim())));
+      int n = Integer.parseInt(nText.trim());
+      for (String transport : transports) {
+        for (String kind : kinds) {
+          if (!kind.equals("baseline")) {
+            results.add(runWorker(opts, kind, n, transport));
+          }
+        }
+      }
+      if (List.of(kinds).contains("baseline")) {
+        results.add(runWorker(opts, "baseline", n, "javawebsocket"));
       }
     }
     printTable(results, opts);
+    printRatios(results);
   }
 
   private static int ramp(Map<String, String> opts, String kind, List<Result> results)
@@ -140,7 +162,7 @@ public final class LoadHarness {
       throws Exception {
     int retries = Integer.parseInt(opts.getOrDefault("ramp-retries", "1"));
     for (int attempt = 0; attempt <= retries; attempt++) {
-      Result r = runWorker(opts, kind, n);
+      Result r = runWorker(opts, kind, n, opts.getOrDefault("transport", "javawebsocket"));
       results.add(r);
       if (r.passed(n)) {
         return true;
@@ -149,23 +171,37 @@ public final class LoadHarness {
     return false;
   }
 
-  private static Result runWorker(Map<String, String> opts, String kind, int n)
-      throws Exception {
-    List<String> cmd = new ArrayList<>(javaCommand(opts));
+  private static Result runWorker(Map<String, String> opts, String kind, int n,
+      String transport) throws Exception {
+    Pinning pin = Pinning.of(opts.getOrDefault("pin", "auto"));
+    List<String> cmd = new ArrayList<>(pin.client());
+    boolean before = kind.equals("sdk-before");
+    if (before && !opts.containsKey("before-classpath")) {
+      throw new IllegalArgumentException("sdk-before needs --before-classpath");
+    }
+    cmd.addAll(javaCommand(opts, before ? opts.get("before-classpath")
+        : System.getProperty("java.class.path")));
     cmd.add(LoadHarness.class.getName());
     cmd.add("--worker");
     cmd.add("--client");
-    cmd.add(kind);
+    cmd.add(before ? "sdk" : kind);
     cmd.add("--sessions");
     cmd.add(Integer.toString(n));
-    for (String key : List.of("duration", "warmup", "transport", "interrupt-ms", "late-ms",
+    cmd.add("--transport");
+    cmd.add(transport);
+    cmd.add("--server-cpus");
+    cmd.add(pin.serverCpus());
+    cmd.add("--client-cpus");
+    cmd.add(pin.clientCpus());
+    for (String key : List.of("duration", "warmup", "warmup-min", "interrupt-ms", "late-ms",
         "jvm")) {
       if (opts.containsKey(key)) {
         cmd.add("--" + key);
         cmd.add(opts.get(key));
       }
     }
-    System.err.printf(Locale.ROOT, "[load] %s N=%d ...%n", kind, n);
+    System.err.printf(Locale.ROOT, "[load] %s/%s N=%d %s...%n", kind, transport, n,
+        pin.describe());
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     Result result = null;
     try (BufferedReader out = new BufferedReader(
@@ -184,11 +220,21 @@ public final class LoadHarness {
       throw new IllegalStateException("the " + kind + " run with N=" + n + " failed (exit "
           + exit + ")");
     }
+    result.values.put("client", kind);
+    result.values.put("transport", transport.equals("javawebsocket") ? "jws"
+        : transport.equals("jdk") ? "jdk" : transport);
+    result.values.put("pinned", pin.describe().trim());
+    result.values.put("serverCores", Integer.toString(pin.serverCores()));
+    result.values.put("clientCores", Integer.toString(pin.clientCores()));
     System.err.println("[load] " + result.summary());
     return result;
   }
 
   static List<String> javaCommand(Map<String, String> opts) {
+    return javaCommand(opts, System.getProperty("java.class.path"));
+  }
+
+  static List<String> javaCommand(Map<String, String> opts, String classpath) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command()
         .orElse(System.getProperty("java.home") + "/bin/java"));
@@ -198,7 +244,7 @@ public final class LoadHarness {
       }
     }
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classpath);
     return cmd;
   }
 
@@ -207,44 +253,134 @@ public final class LoadHarness {
   }
 
   private static void printTable(List<Result> results, Map<String, String> opts) {
-    String transport = opts.getOrDefault("transport", "javawebsocket");
     System.out.println();
     System.out.println("Load: 24 kHz PCM16, 20 ms chunks both ways in real time, interruption every "
         + opts.getOrDefault("interrupt-ms", "2000") + " ms; server in its own JVM; "
-        + opts.getOrDefault("duration", "10") + " s measured after "
-        + opts.getOrDefault("warmup", "3") + " s; SDK transport " + transport);
+        + opts.getOrDefault("duration", "10") + " s measured after a warm-up of "
+        + opts.getOrDefault("warmup-min", "6") + "-" + opts.getOrDefault("warmup", "3")
+        + " s (until the JIT settles); "
+        + (results.isEmpty() ? "" : "pinning " + results.get(0).s("pinned")));
     System.out.println("latency = server send of output_audio.delta -> write into the client's"
         + " sink; late > " + lateMillis(opts) + " ms; up = client pacer -> server receive;"
         + " irq = interruption received -> sink flushed");
-    String fmt = "%-8s %5s %5s %8s %7s %8s | %6s %6s %6s %5s %5s | %6s %6s %5s | %6s %6s | %5s%n";
-    System.out.printf(Locale.ROOT, fmt, "client", "N", "open", "cpu ms/", "thr/", "heap KB/",
-        "p50", "p99", "max", "late", "drop", "up p50", "up p99", "late", "irq", "irq", "srv");
-    System.out.printf(Locale.ROOT, fmt, "", "", "", "sess-s", "sess", "sess",
-        "ms", "ms", "ms", "", "", "ms", "ms", "up", "p50 ms", "p99 ms", "ms/s-s");
-    System.out.println("-".repeat(126));
+    String fmt = "%-10s %-4s %4s %4s %7s %7s %6s %5s %5s %5s | %5s %5s %6s %4s %4s | %5s %5s %4s"
+        + " | %6s | %6s %4s %4s %3s%n";
+    System.out.printf(Locale.ROOT, fmt, "client", "tr", "N", "open", "cpu ms/", "w/o JIT", "sess/",
+        "thr/", "heap", "csw/", "p50", "p99", "max", "late", "drop", "up", "up", "late", "irq",
+        "srv ms/", "busy", "busy", "sat");
+    System.out.printf(Locale.ROOT, fmt, "", "", "", "", "sess-s", "", "core", "sess", "KB/s",
+        "ss", "ms", "ms", "ms", "", "", "p50", "p99", "up", "p50 ms", "sess-s", "cli%", "srv%", "");
+    System.out.println("-".repeat(148));
     for (Result r : results) {
-      System.out.printf(Locale.ROOT, fmt, r.s("client"), r.s("n"), r.s("connected"),
-          f2(r.d("cpuMsPerSessionSecond")), f2(r.d("threadsPerSession")),
-          f0(r.d("heapKbPerSession")), ms(r.l("p50")), ms(r.l("p99")), ms(r.l("max")),
+      double cpu = r.d("cpuMsPerSessionSecond");
+      double app = appCpu(r);
+      int n = Integer.parseInt(r.s("n"));
+      double serverMs = r.d("serverCpuPercent") * 10 / n;
+      double clientBusy = r.d("clientCpuPercent") / cores(r, "clientCores");
+      double serverBusy = r.d("serverCpuPercent") / cores(r, "serverCores");
+      String sat = clientBusy >= 90 ? (serverBusy >= 90 ? "c+s" : "cli")
+          : serverBusy >= 90 ? "srv" : "-";
+      System.out.printf(Locale.ROOT, fmt, r.s("client"), r.s("transport"), r.s("n"),
+          r.s("connected"), f2(cpu), f2(app), f0(1000 / app), f3(r.d("threadsPerSession")),
+          f0(r.d("heapKbPerSession")), f0(r.d("switchesPerSessionSecond")), ms(r.l("p50")), ms(r.l("p99")), ms(r.l("max")),
           r.s("late"), r.s("dropped"), ms(r.l("upP50")), ms(r.l("upP99")), r.s("upLate"),
-          ms3(r.l("irqP50")), ms3(r.l("irqP99")),
-          f2(r.d("serverCpuPercent") * 10 / Integer.parseInt(r.s("n"))));
+          ms3(r.l("irqP50")), f2(serverMs), f0(clientBusy), f0(serverBusy), sat);
     }
     System.out.println();
     System.out.println("cpu ms/sess-s = client JVM process CPU over the window / (N x seconds);"
-        + " 1000 = one core. thr/sess = (threads while streaming - before) / N. heap KB/sess ="
-        + " (used heap after GC while streaming - before) / N. srv ms/s-s = the server JVM's CPU"
-        + " per session-second, on the same cores.");
+        + " 1000 = one core. w/o JIT = the same without the CPU of the JIT compiler threads (what"
+        + " is left of warm-up in the window). sess/core = 1000 / that: sessions one client core"
+        + " holds at this cost. thr/sess = (threads while streaming - before) / N. heap KB/s ="
+        + " (heap in use after"
+        + " a full GC while streaming - before) / N. csw/ss = the client's voluntary context"
+        + " switches (thread wake-ups) per session-second. srv ms/sess-s = the server JVM's CPU per"
+        + " session-second. busy = each JVM's CPU as a share of the cores it may use (pinned:"
+        + " its own; unpinned: all); sat = the side(s) at 90% or more, whose figures then measure"
+        + " saturation rather than cost.");
     for (Result r : results) {
-      System.out.println("  " + r.s("client") + " N=" + r.s("n") + ": chunks " + r.s("chunks")
-          + "/" + r.s("expected") + " expected, server sent " + r.s("deltasSent")
-          + " (tick lag max " + ms(r.l("tickLagMax")) + " ms), interruptions " + r.s("irqN")
-          + ", clock check +-" + ms3(r.l("clockBound")) + " ms; " + r.s("notes").replace('_', ' '));
+      System.out.println("  " + r.s("client") + "/" + r.s("transport") + " N=" + r.s("n")
+          + ": chunks " + r.s("chunks") + "/" + r.s("expected") + " expected, server sent "
+          + r.s("deltasSent") + " (tick lag max " + ms(r.l("tickLagMax")) + " ms), interruptions "
+          + r.s("irqN") + ", clock check +-" + ms3(r.l("clockBound")) + " ms, warm-up "
+          + f1(r.l("warmupMillis") / 1000.0) + " s, JIT compiler threads in the window "
+          + r.s("jitCpuMillisInWindow") + " ms CPU; "
+          + r.s("notes").replace('_', ' '));
     }
+  }
+
+  private static double cores(Result r, String key) {
+    String v = r.s(key);
+    return v.equals("-") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(v);
+  }
+
+  /**
+   * For each N and transport, the SDK's client CPU, heap and threads per session against the
+   * floor on the same transport, against the baseline, and against {@code sdk-before} when run.
+   */
+  private static void printRatios(List<Result> results) {
+    Map<String, Result> byKey = new LinkedHashMap<>();
+    List<String> rows = new ArrayList<>();
+    for (Result r : results) {
+      byKey.put(r.s("client") + "|" + r.s("transport") + "|" + r.s("n"), r);
+      String row = r.s("transport") + "|" + r.s("n");
+      if (r.s("client").startsWith("sdk") && !rows.contains(row)) {
+        rows.add(row);
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    System.out.println();
+    System.out.println("Ratios of client CPU per session-second without JIT compilation (lower is"
+        + " better for the first name); baseline = the guide-style Java-WebSocket client at the"
+        + " same N:");
+    String fmt = "%-4s %4s | %9s %9s %12s %12s %12s %14s%n";
+    System.out.printf(Locale.ROOT, fmt, "tr", "N", "sdk/floor", "sdk/base", "before/floor",
+        "sdk/before", "floor/base", "sdk/jws-sdk");
+    System.out.println("-".repeat(86));
+    for (String row : rows) {
+      String[] parts = row.split("\\|");
+      String tr = parts[0];
+      String n = parts[1];
+      Result sdk = byKey.get("sdk|" + tr + "|" + n);
+      Result floor = byKey.get("floor|" + tr + "|" + n);
+      Result before = byKey.get("sdk-before|" + tr + "|" + n);
+      Result base = byKey.get("baseline|jws|" + n);
+      Result jwsBefore = byKey.get("sdk-before|jws|" + n);
+      Result jwsSdk = jwsBefore != null ? jwsBefore : byKey.get("sdk|jws|" + n);
+      System.out.printf(Locale.ROOT, fmt, tr, n, ratio(sdk, floor), ratio(sdk, base),
+          ratio(before, floor), ratio(sdk, before), ratio(floor, base),
+          ratio(sdk, jwsSdk) + (jwsSdk == jwsBefore && jwsBefore != null ? " (before)" : ""));
+    }
+    System.out.println("sdk/jws-sdk: the SDK on this transport against the SDK on Java-WebSocket"
+        + " (the sdk-before run there when there is one). Targets: sdk/floor <= 1.10 on both"
+        + " transports; jdk sdk/jws-sdk(before) <= 0.95; heap <= 300 KB and (jdk) threads <= 0.1"
+        + " per session (table above).");
+  }
+
+  /** Client CPU per session-second without the JIT compiler threads' (all of it if unknown). */
+  private static double appCpu(Result r) {
+    double app = r.d("appCpuMsPerSessionSecond");
+    return Double.isNaN(app) ? r.d("cpuMsPerSessionSecond") : app;
+  }
+
+  private static String ratio(Result a, Result b) {
+    if (a == null || b == null) {
+      return "-";
+    }
+    return f2(appCpu(a) / appCpu(b));
   }
 
   private static String f2(double v) {
     return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String f1(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  private static String f3(double v) {
+    return String.format(Locale.ROOT, "%.3f", v);
   }
 
   private static String f0(double v) {
@@ -313,7 +449,9 @@ public final class LoadHarness {
       String transport = opts.getOrDefault("transport", "javawebsocket");
       long lateNanos = TimeUnit.MILLISECONDS.toNanos(lateMillis(opts));
 
-      List<String> cmd = new ArrayList<>(javaCommand(opts));
+      List<String> cmd = new ArrayList<>(
+          Pinning.taskset(opts.getOrDefault("server-cpus", "")));
+      cmd.addAll(javaCommand(opts));
       cmd.add(LoadServer.class.getName());
       cmd.add("--interrupt-ms");
       cmd.add(opts.getOrDefault("interrupt-ms", "2000"));
@@ -336,8 +474,12 @@ public final class LoadHarness {
         long heapBefore = usedHeapAfterGc();
         int threadsBefore = threads.getThreadCount();
 
-        LoadClients clients = kind.equals("baseline") ? new BaselineClients()
-            : new SdkClients(transport);
+        LoadClients clients = switch (kind) {
+          case "baseline" -> new BaselineClients();
+          case "floor" -> new FloorClients(transport);
+          case "sdk" -> new SdkClients(transport);
+          default -> throw new IllegalArgumentException("unknown client kind " + kind);
+        };
         int connected = clients.connect(uri, n);
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "bench-pacer");
@@ -355,7 +497,8 @@ public final class LoadHarness {
           }, periodNanos * i / n, periodNanos, TimeUnit.NANOSECONDS);
         }
 
-        Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+        int minWarmup = Integer.parseInt(opts.getOrDefault("warmup-min", "6"));
+        long warmedUpMillis = warmUp(minWarmup, warmupSeconds);
         int threadsStreaming = threads.getThreadCount() - 1; // minus the pacer
         long heapStreaming = usedHeapAfterGc();
         Thread.sleep(500); // let the GC's pause drain before the window
@@ -363,11 +506,18 @@ public final class LoadHarness {
         toServer.println("RESET");
         expect(fromServer, "OK");
         clients.recording(true);
+        long switches0 = ProcTasks.voluntarySwitches();
+        long jitCpu0 = ProcTasks.jitCpuNanos();
+        var jit = ManagementFactory.getCompilationMXBean();
+        long jit0 = jit.getTotalCompilationTime();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
         clients.recording(false);
         long cpu = os.getProcessCpuTime() - cpu0;
+        long switches = ProcTasks.voluntarySwitches() - switches0;
+        long jitCpu = ProcTasks.jitCpuNanos() - jitCpu0;
+        long jitInWindow = jit.getTotalCompilationTime() - jit0;
         long wall = System.nanoTime() - wall0;
         toServer.println("STATS");
         String stats = fromServer.readLine();
@@ -390,6 +540,8 @@ public final class LoadHarness {
         put(out, "n", n);
         put(out, "connected", connected);
         put(out, "cpuMsPerSessionSecond", cpu / 1e6 / (n * seconds));
+        put(out, "appCpuMsPerSessionSecond",
+            (jitCpu0 < 0 ? cpu : cpu - jitCpu) / 1e6 / (n * seconds));
         put(out, "threadsPerSession", (threadsStreaming - threadsBefore) / (double) n);
         put(out, "heapKbPerSession", (heapStreaming - heapBefore) / 1024.0 / n);
         put(out, "p50", latencies.percentile(50));
@@ -409,7 +561,11 @@ public final class LoadHarness {
         put(out, "tickLagMax", srv.l("tickLagMax"));
         put(out, "serverCpuPercent", 100.0 * srv.l("serverCpuNanos") / srv.l("wallNanos"));
         put(out, "clientCpuPercent", 100.0 * cpu / wall);
+        put(out, "switchesPerSessionSecond", switches < 0 ? -1.0 : switches / (n * seconds));
         put(out, "clockBound", clockBound);
+        put(out, "warmupMillis", warmedUpMillis);
+        put(out, "jitMillisInWindow", jitInWindow);
+        put(out, "jitCpuMillisInWindow", jitCpu0 < 0 ? -1 : jitCpu / 1_000_000);
         put(out, "unexpectedCloses", clients.unexpectedCloses());
         put(out, "notes", clients.notes().replace(' ', '_').replace('=', ':'));
         System.out.println(out);
@@ -422,6 +578,28 @@ public final class LoadHarness {
         }
       }
       System.exit(0);
+    }
+
+    /**
+     * Streams for at least {@code minSeconds} and at most {@code maxSeconds}, and stops earlier
+     * than the maximum once the JIT compilers have settled (under 10 ms of compilation in each of
+     * the last three seconds): JIT work in the window would be measured as load. Returns the
+     * milliseconds waited.
+     */
+    private static long warmUp(int minSeconds, int maxSeconds) throws InterruptedException {
+      var jit = ManagementFactory.getCompilationMXBean();
+      long waited = TimeUnit.SECONDS.toMillis(Math.min(minSeconds, maxSeconds));
+      Thread.sleep(waited);
+      long last = jit.getTotalCompilationTime();
+      int quietSeconds = 0;
+      while (waited < TimeUnit.SECONDS.toMillis(maxSeconds) && quietSeconds < 3) {
+        Thread.sleep(1_000);
+        waited += 1_000;
+        long now = jit.getTotalCompilationTime();
+        quietSeconds = now - last < 10 ? quietSeconds + 1 : 0;
+        last = now;
+      }
+      return waited;
     }
 
     private static void put(StringBuilder out, String key, Object value) {
@@ -461,13 +639,25 @@ public final class LoadHarness {
       return best;
     }
 
+    /**
+     * The heap in use right after a full collection: each heap pool's usage as the collector left
+     * it. Not the heap's current usage, which also counts what every thread allocated since (each
+     * allocating thread holds a buffer of its own), so that a client with more threads would look
+     * as if it held more heap.
+     */
     private static long usedHeapAfterGc() throws InterruptedException {
-      var memory = ManagementFactory.getMemoryMXBean();
       for (int i = 0; i < 3; i++) {
         System.gc();
         Thread.sleep(100);
       }
-      return memory.getHeapMemoryUsage().getUsed();
+      long used = 0;
+      for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == java.lang.management.MemoryType.HEAP
+            && pool.getCollectionUsage() != null) {
+          used += pool.getCollectionUsage().getUsed();
+        }
+      }
+      return used;
     }
   }
 }

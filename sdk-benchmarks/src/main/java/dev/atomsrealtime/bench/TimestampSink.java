@@ -2,6 +2,8 @@ package dev.atomsrealtime.bench;
 
 import dev.atomsrealtime.audio.NonBlockingAudioSink;
 import dev.atomsrealtime.audio.PcmFormat;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TimestampSink implements NonBlockingAudioSink {
   private final PcmFormat format;
   private final AtomicLong framesWritten = new AtomicLong();
+  private final CountDownLatch firstWrite = new CountDownLatch(1);
+  private volatile long firstWriteNanos;
   private volatile boolean recording;
 
   // Guarded by this.
@@ -44,6 +48,10 @@ final class TimestampSink implements NonBlockingAudioSink {
   @Override
   public void write(byte[] buffer, int offset, int length) {
     long now = System.nanoTime();
+    if (firstWrite.getCount() > 0) {
+      firstWriteNanos = now;
+      firstWrite.countDown();
+    }
     if (ChunkHeader.present(buffer, offset, length)) {
       long latency = now - ChunkHeader.sentNanos(buffer, offset);
       long seq = ChunkHeader.seq(buffer, offset);
@@ -88,6 +96,11 @@ final class TimestampSink implements NonBlockingAudioSink {
 
   @Override
   public void close() {}
+
+  /** Waits for the first write; returns its {@code System.nanoTime()}, or -1 on time-out. */
+  long awaitFirstWrite(long timeout, TimeUnit unit) throws InterruptedException {
+    return firstWrite.await(timeout, unit) ? firstWriteNanos : -1;
+  }
 
   synchronized void drainInto(LongSamples all) {
     all.addAll(latencies);

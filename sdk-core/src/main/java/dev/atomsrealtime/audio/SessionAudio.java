@@ -27,7 +27,13 @@ public interface SessionAudio extends AutoCloseable {
   /** The format the session uses on the wire (PCM16 mono at the negotiated rate), once started. */
   PcmFormat sessionFormat();
 
-  /** Level of the last microphone chunk read, in dBFS (-120 for silence), before muting. */
+  /**
+   * Level of the last microphone chunk read, in dBFS (-120 for silence), before muting. The level
+   * is measured from the first call on (sessions that never ask skip the work on every chunk), so
+   * the first call may return -120; the chunk after it is measured.
+   *
+   * @return the level in dBFS
+   */
   double micLevelDbfs();
 
   /** A snapshot of the counters. */

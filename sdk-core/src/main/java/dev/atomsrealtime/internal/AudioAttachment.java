@@ -232,6 +232,11 @@ final class AudioAttachment implements AudioEngineHost, AgentActivityTracker.Obs
   }
 
   @Override
+  public boolean turnMetricsWanted() {
+    return dispatch.wantsTurnMetrics() || log.isInfoEnabled();
+  }
+
+  @Override
   public void turnMetrics(TurnMetrics metrics) {
     if (log.isInfoEnabled()) {
       log.info("session {} {}", sessionId, metrics.summary()); // summary() formats: only if logged

@@ -377,7 +377,8 @@ final class AudioEngine implements SessionAudio {
 
     CaptureStage captureStage(PcmFormat session, PcmFormat delivered) {
       CaptureStage stage = new CaptureStage(session, delivered, options, gate, host.chunks(),
-          counters, metrics, taps, host.resources().ticker());
+          counters, host.turnMetricsWanted() || !taps.isEmpty() ? metrics : null, taps,
+          host.resources().ticker());
       captureStage = stage;
       return stage;
     }

@@ -23,5 +23,11 @@ interface AudioEngineHost {
 
   void turnMetrics(TurnMetrics metrics);
 
+  /**
+   * Whether turn metrics reach anyone (a listener or the log); if not, and no tap records them,
+   * the capture stage skips the voice detection that only feeds them.
+   */
+  boolean turnMetricsWanted();
+
   void audioError(AudioException error);
 }

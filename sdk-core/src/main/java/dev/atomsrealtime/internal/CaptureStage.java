@@ -26,7 +26,7 @@ final class CaptureStage {
   private final CaptureGate gate;
   private final ChunkSender sender;
   private final AudioCounters counters;
-  private final TurnMetricsRecorder metrics;
+  private final TurnMetricsRecorder metrics; // null: nobody wants turn metrics
   private final AudioTaps taps;
   private final Ticker ticker;
   private final double voiceThresholdDbfs;
@@ -38,6 +38,8 @@ final class CaptureStage {
   private int filled;
   private boolean closed;
   private volatile double micLevelDbfs = -120.0;
+  // Set by the first micLevelDbfs() call: until then nobody reads the level.
+  private volatile boolean levelRead;
 
   CaptureStage(PcmFormat session, PcmFormat delivered, AudioOptions options, CaptureGate gate,
       ChunkSender sender, AudioCounters counters, TurnMetricsRecorder metrics, AudioTaps taps,
@@ -118,8 +120,12 @@ final class CaptureStage {
     return closed;
   }
 
-  /** The level of the last chunk read, before muting. Any thread. */
+  /**
+   * The level of the last chunk read, before muting. Any thread. The level is measured only once
+   * this has been called, or when turn metrics need voice detection.
+   */
   double micLevelDbfs() {
+    levelRead = true;
     return micLevelDbfs;
   }
 
@@ -139,8 +145,12 @@ final class CaptureStage {
 
   /** Gate, then send: the chunk as captured, or silence in its place. */
   private void send() {
-    double level = VoiceActivityDetector.rmsDbfs(chunk, 0, chunkBytes);
-    micLevelDbfs = level;
+    // The energy is per-chunk work: only when the level or the voice detection is used.
+    boolean measure = metrics != null || levelRead;
+    double level = measure ? VoiceActivityDetector.rmsDbfs(chunk, 0, chunkBytes) : -120.0;
+    if (measure) {
+      micLevelDbfs = level;
+    }
     boolean passes = gate.passes();
     ChunkSender.Result r = sender.send(passes ? chunk : silence, 0, chunkBytes);
     if (r == ChunkSender.Result.CLOSED) {
@@ -154,7 +164,7 @@ final class CaptureStage {
     long now = ticker.nanoTime();
     if (!passes) {
       counters.silentChunksSent.incrementAndGet();
-    } else if (level >= voiceThresholdDbfs) {
+    } else if (metrics != null && level >= voiceThresholdDbfs) {
       metrics.voicedChunkSent(now);
     }
     taps.userAudio(passes ? chunk : silence, 0, chunkBytes, now);

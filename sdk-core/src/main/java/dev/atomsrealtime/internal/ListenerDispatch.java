@@ -35,6 +35,7 @@ final class ListenerDispatch {
   private final SessionListener listener;
   private final OrderedCallbacks callbacks;
   private final boolean wantsEvents;
+  private final boolean wantsTurnMetrics;
   private final int maxPending;
   private final AtomicLong deltasDropped = new AtomicLong();
 
@@ -45,7 +46,9 @@ final class ListenerDispatch {
     this.listener = listener;
     this.callbacks = new OrderedCallbacks(SerialContext.onExecutor(orLateThread(events),
         SerialContext.logging("session " + sessionId + " listener dispatch")), () -> { });
-    this.wantsEvents = overridesOnEvent(listener);
+    this.wantsEvents = overrides(listener, "onEvent", ServerEvent.class);
+    this.wantsTurnMetrics =
+        overrides(listener, "onTurnMetrics", dev.atomsrealtime.audio.TurnMetrics.class);
     this.maxPending = maxPending;
   }
 
@@ -67,16 +70,22 @@ final class ListenerDispatch {
   }
 
   /**
-   * Whether the listener overrides {@code onEvent}: if not, events are not dispatched at all
-   * (saving a thread hand-off per audio delta on sessions that only use attached audio).
+   * Whether the listener overrides {@code name(AtomsSession, argument)}: if not, what it would
+   * receive need not be produced (events are not dispatched at all, saving a thread hand-off per
+   * audio delta on sessions that only use attached audio; turn metrics need no voice detection).
    */
-  private static boolean overridesOnEvent(SessionListener listener) {
+  private static boolean overrides(SessionListener listener, String name, Class<?> argument) {
     try {
-      return listener.getClass().getMethod("onEvent", AtomsSession.class, ServerEvent.class)
+      return listener.getClass().getMethod(name, AtomsSession.class, argument)
           .getDeclaringClass() != SessionListener.class;
     } catch (NoSuchMethodException | SecurityException e) {
       return true;
     }
+  }
+
+  /** Whether the listener overrides {@code onTurnMetrics}. */
+  boolean wantsTurnMetrics() {
+    return wantsTurnMetrics;
   }
 
   /** Whether events are given to the listener at all. */

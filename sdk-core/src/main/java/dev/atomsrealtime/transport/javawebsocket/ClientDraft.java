@@ -25,6 +25,8 @@ final class ClientDraft extends Draft_6455 {
   final HandshakeRefusal refusal = new HandshakeRefusal();
   final InboundFrames inbound;
   private final ClientFrames frames = new ClientFrames(new java.security.SecureRandom());
+  /** The sizes of the frames built, for the transport's queued-bytes figure. */
+  final SentFrameSizes sent = new SentFrameSizes();
 
   ClientDraft(InboundFrames.TextBytesHandler textBytes) {
     this.inbound = new InboundFrames(textBytes);
@@ -46,15 +48,20 @@ final class ClientDraft extends Draft_6455 {
   /**
    * Builds outgoing frames with {@link ClientFrames} (one allocation, masking 8 bytes per step).
    * Only this draft's own case takes that path: the client role with the default, no-op
-   * extension and no RSV bits; anything else takes the library's.
+   * extension and no RSV bits; anything else takes the library's. Every frame's size is recorded
+   * in {@link #sent}.
    */
   @Override
   public ByteBuffer createBinaryFrame(Framedata frame) {
+    ByteBuffer built;
     if (getRole() != Role.CLIENT || getExtension().getClass() != DefaultExtension.class
         || frame.isRSV1() || frame.isRSV2() || frame.isRSV3()) {
-      return super.createBinaryFrame(frame);
+      built = super.createBinaryFrame(frame);
+    } else {
+      built = frames.frame(opcode(frame.getOpcode()), frame.isFin(), frame.getPayloadData());
     }
-    return frames.frame(opcode(frame.getOpcode()), frame.isFin(), frame.getPayloadData());
+    sent.add(built.remaining());
+    return built;
   }
 
   private static int opcode(Opcode op) {

@@ -117,15 +117,8 @@ final class JavaWebSocketTransport implements Transport {
 
   @Override
   public long queuedBytes() {
-    long total = 0;
-    try {
-      for (ByteBuffer b : client.getConnectionQueue()) {
-        total += b.remaining();
-      }
-    } catch (RuntimeException e) {
-      return 0;
-    }
-    return total;
+    // The output queue's length is a lock-free read; the frames in it are the newest ones built.
+    return draft.sent.ofLast(client.getConnectionQueue().size());
   }
 
   @Override
@@ -178,7 +171,7 @@ final class JavaWebSocketTransport implements Transport {
       setDaemon(true);
     }
 
-    java.util.Collection<ByteBuffer> getConnectionQueue() {
+    java.util.concurrent.BlockingQueue<ByteBuffer> getConnectionQueue() {
       return ((org.java_websocket.WebSocketImpl) getConnection()).outQueue;
     }
 

@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +30,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code JavaWebSocketTransportFactory} (in {@code atoms-sdk-core}, the default): runs on
  *       Android and on every JVM. Choose it unless you have a reason not to.
- *   <li>This factory ({@code atoms-sdk-transport-jdk}): spends less client CPU per message (about
- *       23 against 38-56 microseconds for a 6.4 KB audio frame in the project's loopback
- *       measurements) and shares one selector thread among all connections, which matters on a
- *       server running many sessions. Java 11+ desktop and server JVMs only: {@code java.net.http}
- *       does not exist on Android.
+ *   <li>This factory ({@code atoms-sdk-transport-jdk}), for servers running many sessions: one
+ *       selector thread shared by all connections reads and delivers every frame, so a session
+ *       costs no thread of its own and no thread hand-off per message (the README has the load
+ *       figures). Java 11+ desktop and server JVMs only: {@code java.net.http} does not exist on
+ *       Android.
  * </ul>
  *
  * <pre>{@code
@@ -54,11 +56,23 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads and closing</h2>
  *
  * <p>The factory owns one {@link HttpClient} per distinct {@link SSLContext} it is asked for
- * (usually exactly one), created on first use, and one executor whose daemon threads are named
- * {@code atoms-jdkws-N}: they run the JDK's callbacks and end after one second idle. Each {@code
- * HttpClient} has one selector thread of the JDK's ({@code HttpClient-N-SelectorManager}) shared by
- * all of its connections; it lives as long as the client. A closed connection leaves no thread of
- * its own behind.
+ * (usually exactly one), and one for plain {@code ws://} connections, which never sets up TLS
+ * (initialising the platform's TLS context and trust store is a large part of a cold start); each
+ * is created on first use. Each {@code HttpClient} has one selector thread of the JDK's ({@code
+ * HttpClient-N-SelectorManager}) shared by all of its connections; it lives as long as the
+ * client. The clients run the JDK's asynchronous tasks inline instead of handing them
+ * to a pool, so incoming frames are read, decoded and delivered to the session on that selector
+ * thread, and outgoing frames are written by the thread that sends them: no thread hand-off per
+ * message, and no thread per connection. The price: everything the JDK does asynchronously runs
+ * on the selector thread too, the CPU work of TLS handshakes included, so while a {@code wss://}
+ * connection is being opened, frames of the other connections of the same client wait for it
+ * (about a millisecond per handshake). The session's own work there never blocks (see {@code
+ * CONCURRENCY.md}).
+ *
+ * <p>The factory also owns a small pool whose daemon threads are named {@code atoms-jdkws-N}; it
+ * runs the rare callbacks that must not run inside the caller's own call (the terminal callback
+ * after {@code abort()}, a failed send, a connect failure) and its threads end after one second
+ * idle. A closed connection leaves no thread of its own behind.
  *
  * <p>{@link #close()} aborts the connections still open and releases the clients. On Java 21 and
  * later it shuts each client down, which ends its selector thread at once; on Java 17 the JDK has
@@ -76,6 +90,15 @@ public final class JdkWebSocketTransportFactory implements TransportFactory, Aut
   /** Map key for requests without their own SSLContext (the platform default). */
   private static final Object DEFAULT_TLS = new Object();
 
+  /** Map key for {@code ws://} requests: a client whose TLS is never set up. */
+  private static final Object NO_TLS = new Object();
+
+  /**
+   * The clients' executor: runs the JDK's tasks inline. The JDK hands a task to it only from its
+   * selector thread (tasks submitted elsewhere already run inline), so that is where they run.
+   */
+  private static final Executor INLINE = Runnable::run;
+
   private final ThreadPoolExecutor executor;
   // Guarded by this.
   private final Map<Object, HttpClient> clients = new IdentityHashMap<>();
@@ -90,7 +113,7 @@ public final class JdkWebSocketTransportFactory implements TransportFactory, Aut
           t.setDaemon(true);
           return t;
         };
-    // Like the JDK's default (a cached pool), but with named daemon threads that end soon.
+    // For callbacks off the caller's thread: a cached pool with named daemon threads that end soon.
     executor =
         new ThreadPoolExecutor(
             0,
@@ -109,26 +132,46 @@ public final class JdkWebSocketTransportFactory implements TransportFactory, Aut
   @Override
   public Transport create(TransportRequest request, Transport.Listener listener) {
     JdkWebSocketTransport transport =
-        new JdkWebSocketTransport(request, listener, client(request.sslContext()), live::remove);
+        new JdkWebSocketTransport(
+            request, listener, clientFor(request), executor, live::remove);
     live.add(transport);
     return transport;
   }
 
+  /**
+   * The client for {@code request}: for {@code ws://} one that never sets up TLS (so a plain
+   * connection does not pay for initialising the platform's TLS context and trust store), else the
+   * one for its {@link SSLContext}.
+   */
+  private HttpClient clientFor(TransportRequest request) {
+    if ("ws".equalsIgnoreCase(request.uri().getScheme())) {
+      return client(NO_TLS, DeferredTls.context(), DeferredTls.parameters());
+    }
+    return client(request.sslContext());
+  }
+
   /** The client for {@code ssl} (null: the platform default), created on first use. */
-  synchronized HttpClient client(SSLContext ssl) {
+  HttpClient client(SSLContext ssl) {
+    return client(ssl == null ? DEFAULT_TLS : ssl, ssl, null);
+  }
+
+  private synchronized HttpClient client(Object key, SSLContext ssl, SSLParameters parameters) {
     if (closed) {
       throw new IllegalStateException("this JdkWebSocketTransportFactory is closed");
     }
     return clients.computeIfAbsent(
-        ssl == null ? DEFAULT_TLS : ssl,
-        key -> {
+        key,
+        k -> {
           HttpClient.Builder b =
               HttpClient.newBuilder()
                   .version(HttpClient.Version.HTTP_1_1)
                   .followRedirects(HttpClient.Redirect.NEVER)
-                  .executor(executor);
+                  .executor(INLINE);
           if (ssl != null) {
             b.sslContext(ssl);
+          }
+          if (parameters != null) {
+            b.sslParameters(parameters);
           }
           return b.build();
         });

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
+import dev.atomsrealtime.testkit.FakeConnection;
 import dev.atomsrealtime.transport.RecordingTransportListener;
 import dev.atomsrealtime.transport.RecordingTransportListener.Closed;
 import dev.atomsrealtime.transport.Transport;
@@ -20,10 +21,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
@@ -133,6 +137,72 @@ class JdkWebSocketTransportTest {
     assertThrows(IllegalStateException.class, () -> factory.create(request(), l));
     factory.close(); // idempotent
     assertEquals(List.of(), l.violations());
+  }
+
+  /**
+   * Frames are delivered on the JDK's selector thread, with no hand-off to a pool thread, and text
+   * as the UTF-8 bytes the codec reads (multi-byte characters and large, multi-part frames too).
+   */
+  @Test
+  void framesArriveOnTheSelectorThreadAsUtf8Bytes() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    CountDownLatch frames = new CountDownLatch(3);
+    CountDownLatch opened = new CountDownLatch(1);
+    CountDownLatch ended = new CountDownLatch(1);
+    Transport.Listener l =
+        new Transport.Listener() {
+          @Override
+          public void onOpen() {
+            opened.countDown();
+          }
+
+          @Override
+          public void onText(String text) {
+            seen.add(Thread.currentThread().getName() + " string " + text);
+            frames.countDown();
+          }
+
+          @Override
+          public void onText(byte[] utf8, int offset, int length) {
+            seen.add(Thread.currentThread().getName() + " bytes "
+                + new String(utf8, offset, length, StandardCharsets.UTF_8));
+            frames.countDown();
+          }
+
+          @Override
+          public void onBinary(ByteBuffer bytes) {}
+
+          @Override
+          public void onClosed(int code, String reason, boolean remote) {
+            ended.countDown();
+          }
+
+          @Override
+          public void onFailure(Throwable error) {
+            ended.countDown();
+          }
+        };
+    Transport t = factory.create(request(), l);
+    t.start();
+    assertTrue(opened.await(5, TimeUnit.SECONDS));
+    FakeConnection conn = server.awaitConnection(WAIT);
+    String big = "{\"type\":\"output_audio.delta\",\"audio\":\"" + "QUJD".repeat(40_000) + "\"}";
+    conn.sendRaw("{\"type\":\"agent_start_talking\"}");
+    conn.sendRaw("{\"text\":\"caf\u00e9 \ud834\udd1e\"}");
+    conn.sendRaw(big); // 160 KB: the JDK hands it over in parts
+    assertTrue(frames.await(5, TimeUnit.SECONDS));
+    t.close(1000, "");
+    assertTrue(ended.await(5, TimeUnit.SECONDS));
+
+    assertEquals(3, seen.size(), seen.toString());
+    for (String s : seen) {
+      assertTrue(s.startsWith("HttpClient-") && s.contains("-SelectorManager "),
+          "delivered on " + s.substring(0, Math.min(60, s.length())));
+    }
+    assertTrue(seen.get(0).endsWith(" bytes {\"type\":\"agent_start_talking\"}"), seen.get(0));
+    assertTrue(seen.get(1).endsWith(" bytes {\"text\":\"caf\u00e9 \ud834\udd1e\"}"),
+        seen.get(1));
+    assertTrue(seen.get(2).endsWith(" bytes " + big), "the large frame, reassembled as bytes");
   }
 
   private static long selectorThreads() {
