@@ -92,6 +92,22 @@ public final class CallRecorder implements AudioTap {
   }
 
   /**
+   * A recorder like {@link #create(Path, Path)} with {@code maxQueued} of audio allowed to wait
+   * for the disk (a slow disk, or a session fed faster than real time, needs more).
+   *
+   * @param wavFile the stereo recording
+   * @param transcriptFile the transcript JSON
+   * @param maxQueued audio that may wait for the disk before more is dropped: 1 s to 10 minutes
+   * @return the recorder
+   * @throws IllegalArgumentException if {@code maxQueued} is outside that range
+   */
+  public static CallRecorder create(Path wavFile, Path transcriptFile, Duration maxQueued) {
+    long millis = maxQueued.toMillis();
+    return new CallRecorder(wavFile, transcriptFile,
+        (int) Math.min(Integer.MAX_VALUE, Math.max(0, millis)));
+  }
+
+  /**
    * A recorder writing {@code name.wav} and {@code name.json} in {@code directory}.
    *
    * @param directory where the files go (it must exist)

@@ -289,13 +289,22 @@ class CallRecorderTest extends LoopbackSessionTest {
 
   @Test
   void aLongCallIsRecordedWhole() throws Exception {
-    start(AudioOptions.builder().streamSilenceAfterSourceEnds(false));
-    // A minute of steps: every frame on disk, whatever the recorder's queue and timeline held.
+    // A minute of steps, fed far faster than real time: every frame on disk, whatever the
+    // timeline held. The queue to the disk holds the whole minute, so that a slow recorder
+    // thread on a loaded machine drops nothing.
+    conn = open(SessionOptions.builder().agentId("a").sampleRateHz(16_000).build(), listener);
+    mic = PcmPushSource.create(FMT, 1_000);
+    speaker = PcmPullSink.create(FMT, 200);
+    recorder = CallRecorder.create(dir.resolve("long.wav"), dir.resolve("long.json"),
+        Duration.ofSeconds(70));
+    audio = session.attachAudio(mic, speaker, AudioOptions.builder()
+        .streamSilenceAfterSourceEnds(false).tap(recorder).build());
     for (int i = 0; i < 3_000; i++) {
       step(tone(STEP_MS, 3_000, 40), 0);
     }
     session.close();
     assertTrue(recorder.awaitFinished(WAIT));
+    assertEquals(0, recorder.droppedMillis());
     assertEquals(60_000.0, ms(channel(Wav.read(recorder.wavFile()).pcm(), 0).length), 0.001);
     assertFalse(recorder.turns().isEmpty());
   }
