@@ -21,8 +21,8 @@ import java.time.Duration;
 
 /**
  * The README's shorter examples, compiled with the project: a test checks that each block marked
- * {@code <!-- example:NAME -->} in README.md is the region {@code // --- NAME ---} here, verbatim
- * (less the indentation), and runs them against the fake server.
+ * {@code <!-- example:NAME -->} in README.md is the region between the {@code readme:NAME}
+ * markers here, verbatim (less the indentation), and runs them against the fake server.
  */
 public final class ReadmeExamples {
   private ReadmeExamples() {}
@@ -30,7 +30,7 @@ public final class ReadmeExamples {
   /** A phone leg in G.711: the codes go in and come out as they are on the line. */
   public static int telephony(AtomsClient client, byte[] muLawFromThePhone, byte[] muLawToThePhone)
       throws Exception {
-    // --- telephony ---
+    // readme:telephony:begin
     AtomsSession session = client.newSession(
         SessionOptions.builder().agentId("support").sampleRateHz(8_000).build(),
         new SessionListener() {});
@@ -40,7 +40,7 @@ public final class ReadmeExamples {
     session.connect().get();
     caller.push(muLawFromThePhone);                            // 160 bytes = 20 ms
     int n = agent.poll(muLawToThePhone, 0, 160);               // codes, ready for the line
-    // --- end ---
+    // readme:telephony:end
     session.close();
     return n;
   }
@@ -48,7 +48,7 @@ public final class ReadmeExamples {
   /** Recording a call, with the agent's voice going to a speaker and a file at once. */
   public static SessionAudio recording(AtomsSession session, AudioSource microphone,
       AudioSink speaker, Path dir) throws Exception {
-    // --- recording ---
+    // readme:recording:begin
     CallRecorder recorder = CallRecorder.inDirectory(dir, "call-42"); // call-42.wav + .json
     SessionAudio audio = session.attachAudio(microphone, speaker, AudioOptions.builder()
         .tap(recorder)                                          // the stereo call + transcript
@@ -61,17 +61,17 @@ public final class ReadmeExamples {
       System.out.printf("%s %.0f-%.0f ms%s: %s%n", turn.role(), turn.startMillis(),
           turn.endMillis(), turn.interrupted() ? " (interrupted)" : "", turn.text());
     }
-    // --- end ---
+    // readme:recording:end
     return audio;
   }
 
   /** A phone bridge in a few lines. */
   public static PhoneBridge bridge(AtomsClient client, int port) throws Exception {
-    // --- bridge ---
+    // readme:bridge:begin
     PhoneBridge bridge = new PhoneBridge(new InetSocketAddress(port), client,
         SessionOptions.builder().agentId("support").build());
     bridge.startAndWait();          // each media stream on ws://host:port gets its own session
-    // --- end ---
+    // readme:bridge:end
     return bridge;
   }
 }

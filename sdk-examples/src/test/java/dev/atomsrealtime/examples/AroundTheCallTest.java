@@ -60,24 +60,7 @@ class AroundTheCallTest {
   @ParameterizedTest
   @ValueSource(strings = {"tools", "tokens", "calllog"})
   void theReadmeBlockIsTheExampleRegionVerbatim(String name) throws Exception {
-    String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
-    String source = Files.readString(ROOT.resolve(
-        "sdk-examples/src/main/java/dev/atomsrealtime/examples/AroundTheCall.java"),
-        StandardCharsets.UTF_8);
-    String open = "<!-- example:" + name + ":begin -->\n```java\n";
-    int begin = readme.indexOf(open);
-    int end = readme.indexOf("```\n<!-- example:" + name + ":end -->");
-    assertTrue(begin >= 0 && end > begin, name + " markers missing from README.md");
-    String block = readme.substring(begin + open.length(), end);
-    String regionOpen = "  // readme:" + name + ":begin\n";
-    int from = source.indexOf(regionOpen) + regionOpen.length();
-    int to = source.indexOf("  // readme:" + name + ":end");
-    StringBuilder region = new StringBuilder();
-    for (String line : source.substring(from, to).split("\n", -1)) {
-      region.append(line.startsWith("  ") ? line.substring(2) : line).append('\n');
-    }
-    assertEquals(region.substring(0, region.length() - 1), block,
-        "README block " + name + " and AroundTheCall.java differ");
+    ReadmeBlocks.assertVerbatim(name, "AroundTheCall.java");
   }
 
   @Test

@@ -36,22 +36,7 @@ class ReadmeExamplesTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"telephony", "recording", "bridge"})
   void theReadmeBlockIsTheExampleVerbatim(String name) throws Exception {
-    String readme = Files.readString(QuickStartTest.ROOT.resolve("README.md"),
-        StandardCharsets.UTF_8);
-    String source = Files.readString(QuickStartTest.ROOT.resolve(
-        "sdk-examples/src/main/java/dev/atomsrealtime/examples/ReadmeExamples.java"),
-        StandardCharsets.UTF_8);
-    String begin = "    // --- " + name + " ---\n";
-    int from = source.indexOf(begin);
-    int to = source.indexOf("    // --- end ---\n", from);
-    assertTrue(from >= 0 && to > from, "region " + name + " missing");
-    String region = source.substring(from + begin.length(), to).replaceAll("(?m)^    ", "");
-    String marker = "<!-- example:" + name + " -->\n```java\n";
-    int at = readme.indexOf(marker);
-    assertTrue(at >= 0, "README has no block " + name);
-    int end = readme.indexOf("```\n", at + marker.length());
-    assertEquals(region, readme.substring(at + marker.length(), end),
-        "README block " + name + " and ReadmeExamples differ");
+    ReadmeBlocks.assertVerbatim(name, "ReadmeExamples.java");
   }
 
   @Test
