@@ -17,7 +17,6 @@ import dev.atomsrealtime.event.InputAudioBufferAppendEvent;
 import dev.atomsrealtime.examples.bridge.PhoneBridge;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
