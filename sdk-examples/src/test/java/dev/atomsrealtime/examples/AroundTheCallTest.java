@@ -16,7 +16,6 @@ import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
 import dev.atomsrealtime.testkit.FakeConnection;
 import dev.atomsrealtime.testkit.SimulatedAgent;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(ThreadLeakExtension.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class AroundTheCallTest {
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   static final String KEY = "sk_readme_examples";
   static final Duration WAIT = Duration.ofSeconds(5);
 
