@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atomsrealtime.AtomsClient;
+import dev.atomsrealtime.audio.PcmFormat;
+import dev.atomsrealtime.audio.Wav;
 import dev.atomsrealtime.examples.FinishedCalls;
 import dev.atomsrealtime.testing.ThreadLeakExtension;
 import dev.atomsrealtime.testkit.FakeAtomsServer;
@@ -106,6 +108,22 @@ class CallLogCommandTest {
     assertEquals(1, rest.size());
     assertEquals("/atoms/v1/conversation/register-call", rest.get(0).path());
     assertTrue(stdout().contains("call token minted per attempt"), stdout());
+    assertFalse(stdout().contains(KEY));
+    assertFalse(stdout().contains(connection.handshake().credential()), "nor the token");
+  }
+
+  @Test
+  void talkWithMintTokenConnectsWithAFreshCallToken() throws Exception {
+    java.nio.file.Path in = java.nio.file.Files.createTempFile("atoms-in", ".wav");
+    Wav.write(in, PcmFormat.pcm16(16_000, 1), new byte[6_400]); // 200 ms of silence
+    int code = run("", "talk", "--in", in.toString(), "--plain", "--mint-token", "--agent-id",
+        "agent-1", "--url", server.uri().toString(), "--rest-url", server.restUri().toString(),
+        "--out", java.nio.file.Files.createTempFile("atoms", ".wav").toString());
+    assertEquals(0, code, stdout() + err);
+    FakeConnection connection = server.awaitConnection(Duration.ofSeconds(5));
+    assertTrue(connection.openedWithMintedToken());
+    assertTrue(connection.handshake().credential().startsWith("wct_"));
+    assertEquals("/atoms/v1/conversation/register-call", server.restRequests().get(0).path());
     assertFalse(stdout().contains(KEY));
     assertFalse(stdout().contains(connection.handshake().credential()), "nor the token");
   }
