@@ -62,7 +62,7 @@ class EventCodecFuzzTest {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Server frames through every decodeServer entry point. */
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "60m", maxExecutions = 1_000_000)
   void decodeServer(byte[] frame) {
     Reference ref = Reference.of(frame, OutputAudioDeltaEvent.TYPE);
 
@@ -105,7 +105,7 @@ class EventCodecFuzzTest {
   }
 
   /** Client frames (what the test server decodes). */
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "60m", maxExecutions = 1_000_000)
   void decodeClient(byte[] frame) {
     Reference ref = Reference.of(frame, InputAudioBufferAppendEvent.TYPE);
     byte[] padded = new byte[frame.length + 2];
