@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.atomsrealtime.AtomsClient;
 import dev.atomsrealtime.AtomsSession;
 import dev.atomsrealtime.AuthenticationException;
 import dev.atomsrealtime.ConnectionException;
@@ -21,11 +20,11 @@ import dev.atomsrealtime.event.ToolDefinition;
 import dev.atomsrealtime.event.TranscriptEvent;
 import dev.atomsrealtime.reconnect.ReconnectPolicy;
 import dev.atomsrealtime.testing.RecordingListener;
+import dev.atomsrealtime.testing.ScriptedClient;
 import dev.atomsrealtime.testing.ScriptedTransports;
 import dev.atomsrealtime.testing.ScriptedTransports.Scripted;
 import dev.atomsrealtime.testing.VirtualScheduler;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
@@ -40,48 +39,32 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SessionStateMachineTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final String CREATED = "{\"type\":\"session.created\",\"session_id\":\"s1\","
-      + "\"call_id\":\"c1\",\"sample_rate\":16000,\"channels\":1}";
-  private static final String CREATED_2 = "{\"type\":\"session.created\",\"session_id\":\"s2\","
-      + "\"call_id\":\"c2\",\"sample_rate\":16000,\"channels\":1}";
+  private static final Duration WAIT = ScriptedClient.WAIT;
+  private static final String CREATED = ScriptedClient.CREATED;
+  private static final String CREATED_2 = ScriptedClient.created("s2");
   private static final ReconnectPolicy BACKOFF =
       ReconnectPolicy.exponentialBackoff(Duration.ofMillis(100), 2, Duration.ofSeconds(1), 0, 2);
 
-  private final VirtualScheduler time = new VirtualScheduler();
-  private final ScriptedTransports transports = new ScriptedTransports();
-  private final AtomsClient client = AtomsClient.builder().apiKey("sk-test")
-      .baseUrl("ws://127.0.0.1:9").transportFactory(transports).scheduler(time, time).build();
+  private final ScriptedClient scripted = new ScriptedClient();
+  private final VirtualScheduler time = scripted.time;
+  private final ScriptedTransports transports = scripted.transports;
   private final RecordingListener listener = new RecordingListener();
-  private final List<AtomsSession> sessions = new ArrayList<>();
 
   @AfterEach
   void closeClient() {
-    // Sessions still open close at once: the scripted connections end when told.
-    for (AtomsSession s : sessions) {
-      s.closeAsync();
-    }
-    transports.endAll();
-    client.close();
+    scripted.close();
   }
 
   private AtomsSession session(SessionOptions.Builder options) {
-    AtomsSession s = client.newSession(options.agentId("agent").build(), listener);
-    sessions.add(s);
-    return s;
+    return scripted.session(options, listener);
   }
 
   private AtomsSession session() {
     return session(SessionOptions.builder());
   }
 
-  /** Connects and opens: returns the transport. */
   private Scripted open(AtomsSession s) throws Exception {
-    s.connect();
-    Scripted t = transports.next(WAIT);
-    t.open(CREATED);
-    listener.awaitState(SessionState.OPEN, WAIT);
-    return t;
+    return scripted.open(s, listener);
   }
 
   @Test
@@ -103,8 +86,8 @@ class SessionStateMachineTest {
     assertTrue(t.sent().get(3).contains("after upgrade"));
     s.sendText("open");
     assertEquals(5, t.sent().size());
-    assertEquals(new SessionInfo("s1", "c1", 16000, 1), s.info());
-    assertEquals(new SessionInfo("s1", "c1", 16000, 1), s.connect().get(10, TimeUnit.SECONDS));
+    assertEquals(new SessionInfo("s1", "c-s1", 16000, 1), s.info());
+    assertEquals(new SessionInfo("s1", "c-s1", 16000, 1), s.connect().get(10, TimeUnit.SECONDS));
   }
 
   @Test
@@ -137,6 +120,9 @@ class SessionStateMachineTest {
     SessionEnd end = s.closeAsync().get(10, TimeUnit.SECONDS);
     assertEquals(-1, t.closeCode(), "aborted");
     assertEquals(SessionState.CLOSED, s.state());
+    listener.awaitClosed(WAIT);
+    assertEquals(List.of(SessionState.CONNECTING, SessionState.CLOSING, SessionState.CLOSED),
+        listener.states());
     assertTrue(end.clientInitiated());
     assertNull(end.cause());
     assertEquals(List.of(), t.sent());
@@ -231,8 +217,9 @@ class SessionStateMachineTest {
   void aLostConnectionReconnectsAndDeclaresTheToolsAgain() throws Exception {
     AtomsSession s = session(SessionOptions.builder().reconnectPolicy(BACKOFF));
     s.declareTools(List.of(ToolDefinition.builder("lookup").build()));
+    s.sendText("held once");
     Scripted first = open(s);
-    assertEquals(List.of("session.update"), first.sentTypes());
+    assertEquals(List.of("session.update", "input_text.send"), first.sentTypes());
     first.closed(1006, "", true);
     RecordingListener.Reconnecting r = listener.awaitReconnecting(WAIT);
     assertEquals(1, r.attempt());
@@ -249,6 +236,7 @@ class SessionStateMachineTest {
     second.open(CREATED_2);
     assertEquals("s2", listener.awaitReconnected(1, WAIT).sessionId());
     assertEquals(List.of("session.update", "input_text.send"), second.sentTypes());
+    assertTrue(second.sent().get(1).contains("while away"), "held frames are sent once only");
     assertEquals(1, s.stats().reconnects());
     assertEquals("s2", s.info().sessionId());
     // A late frame of the old connection is not delivered.
@@ -320,5 +308,47 @@ class SessionStateMachineTest {
     assertFalse(end.clientInitiated());
     assertFalse(transports.anotherCreated());
     assertNotNull(end);
+  }
+
+  @Test
+  void audioBeyondTheQueueBoundIsDroppedOldestFirst() throws Exception {
+    // 100 ms of audio at 16 kHz is 4266 bytes of base64 frames; past the transport's high-water
+    // mark (64 KiB here) audio waits, and the oldest goes beyond that bound.
+    AtomsSession s = session(SessionOptions.builder().sampleRateHz(16_000)
+        .maxQueuedAudioMillis(100));
+    Scripted t = open(s);
+    t.setQueuedBytes(64 * 1024);
+    byte[] chunk = new byte[640]; // 20 ms: a frame of 45 + 856 + 2 = 903 bytes
+    for (int i = 0; i < 10; i++) {
+      s.sendAudio(chunk);
+    }
+    assertEquals(6, s.stats().audioChunksDroppedBackpressure(), "4 frames (3612 bytes) fit");
+    assertEquals(64 * 1024 + 4 * 903, s.stats().queuedBytes());
+    assertEquals(List.of(), t.sent());
+  }
+
+  @Test
+  void aSessionCreatedWithoutARateRunsAtTheRequestedOne() throws Exception {
+    AtomsSession s = session(SessionOptions.builder().sampleRateHz(8_000));
+    s.connect();
+    Scripted t = transports.next(WAIT);
+    t.open("{\"type\":\"session.created\",\"session_id\":\"s\",\"sample_rate\":0}");
+    listener.awaitState(SessionState.OPEN, WAIT);
+    assertEquals(0, s.info().sampleRateHz(), "as the server said");
+    dev.atomsrealtime.audio.SessionAudio audio = s.attachAudio(null,
+        dev.atomsrealtime.audio.PcmPullSink.create(
+            dev.atomsrealtime.audio.PcmFormat.pcm16Mono(8_000), 200));
+    assertEquals(8_000, audio.sessionFormat().sampleRateHz());
+  }
+
+  @Test
+  void anEndedSessionLeavesTheClient() throws Exception {
+    AtomsSession s = session();
+    Scripted t = open(s);
+    assertTrue(scripted.client.toString().contains("sessions=1"), scripted.client.toString());
+    t.closed(1000, "", true);
+    listener.awaitClosed(WAIT);
+    s.closeAsync().get(10, TimeUnit.SECONDS);
+    assertTrue(scripted.client.toString().contains("sessions=0"), scripted.client.toString());
   }
 }
