@@ -99,8 +99,8 @@ class SessionPromisesTest {
     CompletableFuture<Void> closing = CompletableFuture.runAsync(scripted.client::close);
     listener.awaitState(SessionState.CLOSING, WAIT);
     otherListener.awaitState(SessionState.CLOSING, WAIT);
-    assertEquals("session.close", ta.sentTypes().get(ta.sentTypes().size() - 1));
-    assertEquals("session.close", tb.sentTypes().get(tb.sentTypes().size() - 1));
+    ta.awaitSent("session.close", WAIT);
+    tb.awaitSent("session.close", WAIT);
     assertFalse(closing.isDone(), "close() waits for the sessions");
     for (Scripted t : new Scripted[] {ta, tb}) {
       t.receive("{\"type\":\"session.closed\",\"reason\":\"client_closed\"}");

@@ -132,7 +132,21 @@ public final class ScriptedTransports implements TransportFactory {
     @Override
     public synchronized boolean sendText(byte[] utf8) {
       sent.add(new String(utf8, StandardCharsets.UTF_8));
+      notifyAll();
       return true;
+    }
+
+    /** Waits until a frame of {@code type} was sent, at most {@code timeout}. */
+    public synchronized void awaitSent(String type, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!sentTypes().contains(type)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no " + type + " sent within " + timeout + "; sent "
+              + sentTypes());
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
     }
 
     @Override
