@@ -12,6 +12,10 @@ import dev.atomsrealtime.InvalidFrameException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
@@ -55,6 +59,12 @@ final class CodecJson {
    * @throws InvalidFrameException if it is not valid JSON or not an object
    */
   static JsonNode readObject(byte[] utf8, int offset, int length) {
+    // Jackson decodes a field name only the first time it meets it: its name cache pads a name's
+    // last four bytes with 0xFF, so a name holding invalid 0xFF bytes can match one seen before
+    // and never be decoded. Validating first keeps "invalid UTF-8 is refused" true.
+    if (!isValidUtf8(ByteBuffer.wrap(utf8, offset, length))) {
+      throw invalid(null, length, "frame is not valid UTF-8", null);
+    }
     JsonNode node;
     try {
       node = MAPPER.readTree(utf8, offset, length);
@@ -66,6 +76,20 @@ final class CodecJson {
       throw invalid(null, length, "frame is not a JSON object", null);
     }
     return node;
+  }
+
+  /** Whether the remaining bytes of {@code utf8} are strictly valid UTF-8 (its position kept). */
+  static boolean isValidUtf8(ByteBuffer utf8) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(utf8.duplicate());
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   /**

@@ -9,8 +9,6 @@ import dev.atomsrealtime.event.ServerEvent;
 import dev.atomsrealtime.event.UnknownClientEvent;
 import dev.atomsrealtime.event.UnknownServerEvent;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -121,15 +119,9 @@ public final class EventCodec {
    */
   public ServerEvent decodeServer(ByteBuffer utf8) {
     int length = utf8.remaining();
-    try {
-      // Validate UTF-8 strictly (a String conversion would silently replace bad bytes).
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(utf8.duplicate());
-    } catch (CharacterCodingException e) {
-      throw CodecJson.invalid(null, length, "binary frame is not valid UTF-8", e);
+    // Validate UTF-8 strictly (a String conversion would silently replace bad bytes).
+    if (!CodecJson.isValidUtf8(utf8)) {
+      throw CodecJson.invalid(null, length, "binary frame is not valid UTF-8", null);
     }
     byte[] bytes;
     int offset;

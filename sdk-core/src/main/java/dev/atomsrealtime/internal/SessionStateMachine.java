@@ -378,8 +378,9 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
       }
       l.onClosed(session, end);
     }, () -> {
-      ended.complete(end);
+      // Unregistered first: once closeAsync() completes, the client no longer counts the session.
       onTerminated.run();
+      ended.complete(end);
     });
     audio.ended(cause == null && !clientInitiated, terminal);
   }

@@ -111,9 +111,12 @@ class ExponentialBackoffTest {
   void withoutJitterNoRandomnessIsDrawn() {
     ScriptedRandom random = new ScriptedRandom();
     ReconnectPolicy policy = ExponentialBackoff.builder().jitterFraction(0).random(random).build();
+    // The nominal delays exactly (ScriptedRandom fails the test if a value is drawn).
+    long[] expectedMillis = {500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000};
     for (int n = 1; n <= 10; n++) {
-      delay(policy, n);
+      assertEquals(Duration.ofMillis(expectedMillis[n - 1]), delay(policy, n), "attempt " + n);
     }
+    assertEquals(0, random.remaining());
   }
 
   @Test

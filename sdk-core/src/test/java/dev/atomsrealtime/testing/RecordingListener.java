@@ -146,7 +146,10 @@ public class RecordingListener implements SessionListener {
   @Override
   public void onAudioError(AtomsSession session, AudioException error) {
     enter("onAudioError");
-    audioErrors.add(error);
+    synchronized (signal) {
+      audioErrors.add(error);
+      signal.notifyAll();
+    }
     exit();
   }
 
@@ -161,6 +164,16 @@ public class RecordingListener implements SessionListener {
 
   public List<AudioException> audioErrors() {
     return new ArrayList<>(audioErrors);
+  }
+
+  /** Waits until at least {@code n} audio errors were reported. */
+  public List<AudioException> awaitAudioErrors(int n, Duration timeout)
+      throws InterruptedException {
+    synchronized (signal) {
+      awaitSignal(() -> audioErrors.size() >= n, timeout,
+          () -> "expected " + n + " audio errors, saw " + audioErrors);
+      return new ArrayList<>(audioErrors);
+    }
   }
 
   /** One {@code onReconnecting} call. */

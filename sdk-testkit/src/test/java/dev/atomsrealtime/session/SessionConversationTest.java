@@ -94,6 +94,17 @@ class SessionConversationTest extends LoopbackSessionTest {
       assertInstanceOf(SessionUpdateEvent.class, got.get(1));
       assertEquals(new InputAudioBufferCommitEvent(), got.get(2));
       assertEquals(1, s.audioFramesDroppedBeforeOpen(), "early audio is dropped and counted");
+      // The server's whole record, once a frame sent after the open has arrived behind them:
+      // exactly the held frames, then that one; the early audio never went out, and the server
+      // answered nothing with no_session (what it says to frames before session.created).
+      s.sendText("after open");
+      List<ClientEvent> all = conn.awaitReceivedCount(4, WAIT);
+      assertEquals(4, conn.received().size(), conn.received().toString());
+      assertEquals(new InputTextSendEvent("after open"), all.get(3));
+      assertEquals(List.of(), conn.received(InputAudioBufferAppendEvent.class));
+      assertEquals(List.of(), conn.invalidFrames());
+      assertTrue(l.events().stream().noneMatch(e -> e instanceof ErrorEvent),
+          "the server reported an error: " + l.events());
       s.close();
     } finally {
       manual.close();

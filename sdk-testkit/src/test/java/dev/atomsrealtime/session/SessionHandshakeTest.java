@@ -243,9 +243,29 @@ class SessionHandshakeTest {
         .baseUrl(server.uri())).build()) {
       RecordingListener listener = new RecordingListener();
       Throwable error = failureOf(c.newSession(options().build(), listener).connect());
-      assertInstanceOf(AtomsException.class, error);
+      assertEquals(AtomsException.class, error.getClass(), "the base type, not a network failure");
+      assertEquals("the credential supplier returned no credential", error.getMessage());
+      assertFalse(((AtomsException) error).isRetryable());
       assertEquals(0, server.handshakes().size());
-      listener.awaitClosed(WAIT);
+      SessionEnd end = listener.awaitClosed(WAIT);
+      assertEquals(error, end.cause());
+      assertFalse(end.clientInitiated());
+    }
+    // A supplier that throws: the failure names the exception's class, never its message (it
+    // may hold a secret), keeps it as the cause, and is not retried.
+    IllegalStateException thrown = new IllegalStateException("token service down: sk_secret_9");
+    try (AtomsClient c = onVirtualTime(AtomsClient.builder().credentials(() -> {
+      throw thrown;
+    }).baseUrl(server.uri())).build()) {
+      RecordingListener listener = new RecordingListener();
+      Throwable error = failureOf(c.newSession(options().build(), listener).connect());
+      assertEquals(AtomsException.class, error.getClass());
+      assertEquals("the credential supplier failed: java.lang.IllegalStateException",
+          error.getMessage());
+      assertEquals(thrown, error.getCause());
+      assertFalse(((AtomsException) error).isRetryable());
+      assertEquals(0, server.handshakes().size());
+      assertEquals(error, listener.awaitClosed(WAIT).cause());
     }
   }
 }

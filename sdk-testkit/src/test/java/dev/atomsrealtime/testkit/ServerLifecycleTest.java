@@ -135,7 +135,13 @@ class ServerLifecycleTest {
 
   @Test
   void closeWithoutStartIsFine() {
-    FakeAtomsServer.builder().build().close();
+    FakeAtomsServer server = FakeAtomsServer.builder().build();
+    server.close();
+    server.close(); // idempotent
+    assertThrows(IllegalStateException.class, server::port, "it never listened");
+    assertThrows(IllegalStateException.class, server::start, "a closed server cannot start");
+    assertFalse(ThreadLeaks.matching().stream()
+        .anyMatch(t -> t.getName().startsWith("atoms-fakeserver-")), "no thread was left");
   }
 
   @Test
