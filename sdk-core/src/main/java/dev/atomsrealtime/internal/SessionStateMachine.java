@@ -378,8 +378,7 @@ final class SessionStateMachine implements ConnectionAttempt.Owner {
       }
       l.onClosed(session, end);
     }, () -> {
-      // Unregistered first: once closeAsync() completes, the client no longer counts the session.
-      onTerminated.run();
+      onTerminated.run(); // first: once closeAsync() completes, the client no longer counts it
       ended.complete(end);
     });
     audio.ended(cause == null && !clientInitiated, terminal);

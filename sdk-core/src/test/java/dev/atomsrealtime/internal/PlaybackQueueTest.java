@@ -1,5 +1,8 @@
 package dev.atomsrealtime.internal;
 
+import static dev.atomsrealtime.internal.PlaybackQueue.NOTHING;
+import static dev.atomsrealtime.internal.PlaybackQueue.QUEUED;
+import static dev.atomsrealtime.internal.PlaybackQueue.STALE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,8 +61,8 @@ class PlaybackQueueTest {
 
   @Test
   void evenDeltasAreQueuedWhole() {
-    assertTrue(queue.offer(delta(0, 8)));
-    assertTrue(queue.offer(delta(8, 4)));
+    assertEquals(QUEUED, queue.offer(delta(0, 8)));
+    assertEquals(QUEUED, queue.offer(delta(8, 4)));
     assertEquals(12, queue.queuedBytes());
     assertFalse(queue.isEmpty());
     assertArrayEquals(range(0, 12), drain());
@@ -70,22 +73,22 @@ class PlaybackQueueTest {
 
   @Test
   void oddDeltasAreJoinedOnSampleBoundaries() {
-    assertTrue(queue.offer(delta(0, 5))); // 4 bytes queued, 1 carried
+    assertEquals(QUEUED, queue.offer(delta(0, 5))); // 4 bytes queued, 1 carried
     assertEquals(4, queue.queuedBytes());
-    assertTrue(queue.offer(delta(5, 1))); // the carried byte and this one: one sample
+    assertEquals(QUEUED, queue.offer(delta(5, 1))); // the carried byte and this one: one sample
     assertEquals(6, queue.queuedBytes());
-    assertFalse(queue.offer(delta(6, 1)), "a lone byte waits for its pair");
-    assertTrue(queue.offer(delta(7, 4))); // 6 + 7 joined, then 8, 9, 10 (10 carried)
+    assertEquals(NOTHING, queue.offer(delta(6, 1)), "a lone byte waits for its pair");
+    assertEquals(QUEUED, queue.offer(delta(7, 4))); // 6 + 7 joined, then 8, 9, 10 (10 carried)
     assertEquals(10, queue.queuedBytes());
     assertArrayEquals(range(0, 10), drain());
   }
 
   @Test
   void anEmptyDeltaQueuesNothingEvenWithACarriedByte() {
-    assertFalse(queue.offer(delta(0, 0)));
-    assertTrue(queue.offer(delta(0, 3)));
-    assertFalse(queue.offer(delta(3, 0)));
-    assertTrue(queue.offer(delta(3, 1)));
+    assertEquals(NOTHING, queue.offer(delta(0, 0)));
+    assertEquals(QUEUED, queue.offer(delta(0, 3)));
+    assertEquals(NOTHING, queue.offer(delta(3, 0)));
+    assertEquals(QUEUED, queue.offer(delta(3, 1)));
     assertArrayEquals(range(0, 4), drain());
   }
 
@@ -133,13 +136,13 @@ class PlaybackQueueTest {
     assertEquals(0, queue.queuedBytes());
     assertTrue(queue.isEmpty());
     // The rest of the old reply still arriving is dropped and counted.
-    assertFalse(queue.offer(delta(20, 4)));
+    assertEquals(STALE, queue.offer(delta(20, 4)));
     now.addAndGet(STALE_NANOS - 1);
-    assertFalse(queue.offer(delta(20, 4)));
+    assertEquals(STALE, queue.offer(delta(20, 4)));
     assertEquals(2, counters.staleDeltasDropped.get());
     // At the stale timeout, deltas play again, without the byte carried from before.
     now.addAndGet(1);
-    assertTrue(queue.offer(delta(30, 2)));
+    assertEquals(QUEUED, queue.offer(delta(30, 2)));
     assertArrayEquals(range(30, 2), drain());
   }
 
@@ -147,9 +150,9 @@ class PlaybackQueueTest {
   void aNewReplyEndsTheGateAtOnce() {
     queue.offer(delta(0, 3));
     queue.interrupt(true);
-    assertFalse(queue.offer(delta(0, 2)));
+    assertEquals(STALE, queue.offer(delta(0, 2)));
     queue.replyStarted();
-    assertTrue(queue.offer(delta(40, 2)));
+    assertEquals(QUEUED, queue.offer(delta(40, 2)));
     assertArrayEquals(range(40, 2), drain(), "nothing of the old reply, no carried byte");
   }
 
@@ -166,7 +169,7 @@ class PlaybackQueueTest {
     queue.offer(delta(0, 4));
     queue.interrupt(false);
     assertEquals(4, counters.bytesDiscardedByInterruption.get());
-    assertTrue(queue.offer(delta(8, 2)), "no gate: the next reply plays at once");
+    assertEquals(QUEUED, queue.offer(delta(8, 2)), "no gate: the next reply plays at once");
     assertEquals(0, counters.staleDeltasDropped.get());
     assertArrayEquals(range(8, 2), drain());
   }
