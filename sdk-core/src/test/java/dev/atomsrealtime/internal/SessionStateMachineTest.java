@@ -26,7 +26,6 @@ import dev.atomsrealtime.testing.ScriptedTransports.Scripted;
 import dev.atomsrealtime.testing.VirtualScheduler;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +108,7 @@ class SessionStateMachineTest {
     assertTrue(end.clientInitiated());
     assertNull(end.cause());
     assertFalse(transports.anotherCreated());
-    assertThrows(CancellationException.class, () -> s.connect().get(10, TimeUnit.SECONDS));
+    assertThrows(IllegalStateException.class, s::connect, "a closed session does not connect");
   }
 
   @Test
