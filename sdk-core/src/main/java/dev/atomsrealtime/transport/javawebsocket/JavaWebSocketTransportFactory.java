@@ -3,6 +3,11 @@ package dev.atomsrealtime.transport.javawebsocket;
 import dev.atomsrealtime.transport.Transport;
 import dev.atomsrealtime.transport.TransportFactory;
 import dev.atomsrealtime.transport.TransportRequest;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft_6455;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default transport, over TooTallNate's Java-WebSocket client. Runs on Android and every JVM.
@@ -18,13 +23,32 @@ import dev.atomsrealtime.transport.TransportRequest;
  * connection-lost timer is disabled: the session runs its own keepalive on a shared scheduler.
  * TLS hostname verification is always on. No frame-size limit is imposed.
  *
- * <p>Thread-safe and stateless.
+ * <p>Logging: the SDK never logs credentials or audio, but the library's own TRACE logging (the
+ * loggers {@code org.java_websocket.WebSocketImpl} and {@code org.java_websocket.drafts.Draft_6455})
+ * prints the bytes it writes and reads, the handshake's {@code Authorization} header and audio
+ * frames among them. If it is on when the first connection is made, the factory says so once, as
+ * a warning.
+ *
+ * <p>Thread-safe.
  */
 public final class JavaWebSocketTransportFactory implements TransportFactory {
+  private static final Logger log = LoggerFactory.getLogger(JavaWebSocketTransportFactory.class);
+
+  private final AtomicBoolean loggingChecked = new AtomicBoolean();
 
   @Override
   public Transport create(TransportRequest request, Transport.Listener listener) {
+    if (!loggingChecked.getAndSet(true) && libraryTracesFrames()) {
+      log.warn("TRACE logging is on for org.java_websocket: the library logs the bytes of each"
+          + " connection, the credential and audio included; turn it off outside debugging");
+    }
     return new JavaWebSocketTransport(request, listener);
+  }
+
+  /** Whether the library's loggers that print raw frames and handshakes are at TRACE. */
+  static boolean libraryTracesFrames() {
+    return LoggerFactory.getLogger(WebSocketImpl.class).isTraceEnabled()
+        || LoggerFactory.getLogger(Draft_6455.class).isTraceEnabled();
   }
 
   @Override
