@@ -54,7 +54,6 @@ class TelephonyAudioTest extends LoopbackSessionTest {
     PcmPullSink phoneOut = PcmPullSink.create(law, 200);
     SessionAudio audio = session.attachAudio(phoneIn, phoneOut,
         AudioOptions.builder().streamSilenceAfterSourceEnds(false).build());
-    assertEquals(PcmFormat.pcm16Mono(8_000), audio.sessionFormat());
 
     // The caller: 20 ms frames of codes, as a media stream carries them.
     byte[] said = allCodes(5); // 1280 codes = 160 ms
@@ -63,6 +62,8 @@ class TelephonyAudioTest extends LoopbackSessionTest {
     }
     byte[] sent = SessionAudioTest.sentAudio(conn.awaitReceivedCount(8, LoopbackSessionTest.WAIT));
     assertArrayEquals(decode(law, said), sent, "the server hears the standard's values");
+    // Started (audio was sent), so the session format is known: nothing was resampled.
+    assertEquals(PcmFormat.pcm16Mono(8_000), audio.sessionFormat());
 
     // The agent: PCM16 at 8 kHz, which the phone gets as codes, exactly as the standard codes it.
     byte[] reply = SessionAudioTest.tone(PcmFormat.pcm16Mono(8_000), 100);
