@@ -19,6 +19,7 @@ import dev.atomsrealtime.audio.Wav;
 import dev.atomsrealtime.audio.WavData;
 import dev.atomsrealtime.event.AgentStartTalkingEvent;
 import dev.atomsrealtime.event.AgentStopTalkingEvent;
+import dev.atomsrealtime.event.InputAudioBufferAppendEvent;
 import dev.atomsrealtime.event.InterruptionEvent;
 import dev.atomsrealtime.event.Role;
 import dev.atomsrealtime.event.TranscriptDeltaEvent;
@@ -84,6 +85,12 @@ class CallRecorderTest extends LoopbackSessionTest {
   byte[] step(byte[] said, int offset) {
     mic.push(said == null ? new byte[STEP_BYTES] : Arrays.copyOfRange(said, offset,
         offset + STEP_BYTES));
+    if (stepNo == 0) {
+      // The engine starts in the session's context, which another thread may be running right
+      // after attachAudio(): until the first chunk is out, the recording's clock has not begun,
+      // and time must not move.
+      conn.awaitReceived(InputAudioBufferAppendEvent.class, WAIT);
+    }
     byte[] heard = new byte[STEP_BYTES];
     int n = speaker.poll(heard, 0, STEP_BYTES);
     time.forwardTime(STEP_MS, TimeUnit.MILLISECONDS);
