@@ -63,8 +63,9 @@ final class ChatCommand implements Callable<Integer> {
         } else if (e instanceof AgentStopTalkingEvent) {
           replyEnded.release();
         } else if (e instanceof ErrorEvent err) {
+          // Not the end of the reply: a fatal error is followed by the server closing, and the
+          // session's end (with its cause, for the exit code) must be seen before input ends.
           stdout.println("atoms: server error " + err.code() + ": " + err.message());
-          replyEnded.release();
         }
       }
 
