@@ -1,5 +1,6 @@
 package dev.atomsrealtime;
 
+import dev.atomsrealtime.internal.Backports;
 import dev.atomsrealtime.internal.ClientResources;
 import dev.atomsrealtime.internal.FixedCredential;
 import dev.atomsrealtime.internal.RealAtomsSession;
@@ -123,7 +124,7 @@ public final class AtomsClient implements AutoCloseable {
     /** A fixed credential: an {@code sk_} API key (or a call token for a single session). */
     public Builder apiKey(String apiKey) {
       Objects.requireNonNull(apiKey, "apiKey");
-      if (apiKey.isBlank()) {
+      if (Backports.isBlank(apiKey)) {
         throw new IllegalArgumentException("apiKey must not be blank");
       }
       this.credentials = new FixedCredential(apiKey);

@@ -1,5 +1,6 @@
 package dev.atomsrealtime;
 
+import dev.atomsrealtime.internal.Backports;
 import dev.atomsrealtime.reconnect.ReconnectPolicy;
 import java.time.Duration;
 import java.util.Collections;
@@ -201,7 +202,7 @@ public final class SessionOptions {
 
     /** The agent id (required with an {@code sk_} API key; ignored with a call token). */
     public Builder agentId(String agentId) {
-      if (agentId != null && agentId.isBlank()) {
+      if (agentId != null && Backports.isBlank(agentId)) {
         throw new IllegalArgumentException("agentId must not be blank");
       }
       this.agentId = agentId;

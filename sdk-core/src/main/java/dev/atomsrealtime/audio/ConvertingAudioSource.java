@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Objects;
 
 /**
@@ -102,7 +103,7 @@ public final class ConvertingAudioSource implements AudioSource {
     if (converter == null) {
       return closed ? -1 : inner.read(buffer, offset, length);
     }
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     int frameBytes = f.bytesPerFrame();
     int maxBytes = length - length % frameBytes;
     if (maxBytes <= 0) {

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -163,7 +164,7 @@ public final class PcmConverter {
    * @return the output bytes produced
    */
   public int convert(byte[] input, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, input.length);
+    Backports.checkFromIndexSize(offset, length, input.length);
     if (identity && pendingBytes == 0 && length % inFrameBytes == 0) {
       outputArray = input;
       outputOffset = offset;
@@ -188,8 +189,8 @@ public final class PcmConverter {
    */
   public int convert(byte[] input, int offset, int length, byte[] destination,
       int destinationOffset) {
-    Objects.checkFromIndexSize(offset, length, input.length);
-    Objects.checkFromIndexSize(destinationOffset, maxOutputBytes(length), destination.length);
+    Backports.checkFromIndexSize(offset, length, input.length);
+    Backports.checkFromIndexSize(destinationOffset, maxOutputBytes(length), destination.length);
     int in = offset;
     int end = offset + length;
     int out = destinationOffset;

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -79,7 +80,7 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
 
   /** Writes what fits, and with {@code wait} waits for room for the rest; returns bytes taken. */
   private int write(byte[] buffer, int offset, int length, boolean wait) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     if (length % frameBytes != 0) {
       throw new IllegalArgumentException(length + " bytes is not a whole number of "
           + frameBytes + "-byte frames");
@@ -165,7 +166,7 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
    */
   public int read(byte[] buffer, int offset, int length, long timeout, TimeUnit unit)
       throws InterruptedException {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     int maxBytes = wholeFrameBytes(length);
     long remainingNanos = unit.toNanos(timeout);
     int n;

@@ -1,5 +1,7 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -67,7 +69,7 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
    *     (buffer full, or the source ended or closed), counted in {@link #droppedBytes()}
    */
   public boolean push(byte[] pcm, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, pcm.length);
+    Backports.checkFromIndexSize(offset, length, pcm.length);
     return push(pcm, offset, length, null);
   }
 
@@ -78,7 +80,7 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
   public boolean push(ByteBuffer pcm) {
     int length = pcm.remaining();
     boolean all = push(null, 0, length, pcm);
-    pcm.position(pcm.limit());
+    ((Buffer) pcm).position(pcm.limit());
     return all;
   }
 
@@ -149,7 +151,7 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
 
   private void append(byte[] array, ByteBuffer buffer, int position, int length) {
     if (buffer != null) {
-      buffer.position(position);
+      ((Buffer) buffer).position(position);
       ring.write(buffer, length);
     } else {
       ring.write(array, position, length);
@@ -199,7 +201,7 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
   }
 
   private int read(byte[] buffer, int offset, int length, boolean wait) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     int maxBytes = wholeFrameBytes(length);
     lock.lock();
     try {

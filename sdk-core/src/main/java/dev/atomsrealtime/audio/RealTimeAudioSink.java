@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -80,7 +81,7 @@ public final class RealTimeAudioSink implements AudioSink {
 
   @Override
   public void write(byte[] buffer, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     long frames;
     lock.lock();
     try {

@@ -1,5 +1,7 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
+
 /**
  * A simple, deterministic, energy-based voice activity detector for 16-bit little-endian mono PCM:
  * enough to time turns (latency metrics, a simulated agent), not to separate speech from noise.
@@ -190,7 +192,7 @@ public final class VoiceActivityDetector {
 
   private static long sumOfSquares(byte[] pcm, int offset, int length) {
     checkLength(length);
-    java.util.Objects.checkFromIndexSize(offset, length, pcm.length);
+    Backports.checkFromIndexSize(offset, length, pcm.length);
     long sum = 0;
     for (int i = offset, end = offset + length; i < end; i += 2) {
       int s = (short) ((pcm[i + 1] << 8) | (pcm[i] & 0xff));

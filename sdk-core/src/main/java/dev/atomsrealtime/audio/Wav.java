@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,8 +53,8 @@ public final class Wav {
     WavHeader header = WavHeader.read(in, name);
     try {
       byte[] pcm = header.dataBytes() < 0
-          ? in.readAllBytes()
-          : in.readNBytes(Math.toIntExact(header.dataBytes()));
+          ? Backports.readUpTo(in, -1)
+          : Backports.readUpTo(in, Math.toIntExact(header.dataBytes()));
       int frameBytes = header.format().bytesPerFrame();
       int whole = pcm.length - pcm.length % frameBytes; // a truncated file may end mid-frame
       return new WavData(header.format(), whole == pcm.length ? pcm : Arrays.copyOf(pcm, whole));

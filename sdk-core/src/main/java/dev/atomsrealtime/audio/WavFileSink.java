@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ public final class WavFileSink implements AudioSink {
    */
   @Override
   public void write(byte[] buffer, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     lock.lock();
     try {
       if (closed) {

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -167,7 +168,7 @@ public final class WavFileSource implements AudioSource {
    */
   @Override
   public int read(byte[] buffer, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     if (!opened) {
       throw new IllegalStateException("not opened");
     }

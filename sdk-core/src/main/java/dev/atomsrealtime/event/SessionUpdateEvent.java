@@ -1,5 +1,6 @@
 package dev.atomsrealtime.event;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ public record SessionUpdateEvent(List<ToolDefinition> tools) implements ClientEv
   public static final String TYPE = "session.update";
 
   public SessionUpdateEvent {
-    tools = List.copyOf(tools);
+    tools = Backports.listCopyOf(tools);
   }
 
   @Override

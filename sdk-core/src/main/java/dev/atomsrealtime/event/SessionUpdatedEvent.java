@@ -1,5 +1,7 @@
 package dev.atomsrealtime.event;
 
+import dev.atomsrealtime.internal.Backports;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -11,7 +13,7 @@ public record SessionUpdatedEvent(List<String> tools) implements ServerEvent {
   public static final String TYPE = "session.updated";
 
   public SessionUpdatedEvent {
-    tools = tools == null ? List.of() : List.copyOf(tools);
+    tools = tools == null ? Collections.<String>emptyList() : Backports.listCopyOf(tools);
   }
 
   @Override

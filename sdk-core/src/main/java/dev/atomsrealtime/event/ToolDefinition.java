@@ -1,5 +1,6 @@
 package dev.atomsrealtime.event;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -133,7 +134,7 @@ public final class ToolDefinition {
     }
 
     public ToolDefinition build() {
-      String trimmed = parametersJson.strip();
+      String trimmed = Backports.strip(parametersJson);
       if (!trimmed.startsWith("{") || !trimmed.endsWith("}")) {
         throw new IllegalArgumentException("parametersJson must be a JSON object");
       }

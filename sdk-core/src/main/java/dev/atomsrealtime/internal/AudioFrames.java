@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Objects;
 
 /**
  * The fast paths of the two audio frames, which bypass Jackson entirely: encoding is constant
@@ -34,7 +33,7 @@ final class AudioFrames {
 
   /** The frame for {@code length} bytes of PCM from {@code offset}, as UTF-8 JSON. */
   byte[] encode(byte[] pcm, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, pcm.length);
+    Backports.checkFromIndexSize(offset, length, pcm.length);
     int b64Length = 4 * ((length + 2) / 3);
     byte[] frame = new byte[prefix.length + b64Length + SUFFIX.length];
     // The JDK's (intrinsified) encoder takes a whole source array and writes from index 0 of the
@@ -57,13 +56,22 @@ final class AudioFrames {
    * else (other key order, whitespace, extra keys, bad base64) returns null and takes the general
    * path, which also produces the error.
    */
+  private boolean startsWithPrefix(byte[] utf8, int offset) {
+    for (int i = 0; i < prefix.length; i++) {
+      if (utf8[offset + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   byte[] canonicalPcm(byte[] utf8, int offset, int length) {
     int end = offset + length;
     int start = offset + prefix.length;
     if (length < prefix.length + SUFFIX.length
         || utf8[end - 1] != '}'
         || utf8[end - 2] != '"'
-        || !Arrays.equals(utf8, offset, start, prefix, 0, prefix.length)) {
+        || !startsWithPrefix(utf8, offset)) {
       return null;
     }
     try {

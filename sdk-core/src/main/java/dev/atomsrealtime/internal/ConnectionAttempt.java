@@ -141,7 +141,7 @@ final class ConnectionAttempt implements Transport.Listener {
       env.context().execute(() -> end(-1, "", failure));
       return;
     }
-    if (credential == null || credential.isBlank()) {
+    if (credential == null || Backports.isBlank(credential)) {
       env.context().execute(() -> end(-1, "", Failures.missingCredential()));
       return;
     }

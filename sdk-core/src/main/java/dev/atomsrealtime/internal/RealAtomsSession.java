@@ -22,6 +22,7 @@ import dev.atomsrealtime.event.ToolDefinition;
 import dev.atomsrealtime.transport.SerialContext;
 import dev.atomsrealtime.transport.TransportFactory;
 import java.net.URI;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -102,7 +103,7 @@ public final class RealAtomsSession implements AtomsSession, ChunkSender {
   @Override
   public void sendAudio(byte[] pcm, int offset, int length) {
     Objects.requireNonNull(pcm, "pcm");
-    Objects.checkFromIndexSize(offset, length, pcm.length);
+    Backports.checkFromIndexSize(offset, length, pcm.length);
     checkAudioLength(length);
     sendAudioFrame(pcm, offset, length);
   }
@@ -114,7 +115,7 @@ public final class RealAtomsSession implements AtomsSession, ChunkSender {
     checkAudioLength(length);
     if (pcm.hasArray()) {
       sendAudioFrame(pcm.array(), pcm.arrayOffset() + pcm.position(), length);
-      pcm.position(pcm.limit());
+      ((Buffer) pcm).position(pcm.limit());
     } else {
       byte[] copy = new byte[length];
       pcm.get(copy);

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.random.RandomGenerator;
+import java.util.function.DoubleSupplier;
 
 /**
  * Capped exponential backoff with jitter applied after the cap: the default {@link
@@ -46,8 +46,9 @@ import java.util.random.RandomGenerator;
  * <p>The policy ignores {@link ReconnectContext#cause()}: retryability is decided by {@link
  * RetryClassifier} before the policy is asked.
  *
- * <p>Instances are immutable. They are thread-safe if the injected {@link RandomGenerator} is (the
- * default one is; {@link java.util.Random} is; {@link java.util.SplittableRandom} is not).
+ * <p>Instances are immutable. They are thread-safe if the injected jitter source is (the default
+ * one is; {@code new Random(seed)::nextDouble} is; {@code new SplittableRandom(seed)::nextDouble}
+ * is not).
  */
 public final class ExponentialBackoff implements ReconnectPolicy {
 
@@ -59,7 +60,7 @@ public final class ExponentialBackoff implements ReconnectPolicy {
   private final double jitterFraction;
   private final int maxAttempts;
   private final Duration maxElapsed; // null: unbounded
-  private final RandomGenerator random;
+  private final DoubleSupplier random;
   private final boolean defaultRandom;
 
   private ExponentialBackoff(Builder b) {
@@ -127,7 +128,7 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     if (jitterFraction == 0) {
       return nominalNanos;
     }
-    double u = random.nextDouble(); // [0, 1)
+    double u = random.getAsDouble(); // [0, 1)
     double factor = 1 + jitterFraction * (2 * u - 1); // [1 - jitter, 1 + jitter)
     return Math.max(0, Math.round(nominalNanos * factor));
   }
@@ -193,7 +194,7 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     private double jitterFraction = 0.2;
     private int maxAttempts = 10;
     private Duration maxElapsed;
-    private RandomGenerator random;
+    private DoubleSupplier random;
 
     private Builder() {}
 
@@ -275,12 +276,15 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     }
 
     /**
-     * The source of jitter; only {@link RandomGenerator#nextDouble()} is called, once per delay
-     * when jitter is on. Inject a seeded generator for reproducible delays in tests. The policy is
-     * only as thread-safe as this generator. Default: {@link ThreadLocalRandom} of the calling
-     * thread.
+     * The source of jitter: a uniform value in {@code [0, 1)}, asked for once per delay when jitter
+     * is on, such as {@code new Random(seed)::nextDouble}. Inject a seeded generator for
+     * reproducible delays in tests. The policy is only as thread-safe as this source. Default:
+     * {@link ThreadLocalRandom} of the calling thread.
+     *
+     * @param random returns uniform values in {@code [0, 1)}
+     * @return this builder
      */
-    public Builder random(RandomGenerator random) {
+    public Builder random(DoubleSupplier random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
@@ -311,16 +315,11 @@ public final class ExponentialBackoff implements ReconnectPolicy {
   }
 
   /** Delegates to the calling thread's {@link ThreadLocalRandom}; holds no state itself. */
-  private static final class CurrentThreadRandom implements RandomGenerator {
+  private static final class CurrentThreadRandom implements DoubleSupplier {
     static final CurrentThreadRandom INSTANCE = new CurrentThreadRandom();
 
     @Override
-    public long nextLong() {
-      return ThreadLocalRandom.current().nextLong();
-    }
-
-    @Override
-    public double nextDouble() {
+    public double getAsDouble() {
       return ThreadLocalRandom.current().nextDouble();
     }
   }

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.transport;
 
+import dev.atomsrealtime.internal.Backports;
 import dev.atomsrealtime.internal.Redaction;
 import java.net.URI;
 import java.time.Duration;
@@ -23,7 +24,7 @@ public record TransportRequest(
 
   public TransportRequest {
     Objects.requireNonNull(uri, "uri");
-    headers = Map.copyOf(headers);
+    headers = Backports.mapCopyOf(headers);
     Objects.requireNonNull(connectTimeout, "connectTimeout");
   }
 

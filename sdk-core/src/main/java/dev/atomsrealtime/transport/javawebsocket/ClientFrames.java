@@ -1,9 +1,6 @@
 package dev.atomsrealtime.transport.javawebsocket;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.SecureRandom;
 
 /**
@@ -15,8 +12,6 @@ import java.security.SecureRandom;
  * drawn 64 bytes at a time. One instance per connection; thread-safe.
  */
 final class ClientFrames {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int KEYS_PER_DRAW = 16;
 
   private final SecureRandom random;
@@ -66,12 +61,17 @@ final class ClientFrames {
     return ByteBuffer.wrap(out);
   }
 
-  /** XORs {@code length} bytes at {@code offset} with the key repeated, 8 bytes per step. */
+  /**
+   * XORs {@code length} bytes at {@code offset} with the key repeated, 8 bytes per step through a
+   * big-endian buffer view (absolute {@code getLong}/{@code putLong} exist on every Android level;
+   * a {@code VarHandle} view would need API 33).
+   */
   static void mask(byte[] data, int offset, int length, int key) {
     long wide = ((long) key << 32) | (key & 0xFFFFFFFFL);
+    ByteBuffer longs = ByteBuffer.wrap(data);
     int i = 0;
     for (; i + 8 <= length; i += 8) {
-      LONGS.set(data, offset + i, (long) LONGS.get(data, offset + i) ^ wide);
+      longs.putLong(offset + i, longs.getLong(offset + i) ^ wide);
     }
     for (; i < length; i++) {
       data[offset + i] ^= (byte) (key >>> (24 - 8 * (i & 3)));
