@@ -66,11 +66,16 @@ public final class AtomsClient implements AutoCloseable {
     this.resources = new ClientResources(b.scheduler, b.ticker);
   }
 
+  /**
+   * A builder holding the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The base URL sessions connect to. */
+  /** {@return the base URL sessions connect to} */
   public URI baseUrl() {
     return baseUrl;
   }
@@ -78,6 +83,9 @@ public final class AtomsClient implements AutoCloseable {
   /**
    * Creates a session; it does not connect until {@link AtomsSession#connect()}.
    *
+   * @param options the settings
+   * @param listener receives the events
+   * @return the atoms session
    * @throws IllegalStateException if this client is closed
    */
   public AtomsSession newSession(SessionOptions options, SessionListener listener) {
@@ -91,6 +99,10 @@ public final class AtomsClient implements AutoCloseable {
   /**
    * Creates a session and connects it. The future completes with the open session, or fails like
    * {@link AtomsSession#connect()}.
+   *
+   * @param options the settings
+   * @param listener receives the events
+   * @return a future completed with the open session
    */
   public CompletableFuture<AtomsSession> connect(SessionOptions options, SessionListener listener) {
     AtomsSession session = newSession(options, listener);
@@ -121,7 +133,12 @@ public final class AtomsClient implements AutoCloseable {
 
     private Builder() {}
 
-    /** A fixed credential: an {@code sk_} API key (or a call token for a single session). */
+    /**
+     * A fixed credential: an {@code sk_} API key (or a call token for a single session).
+     *
+     * @param apiKey the API key
+     * @return this builder
+     */
     public Builder apiKey(String apiKey) {
       Objects.requireNonNull(apiKey, "apiKey");
       if (Backports.isBlank(apiKey)) {
@@ -131,7 +148,12 @@ public final class AtomsClient implements AutoCloseable {
       return this;
     }
 
-    /** A credential per connection attempt, for single-use call tokens. */
+    /**
+     * A credential per connection attempt, for single-use call tokens.
+     *
+     * @param credentials supplies the credential for each connection
+     * @return this builder
+     */
     public Builder credentials(CredentialSupplier credentials) {
       this.credentials = Objects.requireNonNull(credentials, "credentials");
       return this;
@@ -140,6 +162,9 @@ public final class AtomsClient implements AutoCloseable {
     /**
      * The server: {@code wss://host[:port]} or {@code ws://} (for local test servers), without
      * the path. Defaults to {@link #DEFAULT_BASE_URL}.
+     *
+     * @param baseUrl the base URL of the service
+     * @return this builder
      */
     public Builder baseUrl(URI baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
@@ -165,12 +190,22 @@ public final class AtomsClient implements AutoCloseable {
       return this;
     }
 
-    /** Convenience for {@link #baseUrl(URI)}. */
+    /**
+     * Convenience for {@link #baseUrl(URI)}.
+     *
+     * @param baseUrl the base URL of the service
+     * @return this builder
+     */
     public Builder baseUrl(String baseUrl) {
       return baseUrl(URI.create(baseUrl));
     }
 
-    /** The transport; defaults to Java-WebSocket. */
+    /**
+     * The transport; defaults to Java-WebSocket.
+     *
+     * @param transportFactory creates the connection of each session
+     * @return this builder
+     */
     public Builder transportFactory(TransportFactory transportFactory) {
       this.transportFactory = Objects.requireNonNull(transportFactory, "transportFactory");
       return this;
@@ -179,6 +214,9 @@ public final class AtomsClient implements AutoCloseable {
     /**
      * The TLS context for {@code wss://} (custom trust material, client certificates). Hostname
      * verification stays on whatever the context.
+     *
+     * @param sslContext the TLS context to use
+     * @return this builder
      */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
@@ -197,6 +235,10 @@ public final class AtomsClient implements AutoCloseable {
      *
      * <p>For tests: a virtual scheduler (such as the testkit's {@code ManualScheduler}, which is
      * both) makes timeouts and backoff run when the test moves time, with no wall-clock waits.
+     *
+     * @param scheduler the scheduler to run timers on
+     * @param ticker the clock to read
+     * @return this builder
      */
     public Builder scheduler(ScheduledExecutorService scheduler, Ticker ticker) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -204,7 +246,10 @@ public final class AtomsClient implements AutoCloseable {
       return this;
     }
 
-    /** @throws IllegalStateException if no credential was given */
+    /**
+     * @return the atoms client
+     * @throws IllegalStateException if no credential was given
+     */
     public AtomsClient build() {
       if (credentials == null) {
         throw new IllegalStateException("a credential is required: apiKey(...) or credentials(...)");

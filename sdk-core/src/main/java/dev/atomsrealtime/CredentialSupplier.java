@@ -8,6 +8,6 @@ package dev.atomsrealtime;
 @FunctionalInterface
 public interface CredentialSupplier {
 
-  /** The credential to use for the next connection attempt; never null or blank. */
+  /** {@return the credential to use for the next connection attempt; never null or blank} */
   String get();
 }

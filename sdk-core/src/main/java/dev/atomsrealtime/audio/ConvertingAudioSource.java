@@ -35,12 +35,17 @@ public final class ConvertingAudioSource implements AudioSource {
     this.inner = inner;
   }
 
-  /** Wraps {@code inner}, which this source opens and closes. */
+  /**
+   * Wraps {@code inner}, which this source opens and closes.
+   *
+   * @param inner the wrapped sink or source
+   * @return the converting audio source
+   */
   public static ConvertingAudioSource wrap(AudioSource inner) {
     return new ConvertingAudioSource(Objects.requireNonNull(inner, "inner"));
   }
 
-  /** The wrapped source. */
+  /** {@return the wrapped source} */
   public AudioSource inner() {
     return inner;
   }
@@ -81,7 +86,7 @@ public final class ConvertingAudioSource implements AudioSource {
     return format;
   }
 
-  /** The format the wrapped source delivers; only valid after {@link #open}. */
+  /** {@return the format the wrapped source delivers; only valid after {@link #open}} */
   public PcmFormat innerFormat() {
     if (innerFormat == null) {
       throw new IllegalStateException("not opened");

@@ -14,6 +14,14 @@ package dev.atomsrealtime.audio;
  */
 public record PcmFormat(int sampleRateHz, int channels, int bitsPerSample, boolean bigEndian) {
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param sampleRateHz frames per second, 8000 to 192000
+   * @param channels interleaved channels, 1 to 8
+   * @param bitsPerSample 8, 16, 24 or 32
+   * @param bigEndian byte order of multi-byte samples
+   */
   public PcmFormat {
     if (sampleRateHz < 1000 || sampleRateHz > 192_000) {
       throw new IllegalArgumentException("sampleRateHz must be 1000..192000, got " + sampleRateHz);
@@ -26,57 +34,100 @@ public record PcmFormat(int sampleRateHz, int channels, int bitsPerSample, boole
     }
   }
 
-  /** Signed 16-bit little-endian mono at {@code sampleRateHz}: the Atoms wire format. */
+  /**
+   * Signed 16-bit little-endian mono at {@code sampleRateHz}: the Atoms wire format.
+   *
+   * @param sampleRateHz the sample rate in Hz
+   * @return signed 16-bit little-endian mono at {@code sampleRateHz}: the Atoms wire format
+   */
   public static PcmFormat pcm16Mono(int sampleRateHz) {
     return new PcmFormat(sampleRateHz, 1, 16, false);
   }
 
-  /** Signed 16-bit little-endian with {@code channels} channels. */
+  /**
+   * Signed 16-bit little-endian with {@code channels} channels.
+   *
+   * @param sampleRateHz the sample rate in Hz
+   * @param channels the number of channels
+   * @return signed 16-bit little-endian with {@code channels} channels
+   */
   public static PcmFormat pcm16(int sampleRateHz, int channels) {
     return new PcmFormat(sampleRateHz, channels, 16, false);
   }
 
-  /** Bytes in one sample of one channel. */
+  /** {@return bytes in one sample of one channel} */
   public int bytesPerSample() {
     return bitsPerSample / 8;
   }
 
-  /** Bytes in one frame (one sample for every channel). */
+  /** {@return bytes in one frame (one sample for every channel)} */
   public int bytesPerFrame() {
     return bytesPerSample() * channels;
   }
 
-  /** Bytes that {@code frames} frames occupy. */
+  /**
+   * Bytes that {@code frames} frames occupy.
+   *
+   * @param frames a number of frames
+   * @return bytes that {@code frames} frames occupy
+   */
   public long bytesForFrames(long frames) {
     return frames * bytesPerFrame();
   }
 
-  /** Whole frames in {@code bytes} bytes (a trailing partial frame is not counted). */
+  /**
+   * Whole frames in {@code bytes} bytes (a trailing partial frame is not counted).
+   *
+   * @param bytes a number of bytes
+   * @return whole frames in {@code bytes} bytes (a trailing partial frame is not counted)
+   */
   public long framesForBytes(long bytes) {
     return bytes / bytesPerFrame();
   }
 
-  /** Frames in {@code millis} milliseconds, rounded down. */
+  /**
+   * Frames in {@code millis} milliseconds, rounded down.
+   *
+   * @param millis a duration in milliseconds
+   * @return frames in {@code millis} milliseconds, rounded down
+   */
   public long framesForMillis(long millis) {
     return millis * sampleRateHz / 1000;
   }
 
-  /** Bytes in {@code millis} milliseconds of audio, always a whole number of frames. */
+  /**
+   * Bytes in {@code millis} milliseconds of audio, always a whole number of frames.
+   *
+   * @param millis a duration in milliseconds
+   * @return bytes in {@code millis} milliseconds of audio, always a whole number of frames
+   */
   public int bytesForMillis(long millis) {
     return Math.toIntExact(bytesForFrames(framesForMillis(millis)));
   }
 
-  /** Duration of {@code frames} frames in milliseconds, rounded down. */
+  /**
+   * Duration of {@code frames} frames in milliseconds, rounded down.
+   *
+   * @param frames a number of frames
+   * @return duration of {@code frames} frames in milliseconds, rounded down
+   */
   public long millisForFrames(long frames) {
     return frames * 1000 / sampleRateHz;
   }
 
-  /** Duration of {@code bytes} bytes in milliseconds, rounded down. */
+  /**
+   * Duration of {@code bytes} bytes in milliseconds, rounded down.
+   *
+   * @param bytes a number of bytes
+   * @return duration of {@code bytes} bytes in milliseconds, rounded down
+   */
   public long millisForBytes(long bytes) {
     return millisForFrames(framesForBytes(bytes));
   }
 
-  /** Whether this is the Atoms wire format at some rate: signed 16-bit little-endian mono. */
+  /**
+   * {@return whether this is the Atoms wire format at some rate: signed 16-bit little-endian mono}
+   */
   public boolean isPcm16Mono() {
     return channels == 1 && bitsPerSample == 16 && !bigEndian;
   }

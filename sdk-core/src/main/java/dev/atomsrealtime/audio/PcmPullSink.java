@@ -46,6 +46,9 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
    * Creates a sink delivering PCM in {@code format}, buffering up to {@code capacityMillis} of
    * audio (for example 200: a short jitter buffer; more only adds latency to barge-in).
    *
+   * @param format the PCM format
+   * @param capacityMillis how much audio the buffer holds, in milliseconds
+   * @return the pcm pull sink
    * @throws IllegalArgumentException if the capacity holds less than one frame
    */
   public static PcmPullSink create(PcmFormat format, int capacityMillis) {
@@ -159,6 +162,11 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
    * one frame. When the sink is attached to a session and agent audio was waiting for room, this
    * call then moves it into the freed space, on the calling thread.
    *
+   * @param buffer the array holding the bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
+   * @param timeout how long to wait at most
+   * @param unit the unit of {@code timeout}
    * @return the bytes read; {@code 0} if the timeout passed with nothing to read; {@code -1} after
    *     {@link #close()}
    * @throws IllegalArgumentException if {@code length} is smaller than one frame
@@ -198,6 +206,9 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
   /**
    * Takes up to {@code length} bytes of whole frames without waiting.
    *
+   * @param buffer the array holding the bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @return the bytes read, {@code 0} if nothing is buffered, {@code -1} after {@link #close()}
    * @throws IllegalArgumentException if {@code length} is smaller than one frame
    */

@@ -46,13 +46,21 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
    * Creates a source of PCM in {@code format}, buffering up to {@code capacityMillis} of audio
    * (for example 1000: enough to ride out a stalled pump, small enough to bound latency).
    *
+   * @param format the PCM format
+   * @param capacityMillis how much audio the buffer holds, in milliseconds
+   * @return the pcm push source
    * @throws IllegalArgumentException if the capacity holds less than one frame
    */
   public static PcmPushSource create(PcmFormat format, int capacityMillis) {
     return new PcmPushSource(Objects.requireNonNull(format, "format"), capacityMillis);
   }
 
-  /** Pushes all of {@code pcm}; see {@link #push(byte[], int, int)}. */
+  /**
+   * Pushes all of {@code pcm}; see {@link #push(byte[], int, int)}.
+   *
+   * @param pcm 16-bit PCM bytes
+   * @return whether all of it was taken (see {@link #push(byte[], int, int)})
+   */
   public boolean push(byte[] pcm) {
     return push(pcm, 0, pcm.length);
   }
@@ -65,6 +73,9 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
    * writer thread); the JDK transport also writes to the socket on this thread. It never waits
    * for the network.
    *
+   * @param pcm 16-bit PCM bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @return {@code true} if all of it was buffered; {@code false} if some or all was dropped
    *     (buffer full, or the source ended or closed), counted in {@link #droppedBytes()}
    */
@@ -76,6 +87,9 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
   /**
    * Appends the remaining bytes of {@code pcm}, like {@link #push(byte[], int, int)}. The buffer's
    * position advances to its limit, whether the bytes were kept or dropped.
+   *
+   * @param pcm 16-bit PCM bytes
+   * @return whether all of it was taken (see {@link #push(byte[], int, int)})
    */
   public boolean push(ByteBuffer pcm) {
     int length = pcm.remaining();
@@ -236,7 +250,11 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
     this.availabilityListener = listener;
   }
 
-  /** Bytes pushed but dropped so far (buffer full, or pushed after the end). Never decreases. */
+  /**
+   * Bytes pushed but dropped so far (buffer full, or pushed after the end). Never decreases.
+   *
+   * @return bytes pushed but dropped so far (buffer full, or pushed after the end)
+   */
   public long droppedBytes() {
     lock.lock();
     try {

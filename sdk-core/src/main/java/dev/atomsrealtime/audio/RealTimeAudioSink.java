@@ -44,12 +44,23 @@ public final class RealTimeAudioSink implements AudioSink {
     this.leadNanos = TimeUnit.MILLISECONDS.toNanos(leadMillis);
   }
 
-  /** Paces {@code inner} at real time with no lead. */
+  /**
+   * Paces {@code inner} at real time with no lead.
+   *
+   * @param inner the wrapped sink or source
+   * @return the pacing sink
+   */
   public static RealTimeAudioSink wrap(AudioSink inner) {
     return new RealTimeAudioSink(inner, 0);
   }
 
-  /** Paces {@code inner} at real time, passing audio on up to {@code leadMillis} early. */
+  /**
+   * Paces {@code inner} at real time, passing audio on up to {@code leadMillis} early.
+   *
+   * @param inner the wrapped sink or source
+   * @param leadMillis the lead in milliseconds
+   * @return the pacing sink
+   */
   public static RealTimeAudioSink wrap(AudioSink inner, int leadMillis) {
     return new RealTimeAudioSink(inner, leadMillis);
   }

@@ -30,6 +30,8 @@ public final class Wav {
   /**
    * Reads a whole WAV file.
    *
+   * @param path the file
+   * @return the format and PCM of the file
    * @throws AudioException if the file cannot be read or is not a supported WAV file
    */
   public static WavData read(Path path) {
@@ -46,6 +48,8 @@ public final class Wav {
    * closed.
    *
    * @param name how to name the stream in error messages
+   * @param in the stream to read
+   * @return the format and PCM of the stream
    * @throws AudioException if the stream cannot be read or is not a supported WAV file
    */
   public static WavData read(InputStream in, String name) {
@@ -70,6 +74,8 @@ public final class Wav {
    * Writes {@code pcm} as a WAV file, replacing any existing file.
    *
    * @param format 16-bit little-endian PCM (any rate, any channel count)
+   * @param path the file
+   * @param pcm 16-bit PCM bytes
    * @throws IllegalArgumentException if {@code format} is not 16-bit little-endian or {@code pcm}
    *     is not a whole number of frames
    * @throws AudioException if the file cannot be written
@@ -83,7 +89,12 @@ public final class Wav {
     }
   }
 
-  /** Writes {@code data} as a WAV file, like {@link #write(Path, PcmFormat, byte[])}. */
+  /**
+   * Writes {@code data} as a WAV file, like {@link #write(Path, PcmFormat, byte[])}.
+   *
+   * @param path the file
+   * @param data the data
+   */
   public static void write(Path path, WavData data) {
     write(path, data.format(), data.pcm());
   }
@@ -91,8 +102,12 @@ public final class Wav {
   /**
    * Writes a WAV header and {@code pcm} to {@code out}, which is not closed.
    *
+   * @param out the stream to write
+   * @param format the PCM format
+   * @param pcm 16-bit PCM bytes
    * @throws IllegalArgumentException if {@code format} is not 16-bit little-endian or {@code pcm}
    *     is not a whole number of frames
+   * @throws java.io.IOException if reading or writing fails
    */
   public static void write(OutputStream out, PcmFormat format, byte[] pcm) throws IOException {
     if (pcm.length % format.bytesPerFrame() != 0) {

@@ -45,7 +45,12 @@ public final class WavFileSink implements AudioSink {
     this.path = path;
   }
 
-  /** A sink that will write {@code path} when opened. */
+  /**
+   * A sink that will write {@code path} when opened.
+   *
+   * @param path the file
+   * @return a sink that will write {@code path} when opened
+   */
   public static WavFileSink create(Path path) {
     return new WavFileSink(Objects.requireNonNull(path, "path"));
   }

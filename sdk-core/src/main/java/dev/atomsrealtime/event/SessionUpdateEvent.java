@@ -10,8 +10,14 @@ import java.util.List;
  * @param tools the tools to declare
  */
 public record SessionUpdateEvent(List<ToolDefinition> tools) implements ClientEvent {
+  /** The wire {@code type} of this event, {@code "session.update"}. */
   public static final String TYPE = "session.update";
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param tools the tools to declare
+   */
   public SessionUpdateEvent {
     tools = Backports.listCopyOf(tools);
   }

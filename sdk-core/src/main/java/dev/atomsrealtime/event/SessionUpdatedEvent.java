@@ -10,8 +10,14 @@ import java.util.List;
  * @param tools the names of the client tools now declared
  */
 public record SessionUpdatedEvent(List<String> tools) implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "session.updated"}. */
   public static final String TYPE = "session.updated";
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param tools the names of the client tools now declared
+   */
   public SessionUpdatedEvent {
     tools = tools == null ? Collections.<String>emptyList() : Backports.listCopyOf(tools);
   }

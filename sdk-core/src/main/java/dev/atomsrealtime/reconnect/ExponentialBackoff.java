@@ -74,12 +74,20 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     this.defaultRandom = b.random == null;
   }
 
-  /** A builder holding the defaults listed in the class documentation. */
+  /**
+   * A builder holding the defaults listed in the class documentation.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this policy's settings, to derive a variant. */
+  /**
+   * A builder holding this policy's settings, to derive a variant.
+   *
+   * @return a new builder holding this policy's settings
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.initialDelay = initialDelay;
@@ -109,6 +117,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
    * The delay before {@code attempt} before jitter: {@code min(initialDelay * multiplier^(attempt -
    * 1), maxDelay)}. Does not look at {@code maxAttempts}.
    *
+   * @param attempt the attempt number, from 1
+   * @return the delay before {@code attempt} before jitter: {@code min(initialDelay *
+   *     multiplier^(attempt - 1), maxDelay)}
    * @throws IllegalArgumentException if {@code attempt} is less than 1
    */
   public Duration nominalDelay(int attempt) {
@@ -133,32 +144,32 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     return Math.max(0, Math.round(nominalNanos * factor));
   }
 
-  /** The nominal delay before the first attempt. */
+  /** {@return the nominal delay before the first attempt} */
   public Duration initialDelay() {
     return initialDelay;
   }
 
-  /** The growth factor per attempt. */
+  /** {@return the growth factor per attempt} */
   public double multiplier() {
     return multiplier;
   }
 
-  /** The cap on the nominal delay; jitter may take a delay above it. */
+  /** {@return the cap on the nominal delay; jitter may take a delay above it} */
   public Duration maxDelay() {
     return maxDelay;
   }
 
-  /** The jitter as a fraction of the capped delay, in {@code [0, 1)}. */
+  /** {@return the jitter as a fraction of the capped delay, in {@code [0, 1)}} */
   public double jitterFraction() {
     return jitterFraction;
   }
 
-  /** The number of attempts after which the policy gives up. */
+  /** {@return the number of attempts after which the policy gives up} */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** The bound on the time since the connection was lost, if one was set. */
+  /** {@return the bound on the time since the connection was lost, if one was set} */
   public Optional<Duration> maxElapsed() {
     return Optional.ofNullable(maxElapsed);
   }
@@ -198,7 +209,12 @@ public final class ExponentialBackoff implements ReconnectPolicy {
 
     private Builder() {}
 
-    /** The nominal delay before attempt 1. Positive. Default 500 ms. */
+    /**
+     * The nominal delay before attempt 1. Positive. Default 500 ms.
+     *
+     * @param initialDelay the initial delay
+     * @return this builder
+     */
     public Builder initialDelay(Duration initialDelay) {
       Objects.requireNonNull(initialDelay, "initialDelay");
       if (initialDelay.isNegative() || initialDelay.isZero()) {
@@ -209,7 +225,12 @@ public final class ExponentialBackoff implements ReconnectPolicy {
       return this;
     }
 
-    /** The growth factor per attempt. At least 1 (1 means a constant delay). Default 2. */
+    /**
+     * The growth factor per attempt. At least 1 (1 means a constant delay). Default 2.
+     *
+     * @param multiplier the multiplier
+     * @return this builder
+     */
     public Builder multiplier(double multiplier) {
       if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
         throw new IllegalArgumentException(
@@ -222,6 +243,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     /**
      * The cap on the nominal delay, applied before jitter. At least {@code initialDelay} (checked
      * by {@link #build()}). Default 30 s.
+     *
+     * @param maxDelay the max delay
+     * @return this builder
      */
     public Builder maxDelay(Duration maxDelay) {
       Objects.requireNonNull(maxDelay, "maxDelay");
@@ -237,6 +261,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
      * The jitter as a fraction of the capped delay: each delay is multiplied by a uniform random
      * factor in {@code [1 - jitterFraction, 1 + jitterFraction)}. In {@code [0, 1)}; 0 turns jitter
      * off. Default 0.2.
+     *
+     * @param jitterFraction the jitter fraction
+     * @return this builder
      */
     public Builder jitterFraction(double jitterFraction) {
       if (!(jitterFraction >= 0.0 && jitterFraction < 1.0)) {
@@ -251,6 +278,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
      * The number of reconnect attempts before giving up. At least 1 ({@link
      * ReconnectPolicy#never()} is the policy with none); {@link Integer#MAX_VALUE} means no limit.
      * Default 10.
+     *
+     * @param maxAttempts the max attempts
+     * @return this builder
      */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
@@ -265,6 +295,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     /**
      * A bound on the time since the connection was lost: the policy gives up rather than return a
      * delay that would start an attempt later than this. Positive. Default: no bound.
+     *
+     * @param maxElapsed the max elapsed
+     * @return this builder
      */
     public Builder maxElapsed(Duration maxElapsed) {
       Objects.requireNonNull(maxElapsed, "maxElapsed");
@@ -292,6 +325,7 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     /**
      * The policy.
      *
+     * @return the policy
      * @throws IllegalArgumentException if {@code maxDelay} is less than {@code initialDelay}
      */
     public ExponentialBackoff build() {

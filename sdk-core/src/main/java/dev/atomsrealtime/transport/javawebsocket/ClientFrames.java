@@ -57,24 +57,26 @@ final class ClientFrames {
     } else {
       payload.duplicate().get(out, p, length);
     }
-    mask(out, p, length, key);
-    return ByteBuffer.wrap(out);
+    ByteBuffer wire = ByteBuffer.wrap(out);
+    mask(wire, p, length, key);
+    return wire;
   }
 
   /**
-   * XORs {@code length} bytes at {@code offset} with the key repeated, 8 bytes per step through a
-   * big-endian buffer view (absolute {@code getLong}/{@code putLong} exist on every Android level;
-   * a {@code VarHandle} view would need API 33).
+   * XORs {@code length} bytes of {@code frame} at {@code offset} with the key repeated, 8 bytes
+   * per step through the buffer's absolute big-endian {@code getLong}/{@code putLong} (on every
+   * Android level; a {@code VarHandle} byte-array view needs API 33). The buffer is the one the
+   * frame is returned in, so masking allocates nothing. Its position and limit are not used.
    */
-  static void mask(byte[] data, int offset, int length, int key) {
+  static void mask(ByteBuffer frame, int offset, int length, int key) {
     long wide = ((long) key << 32) | (key & 0xFFFFFFFFL);
-    ByteBuffer longs = ByteBuffer.wrap(data);
     int i = 0;
     for (; i + 8 <= length; i += 8) {
-      longs.putLong(offset + i, longs.getLong(offset + i) ^ wide);
+      frame.putLong(offset + i, frame.getLong(offset + i) ^ wide);
     }
     for (; i < length; i++) {
-      data[offset + i] ^= (byte) (key >>> (24 - 8 * (i & 3)));
+      int at = offset + i;
+      frame.put(at, (byte) (frame.get(at) ^ (key >>> (24 - 8 * (i & 3)))));
     }
   }
 

@@ -107,7 +107,7 @@ class ClientFramesTest {
         for (int i = 0; i < length; i++) {
           expected[offset + i] ^= (byte) (key >>> (24 - 8 * (i % 4)));
         }
-        ClientFrames.mask(data, offset, length, key);
+        ClientFrames.mask(ByteBuffer.wrap(data), offset, length, key);
         assertArrayEquals(expected, data, "offset " + offset + ", length " + length);
       }
     }
