@@ -85,7 +85,7 @@ public final class AtomsClient implements AutoCloseable {
    *
    * @param options the settings
    * @param listener receives the events
-   * @return the atoms session
+   * @return the new session, not yet connected
    * @throws IllegalStateException if this client is closed
    */
   public AtomsSession newSession(SessionOptions options, SessionListener listener) {
@@ -247,7 +247,9 @@ public final class AtomsClient implements AutoCloseable {
     }
 
     /**
-     * @return the atoms client
+     * Builds the client; its threads start when first needed.
+     *
+     * @return the client
      * @throws IllegalStateException if no credential was given
      */
     public AtomsClient build() {

@@ -126,7 +126,7 @@ public final class AudioOptions {
     /**
      * Full duplex (default), or half duplex for open speakers without echo cancellation.
      *
-     * @param duplex the duplex
+     * @param duplex full or half duplex
      * @return this builder
      */
     public Builder duplex(Duplex duplex) {

@@ -228,7 +228,7 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     /**
      * The growth factor per attempt. At least 1 (1 means a constant delay). Default 2.
      *
-     * @param multiplier the multiplier
+     * @param multiplier the growth factor
      * @return this builder
      */
     public Builder multiplier(double multiplier) {

@@ -163,7 +163,7 @@ public final class FakeAtomsServer implements AutoCloseable {
   /**
    * A builder with the defaults: any non-empty credential, any agent, automatic session.
    *
-   * @return this builder
+   * @return a new builder
    */
   public static Builder builder() {
     return new Builder();
@@ -675,7 +675,7 @@ public final class FakeAtomsServer implements AutoCloseable {
      * Whether to send {@code session.created} right after the upgrade (default true). When false,
      * the test or a {@link ServerBehavior} calls {@link FakeConnection#sendSessionCreated()}.
      *
-     * @param automatic the automatic
+     * @param automatic whether to send it right after the upgrade
      * @return this builder
      */
     public Builder sessionCreatedAutomatically(boolean automatic) {
@@ -702,7 +702,7 @@ public final class FakeAtomsServer implements AutoCloseable {
     /**
      * Scripted behaviour for every connection (default {@link ServerBehavior#NONE}).
      *
-     * @param behavior the behavior
+     * @param behavior what the server does on each connection
      * @return this builder
      */
     public Builder behavior(ServerBehavior behavior) {

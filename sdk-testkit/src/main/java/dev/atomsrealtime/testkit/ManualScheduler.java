@@ -131,7 +131,7 @@ public final class ManualScheduler implements ScheduledExecutorService, Ticker {
   /**
    * Moves time forward, as {@link #forwardTime(Duration)}.
    *
-   * @param amount the amount
+   * @param amount how far to move the clock
    * @param unit the unit of {@code timeout}
    * @return moves time forward, as {@link #forwardTime(Duration)}
    */

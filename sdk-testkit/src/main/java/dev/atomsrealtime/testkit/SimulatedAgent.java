@@ -171,7 +171,7 @@ public final class SimulatedAgent implements ServerBehavior {
   /**
    * A builder with the defaults described on each of its methods.
    *
-   * @return this builder
+   * @return a new builder
    */
   public static Builder builder() {
     return new Builder();
@@ -444,7 +444,7 @@ public final class SimulatedAgent implements ServerBehavior {
     /**
      * Waits for the first reply (in order) that matches {@code condition}, and returns it.
      *
-     * @param condition the condition
+     * @param condition what the turn must satisfy
      * @param timeout how long to wait at most
      * @return waits for the first reply (in order) that matches {@code condition}, and returns it
      */
@@ -589,7 +589,7 @@ public final class SimulatedAgent implements ServerBehavior {
      * Text the agent speaks right after {@code session.created}, as a normal reply (audio and
      * transcripts; in chat mode a transcript only). Default: none. Null or empty means none.
      *
-     * @param greeting the greeting
+     * @param greeting the text of the greeting
      * @return this builder
      */
     public Builder greeting(String greeting) {
@@ -676,7 +676,7 @@ public final class SimulatedAgent implements ServerBehavior {
     /**
      * RMS level at or above which a 20 ms chunk counts as voiced, in dBFS. Default -40.
      *
-     * @param dbfs the dbfs
+     * @param dbfs the threshold in dBFS
      * @return this builder
      */
     public Builder voiceThresholdDbfs(double dbfs) {
