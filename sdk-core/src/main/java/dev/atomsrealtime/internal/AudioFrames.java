@@ -26,9 +26,12 @@ final class AudioFrames {
   private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
   private final byte[] prefix;
+  /** The prefix as a buffer, only ever read (equals() leaves position and limit alone). */
+  private final ByteBuffer prefixView;
 
   private AudioFrames(String type) {
     this.prefix = ("{\"type\":\"" + type + "\",\"audio\":\"").getBytes(StandardCharsets.US_ASCII);
+    this.prefixView = ByteBuffer.wrap(prefix).asReadOnlyBuffer();
   }
 
   /** The frame for {@code length} bytes of PCM from {@code offset}, as UTF-8 JSON. */
@@ -56,15 +59,6 @@ final class AudioFrames {
    * else (other key order, whitespace, extra keys, bad base64) returns null and takes the general
    * path, which also produces the error.
    */
-  private boolean startsWithPrefix(byte[] utf8, int offset) {
-    for (int i = 0; i < prefix.length; i++) {
-      if (utf8[offset + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   byte[] canonicalPcm(byte[] utf8, int offset, int length) {
     int end = offset + length;
     int start = offset + prefix.length;
@@ -79,6 +73,15 @@ final class AudioFrames {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether {@code utf8} holds the prefix at {@code offset} (the caller checked the length).
+   * Buffer equality compares ranges with the JDK's vectorized mismatch, as ranged {@code
+   * Arrays.equals} would, and exists on every Android level.
+   */
+  private boolean startsWithPrefix(byte[] utf8, int offset) {
+    return ByteBuffer.wrap(utf8, offset, prefix.length).equals(prefixView);
   }
 
   private static byte[] decodeBase64(byte[] utf8, int start, int end) {

@@ -1,9 +1,6 @@
 package dev.atomsrealtime.transport.javawebsocket;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,17 +13,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Masking alone, the SDK's way ({@code byteBufferView}: absolute {@code getLong}/{@code putLong}
- * on the frame's heap buffer, which every Android level has) against a {@code VarHandle}
- * byte-array view ({@code varHandleView}, Java 9+ but Android API 33+ only), in one run so that
- * both see the same machine. {@link #check()} refuses to run unless both mask identically.
+ * Masking alone, the SDK's two ways side by side: a {@code VarHandle} byte-array view ({@code
+ * varHandleView}, used on the JVM and on Android from API 33) and absolute {@code getLong}/{@code
+ * putLong} on the frame's heap buffer ({@code byteBufferView}, the fallback on older Android), in
+ * one run so that both see the same machine. {@link #check()} refuses to run unless both mask
+ * identically.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class MaskBenchmark {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int KEY = 0x5A3C_96E1;
   private static final int OFFSET = 8; // where a 64 KiB-or-smaller frame's payload starts
 
@@ -44,7 +40,7 @@ public class MaskBenchmark {
     byte[] a = frame.clone();
     byte[] b = frame.clone();
     ClientFrames.mask(ByteBuffer.wrap(a), OFFSET, length, KEY);
-    maskWithVarHandle(b, OFFSET, length, KEY);
+    VarHandleMask.mask(b, OFFSET, length, KEY);
     if (!Arrays.equals(a, b) || Arrays.equals(a, frame)) {
       throw new IllegalStateException("the two maskings differ");
     }
@@ -59,18 +55,7 @@ public class MaskBenchmark {
 
   @Benchmark
   public byte[] varHandleView() {
-    maskWithVarHandle(frame, OFFSET, length, KEY);
+    VarHandleMask.mask(frame, OFFSET, length, KEY);
     return frame;
-  }
-
-  private static void maskWithVarHandle(byte[] data, int offset, int length, int key) {
-    long wide = ((long) key << 32) | (key & 0xFFFFFFFFL);
-    int i = 0;
-    for (; i + 8 <= length; i += 8) {
-      LONGS.set(data, offset + i, (long) LONGS.get(data, offset + i) ^ wide);
-    }
-    for (; i < length; i++) {
-      data[offset + i] ^= (byte) (key >>> (24 - 8 * (i & 3)));
-    }
   }
 }

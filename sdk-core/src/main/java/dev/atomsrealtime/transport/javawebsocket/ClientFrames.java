@@ -8,11 +8,17 @@ import java.security.SecureRandom;
  * step. The library masks one byte per step through {@code ByteBuffer} calls, which costs several
  * microseconds per audio frame on the sending thread.
  *
+ * <p>Masking uses a {@code VarHandle} long view of the array where the platform has one (every
+ * JVM; Android from API 33, see {@link VarHandleMask}) and the frame buffer's absolute {@code
+ * getLong}/{@code putLong} elsewhere; both give the same bytes.
+ *
  * <p>Masking keys come from a {@link SecureRandom} (the RFC asks for a strong source of entropy),
  * drawn 64 bytes at a time. One instance per connection; thread-safe.
  */
 final class ClientFrames {
   private static final int KEYS_PER_DRAW = 16;
+  /** Whether {@link VarHandleMask} can be used here; decided once. */
+  static final boolean VAR_HANDLE_MASK = probeVarHandleMask();
 
   private final SecureRandom random;
   private final byte[] keys = new byte[KEYS_PER_DRAW * 4]; // guarded by this
@@ -58,15 +64,28 @@ final class ClientFrames {
       payload.duplicate().get(out, p, length);
     }
     ByteBuffer wire = ByteBuffer.wrap(out);
-    mask(wire, p, length, key);
+    if (VAR_HANDLE_MASK) {
+      VarHandleMask.mask(out, p, length, key);
+    } else {
+      mask(wire, p, length, key);
+    }
     return wire;
+  }
+
+  private static boolean probeVarHandleMask() {
+    try {
+      return VarHandleMask.works();
+    } catch (LinkageError e) { // the class itself cannot be loaded on this platform
+      return false;
+    }
   }
 
   /**
    * XORs {@code length} bytes of {@code frame} at {@code offset} with the key repeated, 8 bytes
    * per step through the buffer's absolute big-endian {@code getLong}/{@code putLong} (on every
-   * Android level; a {@code VarHandle} byte-array view needs API 33). The buffer is the one the
-   * frame is returned in, so masking allocates nothing. Its position and limit are not used.
+   * Android level): the fallback where {@link VarHandleMask} is not available. The buffer is the
+   * one the frame is returned in, so masking allocates nothing. Its position and limit are not
+   * used.
    */
   static void mask(ByteBuffer frame, int offset, int length, int key) {
     long wide = ((long) key << 32) | (key & 0xFFFFFFFFL);
