@@ -2,6 +2,7 @@ package dev.atomsrealtime.internal;
 
 import dev.atomsrealtime.event.InputAudioBufferAppendEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -64,34 +65,34 @@ final class AudioFrames {
     int start = offset + prefix.length;
     if (length < prefix.length + SUFFIX.length
         || utf8[end - 1] != '}'
-        || utf8[end - 2] != '"'
-        || !startsWithPrefix(utf8, offset)) {
+        || utf8[end - 2] != '"') {
       return null;
     }
+    // One view of the frame serves both steps: first the prefix (buffer equality compares with
+    // the JDK's vectorized mismatch, as ranged Arrays.equals would, and exists on every Android
+    // level), then the base64 text. Buffer methods are called through Buffer: Android API 26
+    // lacks ByteBuffer's covariant overrides.
+    ByteBuffer view = ByteBuffer.wrap(utf8, offset, prefix.length);
+    if (!view.equals(prefixView)) {
+      return null;
+    }
+    ((Buffer) view).limit(end - 2).position(start);
     try {
-      return decodeBase64(utf8, start, end - 2);
+      return decodeBase64(view);
     } catch (IllegalArgumentException e) {
       return null;
     }
   }
 
-  /**
-   * Whether {@code utf8} holds the prefix at {@code offset} (the caller checked the length).
-   * Buffer equality compares ranges with the JDK's vectorized mismatch, as ranged {@code
-   * Arrays.equals} would, and exists on every Android level.
-   */
-  private boolean startsWithPrefix(byte[] utf8, int offset) {
-    return ByteBuffer.wrap(utf8, offset, prefix.length).equals(prefixView);
-  }
-
-  private static byte[] decodeBase64(byte[] utf8, int start, int end) {
+  private static byte[] decodeBase64(ByteBuffer text) {
     // The decoder's array is the exact size for valid input; should it ever be larger, the event
     // gets a copy holding only the PCM.
-    ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(utf8, start, end - start));
+    ByteBuffer decoded = Base64.getDecoder().decode(text);
     return decoded.remaining() == decoded.array().length
         ? decoded.array()
         : Arrays.copyOf(decoded.array(), decoded.remaining());
   }
+
 
   /**
    * A per-thread array for encoding a range of a larger array (the JDK encoder only takes whole
