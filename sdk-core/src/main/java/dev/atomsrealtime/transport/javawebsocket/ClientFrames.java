@@ -63,12 +63,12 @@ final class ClientFrames {
     } else {
       payload.duplicate().get(out, p, length);
     }
-    ByteBuffer wire = ByteBuffer.wrap(out);
     if (VAR_HANDLE_MASK) {
       VarHandleMask.mask(out, p, length, key);
-    } else {
-      mask(wire, p, length, key);
+      return ByteBuffer.wrap(out);
     }
+    ByteBuffer wire = ByteBuffer.wrap(out);
+    mask(wire, p, length, key);
     return wire;
   }
 
