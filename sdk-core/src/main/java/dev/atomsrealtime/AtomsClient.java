@@ -1,5 +1,6 @@
 package dev.atomsrealtime;
 
+import dev.atomsrealtime.internal.Backports;
 import dev.atomsrealtime.internal.ClientResources;
 import dev.atomsrealtime.internal.FixedCredential;
 import dev.atomsrealtime.internal.RealAtomsSession;
@@ -82,7 +83,7 @@ public final class AtomsClient implements AutoCloseable {
   }
 
   /**
-   * A builder for a client.
+   * A builder holding the defaults.
    *
    * @return a new builder
    */
@@ -111,7 +112,7 @@ public final class AtomsClient implements AutoCloseable {
     return URI.create(s.startsWith("wss") ? "https" + s.substring(3) : "http" + s.substring(2));
   }
 
-  /** The base URL sessions connect to. */
+  /** {@return the base URL sessions connect to} */
   public URI baseUrl() {
     return baseUrl;
   }
@@ -119,6 +120,9 @@ public final class AtomsClient implements AutoCloseable {
   /**
    * Creates a session; it does not connect until {@link AtomsSession#connect()}.
    *
+   * @param options the settings
+   * @param listener receives the events
+   * @return the new session, not yet connected
    * @throws IllegalStateException if this client is closed
    */
   public AtomsSession newSession(SessionOptions options, SessionListener listener) {
@@ -132,6 +136,10 @@ public final class AtomsClient implements AutoCloseable {
   /**
    * Creates a session and connects it. The future completes with the open session, or fails like
    * {@link AtomsSession#connect()}.
+   *
+   * @param options the settings
+   * @param listener receives the events
+   * @return a future completed with the open session
    */
   public CompletableFuture<AtomsSession> connect(SessionOptions options, SessionListener listener) {
     AtomsSession session = newSession(options, listener);
@@ -261,6 +269,9 @@ public final class AtomsClient implements AutoCloseable {
     /**
      * The server: {@code wss://host[:port]} or {@code ws://} (for local test servers), without
      * the path. Defaults to {@link #DEFAULT_BASE_URL}.
+     *
+     * @param baseUrl the base URL of the service
+     * @return this builder
      */
     public Builder baseUrl(URI baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
@@ -286,12 +297,22 @@ public final class AtomsClient implements AutoCloseable {
       return this;
     }
 
-    /** Convenience for {@link #baseUrl(URI)}. */
+    /**
+     * Convenience for {@link #baseUrl(URI)}.
+     *
+     * @param baseUrl the base URL of the service
+     * @return this builder
+     */
     public Builder baseUrl(String baseUrl) {
       return baseUrl(URI.create(baseUrl));
     }
 
-    /** The transport; defaults to Java-WebSocket. */
+    /**
+     * The transport; defaults to Java-WebSocket.
+     *
+     * @param transportFactory creates the connection of each session
+     * @return this builder
+     */
     public Builder transportFactory(TransportFactory transportFactory) {
       this.transportFactory = Objects.requireNonNull(transportFactory, "transportFactory");
       return this;
@@ -300,6 +321,9 @@ public final class AtomsClient implements AutoCloseable {
     /**
      * The TLS context for {@code wss://} (custom trust material, client certificates). Hostname
      * verification stays on whatever the context.
+     *
+     * @param sslContext the TLS context to use
+     * @return this builder
      */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
@@ -318,6 +342,10 @@ public final class AtomsClient implements AutoCloseable {
      *
      * <p>For tests: a virtual scheduler (such as the testkit's {@code ManualScheduler}, which is
      * both) makes timeouts and backoff run when the test moves time, with no wall-clock waits.
+     *
+     * @param scheduler the scheduler to run timers on
+     * @param ticker the clock to read
+     * @return this builder
      */
     public Builder scheduler(ScheduledExecutorService scheduler, Ticker ticker) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -326,7 +354,7 @@ public final class AtomsClient implements AutoCloseable {
     }
 
     /**
-     * Builds the client.
+     * Builds the client; its threads start when first needed.
      *
      * @return the client
      * @throws IllegalStateException if no credential was given

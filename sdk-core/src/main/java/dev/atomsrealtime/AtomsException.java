@@ -10,18 +10,35 @@ package dev.atomsrealtime;
 public class AtomsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether a new attempt may succeed. */
   private final boolean retryable;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param retryable whether a new attempt may succeed
+   */
   public AtomsException(String message, boolean retryable) {
     this(message, retryable, null);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param retryable whether a new attempt may succeed
+   * @param cause the underlying failure, or null
+   */
   public AtomsException(String message, boolean retryable, Throwable cause) {
     super(message, cause);
     this.retryable = retryable;
   }
 
-  /** Whether a new attempt (a new connection and session) may succeed where this one failed. */
+  /**
+   * {@return whether a new attempt (a new connection and session) may succeed where this one
+   * failed}
+   */
   public boolean isRetryable() {
     return retryable;
   }

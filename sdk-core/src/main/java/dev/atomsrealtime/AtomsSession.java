@@ -33,19 +33,21 @@ public interface AtomsSession extends AutoCloseable {
    */
   CompletableFuture<SessionInfo> connect();
 
-  /** The current state. */
+  /** {@return the current state} */
   SessionState state();
 
-  /** The options this session was opened with. */
+  /** {@return the options this session was opened with} */
   SessionOptions options();
 
   /**
    * Whether the agent is speaking now, as the user hears it; see {@link AgentActivity}. Changes
    * are reported in order to {@link SessionListener#onAgentActivityChanged}.
+   *
+   * @return whether the agent is speaking now, as the user hears it; see {@link AgentActivity}
    */
   AgentActivity agentActivity();
 
-  /** The server's session details once open, else null. */
+  /** {@return the server's session details once open, else null} */
   SessionInfo info();
 
   /**
@@ -53,12 +55,19 @@ public interface AtomsSession extends AutoCloseable {
    * copied before this returns. Stream 20-40 ms chunks continuously, silence included: the server
    * decides turns from the audio.
    *
+   * @param pcm 16-bit PCM bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @throws IllegalArgumentException if {@code length} is zero or odd (a PCM16 sample is 2 bytes)
    * @throws IllegalStateException if the session is closing or closed
    */
   void sendAudio(byte[] pcm, int offset, int length);
 
-  /** Sends all of {@code pcm}. See {@link #sendAudio(byte[], int, int)}. */
+  /**
+   * Sends all of {@code pcm}. See {@link #sendAudio(byte[], int, int)}.
+   *
+   * @param pcm 16-bit PCM bytes
+   */
   default void sendAudio(byte[] pcm) {
     sendAudio(pcm, 0, pcm.length);
   }
@@ -66,12 +75,15 @@ public interface AtomsSession extends AutoCloseable {
   /**
    * Sends the remaining bytes of {@code pcm} and advances its position. See {@link
    * #sendAudio(byte[], int, int)}.
+   *
+   * @param pcm 16-bit PCM bytes
    */
   void sendAudio(ByteBuffer pcm);
 
   /**
    * Sends a user turn as text ({@code input_text.send}).
    *
+   * @param text the text
    * @throws IllegalArgumentException if {@code text} is empty
    * @throws IllegalStateException if the session is closing or closed
    */
@@ -118,6 +130,8 @@ public interface AtomsSession extends AutoCloseable {
   /**
    * Answers a {@code function_call}.
    *
+   * @param callId the call identifier
+   * @param output the tool's output
    * @throws IllegalArgumentException if {@code output} exceeds 65536 UTF-8 bytes or {@code callId}
    *     is empty
    */
@@ -135,6 +149,10 @@ public interface AtomsSession extends AutoCloseable {
    * dev.atomsrealtime.audio.NonBlockingAudioSink} (such as {@code PcmPushSource} and {@code
    * PcmPullSink}) gets none and is driven by the threads that push, receive and read.
    *
+   * @param source the audio source
+   * @param sink the audio sink
+   * @param options the settings
+   * @return the attached audio, to mute, inspect or detach
    * @throws IllegalStateException if audio is already attached or the session is closing/closed
    */
   dev.atomsrealtime.audio.SessionAudio attachAudio(
@@ -142,22 +160,30 @@ public interface AtomsSession extends AutoCloseable {
       dev.atomsrealtime.audio.AudioSink sink,
       dev.atomsrealtime.audio.AudioOptions options);
 
-  /** Attaches audio with {@link dev.atomsrealtime.audio.AudioOptions#defaults()}. */
+  /**
+   * Attaches audio with {@link dev.atomsrealtime.audio.AudioOptions#defaults()}.
+   *
+   * @param source the audio source
+   * @param sink the audio sink
+   * @return the attached audio, to mute, inspect or detach
+   */
   default dev.atomsrealtime.audio.SessionAudio attachAudio(
       dev.atomsrealtime.audio.AudioSource source, dev.atomsrealtime.audio.AudioSink sink) {
     return attachAudio(source, sink, dev.atomsrealtime.audio.AudioOptions.defaults());
   }
 
-  /** Counters of sent, dropped and queued data, across reconnects. */
+  /** {@return counters of sent, dropped and queued data, across reconnects} */
   SessionStats stats();
 
-  /** Audio chunks dropped because they were sent before the session opened. */
+  /** {@return audio chunks dropped because they were sent before the session opened} */
   long audioFramesDroppedBeforeOpen();
 
   /**
    * Ends the session gracefully ({@code session.close}, then the server's {@code session.closed},
    * then close code 1000), bounded by {@link SessionOptions#closeTimeout()}; the connection is
    * dropped if the server does not finish in time. Idempotent: later calls return the same future.
+   *
+   * @return a future completed with how the session ended
    */
   CompletableFuture<SessionEnd> closeAsync();
 

@@ -7,6 +7,11 @@ package dev.atomsrealtime;
 public final class AtomsTimeoutException extends AtomsException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   */
   public AtomsTimeoutException(String message) {
     super(message, true);
   }

@@ -8,6 +8,13 @@ package dev.atomsrealtime;
 public final class AuthenticationException extends HandshakeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param statusCode the HTTP status code
+   * @param responseBody the HTTP response body (possibly empty)
+   */
   public AuthenticationException(String message, int statusCode, String responseBody) {
     super(message, statusCode, responseBody, false);
   }

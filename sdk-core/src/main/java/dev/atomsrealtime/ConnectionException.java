@@ -7,6 +7,13 @@ package dev.atomsrealtime;
 public final class ConnectionException extends AtomsException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param retryable whether a new attempt may succeed
+   * @param cause the underlying failure, or null
+   */
   public ConnectionException(String message, boolean retryable, Throwable cause) {
     super(message, retryable, cause);
   }

@@ -10,13 +10,32 @@ package dev.atomsrealtime;
 public class HandshakeException extends AtomsException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status code. */
+  /** The HTTP status code. */
   private final int statusCode;
+  /** The HTTP response body. */
+  /** The HTTP response body. */
   private final String responseBody;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param statusCode the HTTP status code
+   * @param responseBody the HTTP response body (possibly empty)
+   */
   public HandshakeException(String message, int statusCode, String responseBody) {
     this(message, statusCode, responseBody, statusCode >= 500 && statusCode <= 599);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param statusCode the HTTP status code
+   * @param responseBody the HTTP response body (possibly empty)
+   * @param retryable whether a new attempt may succeed
+   */
   protected HandshakeException(
       String message, int statusCode, String responseBody, boolean retryable) {
     super(message, retryable);
@@ -24,12 +43,12 @@ public class HandshakeException extends AtomsException {
     this.responseBody = responseBody == null ? "" : responseBody;
   }
 
-  /** The HTTP status of the refusal. */
+  /** {@return the HTTP status of the refusal} */
   public int statusCode() {
     return statusCode;
   }
 
-  /** The HTTP response body (possibly empty; at most 8 KiB). */
+  /** {@return the HTTP response body (possibly empty; at most 8 KiB)} */
   public String responseBody() {
     return responseBody;
   }

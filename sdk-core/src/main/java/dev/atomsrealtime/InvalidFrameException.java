@@ -11,21 +11,33 @@ package dev.atomsrealtime;
 public final class InvalidFrameException extends AtomsException {
   private static final long serialVersionUID = 1L;
 
+  /** The frame's {@code type}, or null. */
+  /** The frame's {@code type}, or null. */
   private final String frameType;
+  /** The size of the frame. */
+  /** The size of the frame. */
   private final int frameChars;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param frameType the frame's {@code type}, or null
+   * @param frameChars the size of the frame
+   * @param cause the underlying failure, or null
+   */
   public InvalidFrameException(String message, String frameType, int frameChars, Throwable cause) {
     super(message, false, cause);
     this.frameType = frameType;
     this.frameChars = frameChars;
   }
 
-  /** The frame's {@code type} if it could be read, else null. */
+  /** {@return the frame's {@code type} if it could be read, else null} */
   public String frameType() {
     return frameType;
   }
 
-  /** The size of the frame in characters (text frames) or bytes (binary frames). */
+  /** {@return the size of the frame in characters (text frames) or bytes (binary frames)} */
   public int frameChars() {
     return frameChars;
   }

@@ -13,7 +13,7 @@ public enum Mode {
     this.wireName = wireName;
   }
 
-  /** The value of the {@code mode} query parameter. */
+  /** {@return the value of the {@code mode} query parameter} */
   public String wireName() {
     return wireName;
   }

@@ -9,9 +9,17 @@ import dev.atomsrealtime.event.ErrorEvent;
 public final class ServerErrorException extends AtomsException {
   private static final long serialVersionUID = 1L;
 
+  /** The server's error event. */
   private final ErrorEvent error;
+  /** The close code that followed. */
   private final int closeCode;
 
+  /**
+   * Creates the exception.
+   *
+   * @param error the error
+   * @param closeCode the WebSocket close code
+   */
   public ServerErrorException(ErrorEvent error, int closeCode) {
     super(
         "server error " + error.code() + (error.message().isEmpty() ? "" : ": " + error.message())
@@ -21,17 +29,17 @@ public final class ServerErrorException extends AtomsException {
     this.closeCode = closeCode;
   }
 
-  /** The server's error event. */
+  /** {@return the server's error event} */
   public ErrorEvent error() {
     return error;
   }
 
-  /** The server's error code (for example {@code internal_error}). */
+  /** {@return the server's error code (for example {@code internal_error})} */
   public String code() {
     return error.code();
   }
 
-  /** The close code that followed (normally 4000). */
+  /** {@return the close code that followed (normally 4000)} */
   public int closeCode() {
     return closeCode;
   }

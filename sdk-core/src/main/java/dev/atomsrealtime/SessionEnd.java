@@ -25,12 +25,12 @@ public record SessionEnd(
     AtomsException cause,
     boolean clientInitiated) {
 
-  /** Whether the session ended normally (no failure cause). */
+  /** {@return whether the session ended normally (no failure cause)} */
   public boolean isNormal() {
     return cause == null;
   }
 
-  /** The failure, if any. */
+  /** {@return the failure, if any} */
   public Optional<AtomsException> failure() {
     return Optional.ofNullable(cause);
   }

@@ -21,7 +21,12 @@ import dev.atomsrealtime.event.ServerEvent;
  */
 public interface SessionListener {
 
-  /** The session opened ({@code session.created} arrived). At most once, before other events. */
+  /**
+   * The session opened ({@code session.created} arrived). At most once, before other events.
+   *
+   * @param session the session
+   * @param info what the server said about the session
+   */
   default void onOpen(AtomsSession session, SessionInfo info) {}
 
   /**
@@ -41,7 +46,13 @@ public interface SessionListener {
    */
   default void onEvent(AtomsSession session, ServerEvent event) {}
 
-  /** The session's state changed. */
+  /**
+   * The session's state changed.
+   *
+   * @param session the session
+   * @param from the previous state
+   * @param to the new state
+   */
   default void onStateChanged(AtomsSession session, SessionState from, SessionState to) {}
 
   /**
@@ -50,6 +61,10 @@ public interface SessionListener {
    * interrupted, or cut off by a lost connection). Ordered with every other callback: a change
    * caused by a server event comes just before {@link #onEvent} for that event, as state changes
    * do.
+   *
+   * @param session the session
+   * @param from the previous state
+   * @param to the new state
    */
   default void onAgentActivityChanged(AtomsSession session, AgentActivity from,
       AgentActivity to) {}
@@ -60,6 +75,8 @@ public interface SessionListener {
    *
    * @param attempt the attempt about to be made, from 1
    * @param cause why the previous connection ended
+   * @param session the session
+   * @param delay how long before the attempt
    */
   default void onReconnecting(AtomsSession session, int attempt, java.time.Duration delay,
       AtomsException cause) {}
@@ -71,24 +88,41 @@ public interface SessionListener {
    *
    * @param info the new session's details
    * @param attempts how many attempts it took
+   * @param session the session
    */
   default void onReconnected(AtomsSession session, SessionInfo info, int attempts) {}
 
-  /** A frame could not be decoded; it was skipped and the session carries on. */
+  /**
+   * A frame could not be decoded; it was skipped and the session carries on.
+   *
+   * @param session the session
+   * @param error the error
+   */
   default void onInvalidFrame(AtomsSession session, InvalidFrameException error) {}
 
   /**
    * Latency of one agent turn, measured on the client (only with audio attached). Called once
    * per turn, when the turn is over.
+   *
+   * @param session the session
+   * @param metrics the turn metrics
    */
   default void onTurnMetrics(AtomsSession session, dev.atomsrealtime.audio.TurnMetrics metrics) {}
 
   /**
    * The audio source or sink failed (for example a device was unplugged). Capture or playback
    * stopped; the session itself stays open.
+   *
+   * @param session the session
+   * @param error the error
    */
   default void onAudioError(AtomsSession session, dev.atomsrealtime.audio.AudioException error) {}
 
-  /** Terminal: the session ended, and why. Exactly once; nothing is delivered after it. */
+  /**
+   * Terminal: the session ended, and why. Exactly once; nothing is delivered after it.
+   *
+   * @param session the session
+   * @param end how the session ended
+   */
   default void onClosed(AtomsSession session, SessionEnd end) {}
 }

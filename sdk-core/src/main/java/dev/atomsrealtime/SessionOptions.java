@@ -1,5 +1,6 @@
 package dev.atomsrealtime;
 
+import dev.atomsrealtime.internal.Backports;
 import dev.atomsrealtime.reconnect.ReconnectPolicy;
 import java.time.Duration;
 import java.util.Collections;
@@ -61,11 +62,12 @@ public final class SessionOptions {
     }
   }
 
+  /** {@return a new builder holding the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this object's values. */
+  /** {@return a new builder holding this object's values} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.agentId = agentId;
@@ -85,49 +87,51 @@ public final class SessionOptions {
     return b;
   }
 
-  /** The agent to talk to, or null (a call token already names it). */
+  /** {@return the agent to talk to, or null (a call token already names it)} */
   public String agentId() {
     return agentId;
   }
 
+  /** {@return voice or text conversation (default voice)} */
   public Mode mode() {
     return mode;
   }
 
-  /** The requested rate; the server's {@code session.created} has the one really used. */
+  /** {@return the requested rate; the server's {@code session.created} has the one really used} */
   public int sampleRateHz() {
     return sampleRateHz;
   }
 
-  /** Prompt variables (string, number or boolean values), in insertion order. */
+  /** {@return prompt variables (string, number or boolean values), in insertion order} */
   public Map<String, Object> variables() {
     return variables;
   }
 
+  /** {@return where the credential goes in the upgrade request (default the header)} */
   public AuthPlacement authPlacement() {
     return authPlacement;
   }
 
   /**
-   * Bound on connecting: TCP, TLS and the WebSocket upgrade; and, before that, on getting the
-   * attempt's credential from the {@link CredentialProvider} (each phase has the whole bound).
+   * {@return bound on connecting: TCP, TLS and the WebSocket upgrade; and, before that, on getting
+   * the attempt's credential from the {@link CredentialProvider} (each phase has the whole bound)}
    */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /** Bound on waiting for {@code session.created} after the upgrade. */
+  /** {@return bound on waiting for {@code session.created} after the upgrade} */
   public Duration sessionCreatedTimeout() {
     return sessionCreatedTimeout;
   }
 
-  /** Bound on a graceful close, from {@code session.close} to the closed connection. */
+  /** {@return bound on a graceful close, from {@code session.close} to the closed connection} */
   public Duration closeTimeout() {
     return closeTimeout;
   }
 
   /**
-   * What to do when the connection is lost with a retryable cause. Off by default ({@link
+   * {@return what to do when the connection is lost with a retryable cause} Off by default ({@link
    * ReconnectPolicy#never()}): every reconnect starts a new call (new session and call ids, the
    * greeting again), which an application should choose knowingly.
    */
@@ -136,29 +140,29 @@ public final class SessionOptions {
   }
 
   /**
-   * How long a session must stay open before a later loss starts a new reconnect streak (attempt
-   * 1, the shortest delay, the full attempt budget). A session that ends sooner counts as one more
-   * failed attempt of the current streak, so that a server that accepts every connection and
-   * fails every session at once is retried with a growing delay and a bounded number of attempts.
-   * Default 10 s. See {@link dev.atomsrealtime.reconnect.ReconnectContext}.
+   * {@return how long a session must stay open before a later loss starts a new reconnect streak
+   * (attempt 1, the shortest delay, the full attempt budget)} A session that ends sooner counts as
+   * one more failed attempt of the current streak, so that a server that accepts every connection
+   * and fails every session at once is retried with a growing delay and a bounded number of
+   * attempts. Default 10 s. See {@link dev.atomsrealtime.reconnect.ReconnectContext}.
    */
   public Duration reconnectBackoffResetAfter() {
     return reconnectBackoffResetAfter;
   }
 
-  /** How often a WebSocket ping is sent to keep the connection alive and prove it. */
+  /** {@return how often a WebSocket ping is sent to keep the connection alive and prove it} */
   public Duration keepaliveInterval() {
     return keepaliveInterval;
   }
 
-  /** A connection silent (no frame, no pong) for this long is declared lost. */
+  /** {@return how long a connection may stay silent (no frame, no pong) before it is lost} */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
   /**
-   * Most user audio, in milliseconds, waiting to be written to the socket. Beyond it the oldest
-   * queued audio is dropped (and counted): under sustained pressure fresh audio beats stale
+   * {@return most user audio, in milliseconds, waiting to be written to the socket} Beyond it the
+   * oldest queued audio is dropped (and counted): under sustained pressure fresh audio beats stale
    * audio. Control events are never dropped.
    */
   public int maxQueuedAudioMillis() {
@@ -166,8 +170,8 @@ public final class SessionOptions {
   }
 
   /**
-   * Most events waiting for a slow listener. Beyond it audio deltas are no longer given to the
-   * listener (they still play) and are counted; other events are always delivered.
+   * {@return most events waiting for a slow listener} Beyond it audio deltas are no longer given to
+   * the listener (they still play) and are counted; other events are always delivered.
    */
   public int maxPendingListenerEvents() {
     return maxPendingListenerEvents;
@@ -199,21 +203,34 @@ public final class SessionOptions {
 
     private Builder() {}
 
-    /** The agent id (required with an {@code sk_} API key; ignored with a call token). */
+    /**
+     * The agent id (required with an {@code sk_} API key; ignored with a call token).
+     * @param agentId the agent to talk to
+     * @return this builder
+     */
     public Builder agentId(String agentId) {
-      if (agentId != null && agentId.isBlank()) {
+      if (agentId != null && Backports.isBlank(agentId)) {
         throw new IllegalArgumentException("agentId must not be blank");
       }
       this.agentId = agentId;
       return this;
     }
 
+    /**
+     * Voice or text conversation (default voice).
+     * @param mode the mode
+     * @return this builder
+     */
     public Builder mode(Mode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
-    /** 8000, 16000, 24000 (default) or 48000. */
+    /**
+     * 8000, 16000, 24000 (default) or 48000.
+     * @param sampleRateHz the sample rate in Hz
+     * @return this builder
+     */
     public Builder sampleRateHz(int sampleRateHz) {
       for (int rate : SUPPORTED_SAMPLE_RATES) {
         if (rate == sampleRateHz) {
@@ -225,7 +242,12 @@ public final class SessionOptions {
           "sampleRateHz must be 8000, 16000, 24000 or 48000, got " + sampleRateHz);
     }
 
-    /** Adds a prompt variable; the value must be a String, Number or Boolean. */
+    /**
+     * Adds a prompt variable; the value must be a String, Number or Boolean.
+     * @param name the name
+     * @param value the value
+     * @return this builder
+     */
     public Builder variable(String name, Object value) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
@@ -241,59 +263,103 @@ public final class SessionOptions {
       return this;
     }
 
-    /** Replaces all prompt variables. */
+    /**
+     * Replaces all prompt variables.
+     * @param variables the variables by name
+     * @return this builder
+     */
     public Builder variables(Map<String, ?> variables) {
       this.variables.clear();
       variables.forEach(this::variable);
       return this;
     }
 
+    /**
+     * Where the credential goes in the upgrade request (default the {@code Authorization} header).
+     * @param authPlacement the auth placement
+     * @return this builder
+     */
     public Builder authPlacement(AuthPlacement authPlacement) {
       this.authPlacement = Objects.requireNonNull(authPlacement, "authPlacement");
       return this;
     }
 
+    /**
+     * See {@link SessionOptions#connectTimeout()}.
+     * @param connectTimeout the connect timeout
+     * @return this builder
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = positive(connectTimeout, "connectTimeout");
       return this;
     }
 
+    /**
+     * See {@link SessionOptions#sessionCreatedTimeout()}.
+     * @param sessionCreatedTimeout the session created timeout
+     * @return this builder
+     */
     public Builder sessionCreatedTimeout(Duration sessionCreatedTimeout) {
       this.sessionCreatedTimeout = positive(sessionCreatedTimeout, "sessionCreatedTimeout");
       return this;
     }
 
+    /**
+     * See {@link SessionOptions#closeTimeout()}.
+     * @param closeTimeout the close timeout
+     * @return this builder
+     */
     public Builder closeTimeout(Duration closeTimeout) {
       this.closeTimeout = positive(closeTimeout, "closeTimeout");
       return this;
     }
 
-    /** See {@link SessionOptions#reconnectPolicy()}; default never. */
+    /**
+     * See {@link SessionOptions#reconnectPolicy()}; default never.
+     * @param reconnectPolicy the reconnect policy
+     * @return this builder
+     */
     public Builder reconnectPolicy(ReconnectPolicy reconnectPolicy) {
       this.reconnectPolicy = Objects.requireNonNull(reconnectPolicy, "reconnectPolicy");
       return this;
     }
 
-    /** See {@link SessionOptions#reconnectBackoffResetAfter()}; positive, default 10 s. */
+    /**
+     * See {@link SessionOptions#reconnectBackoffResetAfter()}; positive, default 10 s.
+     * @param reconnectBackoffResetAfter the reconnect backoff reset after
+     * @return this builder
+     */
     public Builder reconnectBackoffResetAfter(Duration reconnectBackoffResetAfter) {
       this.reconnectBackoffResetAfter =
           positive(reconnectBackoffResetAfter, "reconnectBackoffResetAfter");
       return this;
     }
 
-    /** See {@link SessionOptions#keepaliveInterval()}; default 15 s. */
+    /**
+     * See {@link SessionOptions#keepaliveInterval()}; default 15 s.
+     * @param keepaliveInterval the keepalive interval
+     * @return this builder
+     */
     public Builder keepaliveInterval(Duration keepaliveInterval) {
       this.keepaliveInterval = positive(keepaliveInterval, "keepaliveInterval");
       return this;
     }
 
-    /** See {@link SessionOptions#idleTimeout()}; default 45 s; longer than the ping interval. */
+    /**
+     * See {@link SessionOptions#idleTimeout()}; default 45 s; longer than the ping interval.
+     * @param idleTimeout the idle timeout
+     * @return this builder
+     */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = positive(idleTimeout, "idleTimeout");
       return this;
     }
 
-    /** See {@link SessionOptions#maxQueuedAudioMillis()}; 100 to 60000, default 2000. */
+    /**
+     * See {@link SessionOptions#maxQueuedAudioMillis()}; 100 to 60000, default 2000.
+     * @param maxQueuedAudioMillis the max queued audio in milliseconds
+     * @return this builder
+     */
     public Builder maxQueuedAudioMillis(int maxQueuedAudioMillis) {
       if (maxQueuedAudioMillis < 100 || maxQueuedAudioMillis > 60_000) {
         throw new IllegalArgumentException(
@@ -303,7 +369,11 @@ public final class SessionOptions {
       return this;
     }
 
-    /** See {@link SessionOptions#maxPendingListenerEvents()}; at least 100, default 10000. */
+    /**
+     * See {@link SessionOptions#maxPendingListenerEvents()}; at least 100, default 10000.
+     * @param maxPendingListenerEvents the max pending listener events
+     * @return this builder
+     */
     public Builder maxPendingListenerEvents(int maxPendingListenerEvents) {
       if (maxPendingListenerEvents < 100) {
         throw new IllegalArgumentException(
@@ -313,6 +383,7 @@ public final class SessionOptions {
       return this;
     }
 
+    /** {@return the options} */
     public SessionOptions build() {
       return new SessionOptions(this);
     }

@@ -14,9 +14,17 @@ import dev.atomsrealtime.event.ErrorEvent;
 public final class SessionSetupException extends AtomsException {
   private static final long serialVersionUID = 1L;
 
+  /** The last {@code error} event, or null. */
   private final ErrorEvent lastError;
+  /** The close code that followed. */
   private final int closeCode;
 
+  /**
+   * Creates the exception.
+   *
+   * @param lastError the last {@code error} event, or null
+   * @param closeCode the WebSocket close code
+   */
   public SessionSetupException(ErrorEvent lastError, int closeCode) {
     super("the server could not set up the session (session.closed setup_failed"
         + (lastError == null ? "" : ", after error " + lastError.code()
@@ -27,12 +35,12 @@ public final class SessionSetupException extends AtomsException {
     this.closeCode = closeCode;
   }
 
-  /** The last {@code error} event before the setup failure, or null if none came. */
+  /** {@return the last {@code error} event before the setup failure, or null if none came} */
   public ErrorEvent lastError() {
     return lastError;
   }
 
-  /** The close code that followed. */
+  /** {@return the close code that followed} */
   public int closeCode() {
     return closeCode;
   }

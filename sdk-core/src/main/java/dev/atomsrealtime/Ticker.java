@@ -13,10 +13,10 @@ package dev.atomsrealtime;
 @FunctionalInterface
 public interface Ticker {
 
-  /** The current time in nanoseconds, from an arbitrary origin. */
+  /** {@return the current time in nanoseconds, from an arbitrary origin} */
   long nanoTime();
 
-  /** {@link System#nanoTime()}. */
+  /** {@return {@link System#nanoTime()}} */
   static Ticker system() {
     return SystemTicker.INSTANCE;
   }

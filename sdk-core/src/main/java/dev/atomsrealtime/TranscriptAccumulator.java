@@ -38,6 +38,9 @@ public final class TranscriptAccumulator {
   /**
    * Applies one event. Returns true if the transcript changed (events other than transcripts,
    * talking and interruption events are ignored).
+   *
+   * @param event the event
+   * @return whether the transcript changed
    */
   public synchronized boolean accept(ServerEvent event) {
     if (event instanceof TranscriptDeltaEvent d) {
@@ -123,7 +126,7 @@ public final class TranscriptAccumulator {
     }
   }
 
-  /** A snapshot of the turns, in the order they began. */
+  /** {@return a snapshot of the turns, in the order they began} */
   public synchronized List<TranscriptTurn> turns() {
     List<TranscriptTurn> out = new ArrayList<>(turns.size());
     for (int i = 0; i < turns.size(); i++) {
@@ -133,7 +136,7 @@ public final class TranscriptAccumulator {
     return out;
   }
 
-  /** The transcript as text, one {@link TranscriptTurn#line()} per line. */
+  /** {@return the transcript as text, one {@link TranscriptTurn#line()} per line} */
   public String render() {
     return turns().stream().map(TranscriptTurn::line).collect(Collectors.joining("\n"));
   }

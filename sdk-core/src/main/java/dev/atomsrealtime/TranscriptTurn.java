@@ -14,7 +14,7 @@ import dev.atomsrealtime.event.Role;
 public record TranscriptTurn(int index, Role role, String text, boolean complete,
     boolean interrupted) {
 
-  /** {@code "user: text"} / {@code "agent: text [interrupted]"}. */
+  /** {@return {@code "user: text"} / {@code "agent: text [interrupted]"}} */
   public String line() {
     String who = role == Role.USER ? "user" : role == Role.AGENT ? "agent" : "unknown";
     return who + ": " + text + (interrupted ? " [interrupted]" : "") + (complete ? "" : " ...");

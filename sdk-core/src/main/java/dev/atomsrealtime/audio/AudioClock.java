@@ -13,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public interface AudioClock {
 
-  /** The current time in nanoseconds, from an arbitrary origin (compare by subtraction). */
+  /**
+   * {@return the current time in nanoseconds, from an arbitrary origin (compare by subtraction)}
+   */
   long nanoTime();
 
   /**
@@ -21,10 +23,14 @@ public interface AudioClock {
    * earlier: when the thread is unparked ({@link LockSupport#unpark}, which is how a {@code
    * close()} wakes a paced read), interrupted, or spuriously. Callers check their condition and
    * loop.
+   *
+   * @param deadlineNanos the deadline, in {@link dev.atomsrealtime.Ticker} nanoseconds
    */
   void parkUntil(long deadlineNanos);
 
-  /** The JVM's monotonic clock, parking with {@link LockSupport#parkNanos(Object, long)}. */
+  /**
+   * {@return the JVM's monotonic clock, parking with {@link LockSupport#parkNanos(Object, long)}}
+   */
   static AudioClock system() {
     return SystemAudioClock.INSTANCE;
   }

@@ -9,10 +9,21 @@ import dev.atomsrealtime.AtomsException;
 public class AudioException extends AtomsException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   */
   public AudioException(String message) {
     super(message, false);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param cause the underlying failure, or null
+   */
   public AudioException(String message, Throwable cause) {
     super(message, false, cause);
   }

@@ -30,30 +30,44 @@ public final class AudioOptions {
     this.voiceThresholdDbfs = b.voiceThresholdDbfs;
   }
 
+  /**
+   * A builder holding the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** 20 ms chunks, full duplex, 60 s playback queue, 5 s stale-delta timeout. */
+  /**
+   * 20 ms chunks, full duplex, 60 s playback queue, 5 s stale-delta timeout.
+   *
+   * @return the default options
+   */
   public static AudioOptions defaults() {
     return builder().build();
   }
 
-  /** Size of each audio chunk sent to the server, in milliseconds. */
+  /** {@return size of each audio chunk sent to the server, in milliseconds} */
   public int chunkMillis() {
     return chunkMillis;
   }
 
+  /**
+   * Full duplex (default), or half duplex for open speakers without echo cancellation.
+   *
+   * @return the duplex mode
+   */
   public Duplex duplex() {
     return duplex;
   }
 
-  /** In half duplex: how long after playback drains the microphone stays gated. */
+  /** {@return in half duplex: how long after playback drains the microphone stays gated} */
   public int halfDuplexTailMillis() {
     return halfDuplexTailMillis;
   }
 
-  /** Most agent audio held for playback; beyond it, the oldest queued audio is dropped. */
+  /** {@return most agent audio held for playback; beyond it, the oldest queued audio is dropped} */
   public int playbackQueueMillis() {
     return playbackQueueMillis;
   }
@@ -61,6 +75,9 @@ public final class AudioOptions {
   /**
    * After {@code interruption}, agent deltas are dropped until the next start-talking event, or
    * until this long has passed without one (so a lost start event cannot mute the agent forever).
+   *
+   * @return how long agent deltas are dropped after {@code interruption} when no start-talking
+   *     event comes
    */
   public Duration staleDeltaTimeout() {
     return staleDeltaTimeout;
@@ -69,12 +86,15 @@ public final class AudioOptions {
   /**
    * Whether the pump keeps streaming silence (in real time) after the source ends, so the
    * server's voice detection sees the end of speech and the conversation can go on.
+   *
+   * @return whether the pump keeps streaming silence (in real time) after the source ends, so the
+   *     server's voice detection sees the end of speech and the conversation can go on
    */
   public boolean streamSilenceAfterSourceEnds() {
     return streamSilenceAfterSourceEnds;
   }
 
-  /** Energy above which a microphone chunk counts as speech, for latency measurement. */
+  /** {@return energy above which a microphone chunk counts as speech, for latency measurement} */
   public double voiceThresholdDbfs() {
     return voiceThresholdDbfs;
   }
@@ -126,7 +146,12 @@ public final class AudioOptions {
       return tap(AudioTap.mirrorTo(sink));
     }
 
-    /** 10 to 100 ms (default 20; the protocol recommends 20-40). */
+    /**
+     * 10 to 100 ms (default 20; the protocol recommends 20-40).
+     *
+     * @param chunkMillis the chunk length in milliseconds
+     * @return this builder
+     */
     public Builder chunkMillis(int chunkMillis) {
       if (chunkMillis < 10 || chunkMillis > 100) {
         throw new IllegalArgumentException("chunkMillis must be 10..100, got " + chunkMillis);
@@ -135,12 +160,23 @@ public final class AudioOptions {
       return this;
     }
 
+    /**
+     * Full duplex (default), or half duplex for open speakers without echo cancellation.
+     *
+     * @param duplex full or half duplex
+     * @return this builder
+     */
     public Builder duplex(Duplex duplex) {
       this.duplex = Objects.requireNonNull(duplex, "duplex");
       return this;
     }
 
-    /** 0 to 5000 ms (default 300). */
+    /**
+     * 0 to 5000 ms (default 300).
+     *
+     * @param halfDuplexTailMillis the half duplex tail in milliseconds
+     * @return this builder
+     */
     public Builder halfDuplexTailMillis(int halfDuplexTailMillis) {
       if (halfDuplexTailMillis < 0 || halfDuplexTailMillis > 5_000) {
         throw new IllegalArgumentException(
@@ -150,7 +186,12 @@ public final class AudioOptions {
       return this;
     }
 
-    /** 1000 to 600000 ms (default 60000). */
+    /**
+     * 1000 to 600000 ms (default 60000).
+     *
+     * @param playbackQueueMillis the playback queue in milliseconds
+     * @return this builder
+     */
     public Builder playbackQueueMillis(int playbackQueueMillis) {
       if (playbackQueueMillis < 1_000 || playbackQueueMillis > 600_000) {
         throw new IllegalArgumentException(
@@ -160,6 +201,12 @@ public final class AudioOptions {
       return this;
     }
 
+    /**
+     * See {@link AudioOptions#staleDeltaTimeout()}.
+     *
+     * @param staleDeltaTimeout the stale delta timeout
+     * @return this builder
+     */
     public Builder staleDeltaTimeout(Duration staleDeltaTimeout) {
       Objects.requireNonNull(staleDeltaTimeout, "staleDeltaTimeout");
       if (staleDeltaTimeout.isNegative() || staleDeltaTimeout.isZero()) {
@@ -169,12 +216,23 @@ public final class AudioOptions {
       return this;
     }
 
+    /**
+     * See {@link AudioOptions#streamSilenceAfterSourceEnds()}.
+     *
+     * @param streamSilenceAfterSourceEnds the stream silence after source ends
+     * @return this builder
+     */
     public Builder streamSilenceAfterSourceEnds(boolean streamSilenceAfterSourceEnds) {
       this.streamSilenceAfterSourceEnds = streamSilenceAfterSourceEnds;
       return this;
     }
 
-    /** -90 to 0 dBFS (default -45). */
+    /**
+     * -90 to 0 dBFS (default -45).
+     *
+     * @param voiceThresholdDbfs the voice threshold in dBFS
+     * @return this builder
+     */
     public Builder voiceThresholdDbfs(double voiceThresholdDbfs) {
       if (!(voiceThresholdDbfs >= -90 && voiceThresholdDbfs <= 0)) {
         throw new IllegalArgumentException(
@@ -184,6 +242,11 @@ public final class AudioOptions {
       return this;
     }
 
+    /**
+     * Builds the audio options.
+     *
+     * @return the new {@code AudioOptions}
+     */
     public AudioOptions build() {
       return new AudioOptions(this);
     }

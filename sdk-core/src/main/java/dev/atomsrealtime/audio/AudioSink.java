@@ -15,6 +15,8 @@ public interface AudioSink extends AutoCloseable {
    * it (the default). A sink that paces itself (one played like a speaker) measures and waits on
    * it; without a call it uses {@link AudioClock#system()}. A sink that wraps another passes the
    * clock on.
+   *
+   * @param clock the clock to read
    */
   default void setClock(AudioClock clock) {}
 
@@ -22,18 +24,23 @@ public interface AudioSink extends AutoCloseable {
    * Opens the sink. Returns the format {@link #write} accepts, which may differ from
    * {@code requested}; the caller converts when it does.
    *
+   * @param requested the format the session asks for
+   * @return the format {@link #write} accepts
    * @throws AudioException if the sink cannot be opened in any format
    * @throws IllegalStateException if already opened or closed
    */
   PcmFormat open(PcmFormat requested);
 
-  /** The format {@link #write} accepts; only valid after {@link #open}. */
+  /** {@return the format {@link #write} accepts; only valid after {@link #open}} */
   PcmFormat format();
 
   /**
    * Writes PCM ({@code length} a whole number of frames), blocking while the sink's own buffer is
    * full, so that a real-time sink paces its caller.
    *
+   * @param buffer the array holding the bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @throws AudioException if the sink fails (for example a device unplugged mid-call)
    */
   void write(byte[] buffer, int offset, int length);
@@ -50,6 +57,9 @@ public interface AudioSink extends AutoCloseable {
   /**
    * Frames really played so far (heard, for a speaker; stored, for a file or buffer), in
    * {@link #format()}. Never decreases; flushed audio is not counted.
+   *
+   * @return frames really played so far (heard, for a speaker; stored, for a file or buffer), in
+   *     {@link #format()}
    */
   long framesPlayed();
 

@@ -31,12 +31,17 @@ public final class ConvertingAudioSink implements AudioSink {
     this.inner = inner;
   }
 
-  /** Wraps {@code inner}, which this sink opens and closes. */
+  /**
+   * Wraps {@code inner}, which this sink opens and closes.
+   *
+   * @param inner the wrapped sink or source
+   * @return the converting audio sink
+   */
   public static ConvertingAudioSink wrap(AudioSink inner) {
     return new ConvertingAudioSink(Objects.requireNonNull(inner, "inner"));
   }
 
-  /** The wrapped sink. */
+  /** {@return the wrapped sink} */
   public AudioSink inner() {
     return inner;
   }
@@ -78,7 +83,7 @@ public final class ConvertingAudioSink implements AudioSink {
     return f;
   }
 
-  /** The format the wrapped sink accepts; only valid after {@link #open}. */
+  /** {@return the format the wrapped sink accepts; only valid after {@link #open}} */
   public PcmFormat innerFormat() {
     PcmFormat f = innerFormat;
     if (f == null) {

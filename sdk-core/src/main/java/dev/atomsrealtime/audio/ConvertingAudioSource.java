@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Objects;
 
 /**
@@ -34,12 +35,17 @@ public final class ConvertingAudioSource implements AudioSource {
     this.inner = inner;
   }
 
-  /** Wraps {@code inner}, which this source opens and closes. */
+  /**
+   * Wraps {@code inner}, which this source opens and closes.
+   *
+   * @param inner the wrapped sink or source
+   * @return the converting audio source
+   */
   public static ConvertingAudioSource wrap(AudioSource inner) {
     return new ConvertingAudioSource(Objects.requireNonNull(inner, "inner"));
   }
 
-  /** The wrapped source. */
+  /** {@return the wrapped source} */
   public AudioSource inner() {
     return inner;
   }
@@ -80,7 +86,7 @@ public final class ConvertingAudioSource implements AudioSource {
     return format;
   }
 
-  /** The format the wrapped source delivers; only valid after {@link #open}. */
+  /** {@return the format the wrapped source delivers; only valid after {@link #open}} */
   public PcmFormat innerFormat() {
     if (innerFormat == null) {
       throw new IllegalStateException("not opened");
@@ -102,7 +108,7 @@ public final class ConvertingAudioSource implements AudioSource {
     if (converter == null) {
       return closed ? -1 : inner.read(buffer, offset, length);
     }
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     int frameBytes = f.bytesPerFrame();
     int maxBytes = length - length % frameBytes;
     if (maxBytes <= 0) {

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,7 +49,7 @@ public final class DiscardingAudioSink implements NonBlockingAudioSink {
    */
   @Override
   public int writeAvailable(byte[] buffer, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     PcmFormat f = format;
     if (f == null) {
       throw new IllegalStateException("not opened");

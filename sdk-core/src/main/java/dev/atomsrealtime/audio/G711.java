@@ -1,5 +1,7 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
+
 /**
  * ITU-T G.711 companding between 16-bit linear PCM and 8-bit mu-law and A-law codes, as the ITU's
  * reference software (G.191) does it: a 16-bit sample is reduced to the law's 14-bit (mu-law) or
@@ -110,8 +112,8 @@ public final class G711 {
 
   private static void decode(short[] table, byte[] codes, int offset, int length, byte[] pcm,
       int pcmOffset) {
-    java.util.Objects.checkFromIndexSize(offset, length, codes.length);
-    java.util.Objects.checkFromIndexSize(pcmOffset, 2 * length, pcm.length);
+    Backports.checkFromIndexSize(offset, length, codes.length);
+    Backports.checkFromIndexSize(pcmOffset, 2 * length, pcm.length);
     for (int i = 0, p = pcmOffset; i < length; i++, p += 2) {
       short v = table[codes[offset + i] & 0xff];
       pcm[p] = (byte) v;

@@ -17,6 +17,9 @@ public interface NonBlockingAudioSink extends AudioSink {
    * Buffers as many whole frames of {@code buffer} as fit now, without waiting. After {@link
    * #close()}, the audio is accepted and ignored.
    *
+   * @param buffer the array holding the bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @return the bytes taken, a multiple of the frame size, {@code 0} when the buffer is full
    * @throws IllegalArgumentException if {@code length} is not a whole number of frames
    * @throws IllegalStateException if not opened
@@ -26,6 +29,8 @@ public interface NonBlockingAudioSink extends AudioSink {
   /**
    * Sets the callback run after the application took audio out; {@code null} removes it. It runs
    * on the draining thread and must return quickly.
+   *
+   * @param listener receives the events
    */
   void setSpaceListener(Runnable listener);
 }

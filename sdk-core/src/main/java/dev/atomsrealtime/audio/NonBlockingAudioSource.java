@@ -16,6 +16,9 @@ public interface NonBlockingAudioSource extends AudioSource {
   /**
    * Reads up to {@code length} bytes of whole frames already buffered, without waiting.
    *
+   * @param buffer the array holding the bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @return the bytes read (a multiple of the frame size), {@code 0} if less than a frame is
    *     buffered, or {@code -1} at the end of the stream or after {@link #close()}
    * @throws IllegalArgumentException if {@code length} is smaller than one frame
@@ -27,6 +30,8 @@ public interface NonBlockingAudioSource extends AudioSource {
    * Sets the callback run after audio is pushed, after the end of the stream and after close;
    * {@code null} removes it. It runs on the pushing (or ending, or closing) thread and must return
    * quickly.
+   *
+   * @param listener receives the events
    */
   void setAvailabilityListener(Runnable listener);
 }

@@ -30,6 +30,7 @@ abstract class PcmBuffer {
   /**
    * Opens the buffer.
    *
+   * @param requested the format the session asks for
    * @return the format given at creation, whatever was requested
    * @throws IllegalStateException if already opened or closed
    */
@@ -46,12 +47,12 @@ abstract class PcmBuffer {
     }
   }
 
-  /** The format given at creation. */
+  /** {@return the format given at creation} */
   public PcmFormat format() {
     return format;
   }
 
-  /** Bytes buffered and not yet read. */
+  /** {@return bytes buffered and not yet read} */
   public int bufferedBytes() {
     lock.lock();
     try {
@@ -61,7 +62,7 @@ abstract class PcmBuffer {
     }
   }
 
-  /** The buffer's capacity in bytes, a whole number of frames. */
+  /** {@return the buffer's capacity in bytes, a whole number of frames} */
   public int capacityBytes() {
     return ring.capacity();
   }

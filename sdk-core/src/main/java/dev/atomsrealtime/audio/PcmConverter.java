@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -96,6 +97,9 @@ public final class PcmConverter {
   /**
    * Creates a converter from {@code from} to {@code to}. Any pair of formats is supported.
    *
+   * @param from the previous state
+   * @param to the new state
+   * @return the pcm converter
    * @throws NullPointerException if a format is null
    */
   public static PcmConverter create(PcmFormat from, PcmFormat to) {
@@ -106,6 +110,11 @@ public final class PcmConverter {
    * Converts a whole stream in one call ({@link #convert(byte[], int, int) convert} then {@link
    * #finish()}), returning a new array. A trailing incomplete frame is dropped. Convenient for
    * files and tests; streaming code should keep a converter instead.
+   *
+   * @param from the previous state
+   * @param to the new state
+   * @param pcm 16-bit PCM bytes
+   * @return the converted PCM
    */
   public static byte[] convertAll(PcmFormat from, PcmFormat to, byte[] pcm) {
     PcmConverter converter = create(from, to);
@@ -115,17 +124,17 @@ public final class PcmConverter {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
-  /** The input format. */
+  /** {@return the input format} */
   public PcmFormat from() {
     return from;
   }
 
-  /** The output format. */
+  /** {@return the output format} */
   public PcmFormat to() {
     return to;
   }
 
-  /** Whether the formats are equal, so that conversion is a pass-through. */
+  /** {@return whether the formats are equal, so that conversion is a pass-through} */
   public boolean isIdentity() {
     return identity;
   }
@@ -133,6 +142,9 @@ public final class PcmConverter {
   /**
    * Input frames that the resampler holds back before their output can be computed (zero when
    * the rates are equal); {@link #finish()} releases them.
+   *
+   * @return input frames that the resampler holds back before their output can be computed (zero
+   *     when the rates are equal); {@link #finish()} releases them
    */
   public int latencyFrames() {
     return resampler == null ? 0 : resampler.lookaheadFrames();
@@ -141,6 +153,10 @@ public final class PcmConverter {
   /**
    * An upper bound of the bytes the next {@link #convert} of {@code inputBytes} bytes produces;
    * size a caller-provided output array with it.
+   *
+   * @param inputBytes the input bytes
+   * @return an upper bound of the bytes the next {@link #convert} of {@code inputBytes} bytes
+   *     produces; size a caller-provided output array with it
    */
   public int maxOutputBytes(int inputBytes) {
     long frames = (pendingBytes + (long) inputBytes) / inFrameBytes;
@@ -150,7 +166,7 @@ public final class PcmConverter {
     return Math.toIntExact(outFrames * outFrameBytes);
   }
 
-  /** An upper bound of the bytes {@link #finish()} produces. */
+  /** {@return an upper bound of the bytes {@link #finish()} produces} */
   public int maxTailBytes() {
     return resampler == null ? 0 : resampler.maxTailFrames() * outFrameBytes;
   }
@@ -162,10 +178,13 @@ public final class PcmConverter {
    * whole number of output frames (possibly zero). For an identity converter that array may be
    * {@code input} itself (no copy); never write to it.
    *
+   * @param input the input samples
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @return the output bytes produced
    */
   public int convert(byte[] input, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, input.length);
+    Backports.checkFromIndexSize(offset, length, input.length);
     if (identity && pendingBytes == 0 && length % inFrameBytes == 0) {
       outputArray = input;
       outputOffset = offset;
@@ -185,13 +204,18 @@ public final class PcmConverter {
    * from {@code destinationOffset}, which must have room for {@link #maxOutputBytes(int)
    * maxOutputBytes(length)} bytes.
    *
+   * @param input the input samples
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
+   * @param destination the array to write into
+   * @param destinationOffset where the output starts in {@code destination}
    * @return the output bytes written, always a whole number of output frames (possibly zero)
    * @throws IndexOutOfBoundsException if {@code destination} is too small
    */
   public int convert(byte[] input, int offset, int length, byte[] destination,
       int destinationOffset) {
-    Objects.checkFromIndexSize(offset, length, input.length);
-    Objects.checkFromIndexSize(destinationOffset, maxOutputBytes(length), destination.length);
+    Backports.checkFromIndexSize(offset, length, input.length);
+    Backports.checkFromIndexSize(destinationOffset, maxOutputBytes(length), destination.length);
     int in = offset;
     int end = offset + length;
     int out = destinationOffset;
@@ -249,6 +273,10 @@ public final class PcmConverter {
   /**
    * Like {@link #finish()}, writing into {@code destination}, which must have room for {@link
    * #maxTailBytes()} bytes.
+   *
+   * @param destination the array to write into
+   * @param destinationOffset where the output starts in {@code destination}
+   * @return the output bytes written
    */
   public int finish(byte[] destination, int destinationOffset) {
     int written = 0;
@@ -268,7 +296,9 @@ public final class PcmConverter {
     }
   }
 
-  /** The array holding the result of the last {@link #convert(byte[], int, int)} or finish. */
+  /**
+   * {@return the array holding the result of the last {@link #convert(byte[], int, int)} or finish}
+   */
   public byte[] outputArray() {
     return outputArray;
   }
@@ -276,6 +306,9 @@ public final class PcmConverter {
   /**
    * Where the result of the last {@link #convert(byte[], int, int)} starts in {@link
    * #outputArray()} (zero after a finish).
+   *
+   * @return where the result of the last {@link #convert(byte[], int, int)} starts in {@link
+   *     #outputArray()} (zero after a finish)
    */
   public int outputOffset() {
     return outputOffset;

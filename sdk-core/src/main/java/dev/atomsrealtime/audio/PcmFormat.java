@@ -103,47 +103,79 @@ public record PcmFormat(int sampleRateHz, int channels, int bitsPerSample, boole
     return new PcmFormat(sampleRateHz, 1, 8, false, SampleEncoding.A_LAW);
   }
 
-  /** Bytes in one sample of one channel. */
+  /** {@return bytes in one sample of one channel} */
   public int bytesPerSample() {
     return bitsPerSample / 8;
   }
 
-  /** Bytes in one frame (one sample for every channel). */
+  /** {@return bytes in one frame (one sample for every channel)} */
   public int bytesPerFrame() {
     return bytesPerSample() * channels;
   }
 
-  /** Bytes that {@code frames} frames occupy. */
+  /**
+   * Bytes that {@code frames} frames occupy.
+   *
+   * @param frames a number of frames
+   * @return bytes that {@code frames} frames occupy
+   */
   public long bytesForFrames(long frames) {
     return frames * bytesPerFrame();
   }
 
-  /** Whole frames in {@code bytes} bytes (a trailing partial frame is not counted). */
+  /**
+   * Whole frames in {@code bytes} bytes (a trailing partial frame is not counted).
+   *
+   * @param bytes a number of bytes
+   * @return whole frames in {@code bytes} bytes (a trailing partial frame is not counted)
+   */
   public long framesForBytes(long bytes) {
     return bytes / bytesPerFrame();
   }
 
-  /** Frames in {@code millis} milliseconds, rounded down. */
+  /**
+   * Frames in {@code millis} milliseconds, rounded down.
+   *
+   * @param millis a duration in milliseconds
+   * @return frames in {@code millis} milliseconds, rounded down
+   */
   public long framesForMillis(long millis) {
     return millis * sampleRateHz / 1000;
   }
 
-  /** Bytes in {@code millis} milliseconds of audio, always a whole number of frames. */
+  /**
+   * Bytes in {@code millis} milliseconds of audio, always a whole number of frames.
+   *
+   * @param millis a duration in milliseconds
+   * @return bytes in {@code millis} milliseconds of audio, always a whole number of frames
+   */
   public int bytesForMillis(long millis) {
     return Math.toIntExact(bytesForFrames(framesForMillis(millis)));
   }
 
-  /** Duration of {@code frames} frames in milliseconds, rounded down. */
+  /**
+   * Duration of {@code frames} frames in milliseconds, rounded down.
+   *
+   * @param frames a number of frames
+   * @return duration of {@code frames} frames in milliseconds, rounded down
+   */
   public long millisForFrames(long frames) {
     return frames * 1000 / sampleRateHz;
   }
 
-  /** Duration of {@code bytes} bytes in milliseconds, rounded down. */
+  /**
+   * Duration of {@code bytes} bytes in milliseconds, rounded down.
+   *
+   * @param bytes a number of bytes
+   * @return duration of {@code bytes} bytes in milliseconds, rounded down
+   */
   public long millisForBytes(long bytes) {
     return millisForFrames(framesForBytes(bytes));
   }
 
-  /** Whether this is the Atoms wire format at some rate: signed 16-bit little-endian mono. */
+  /**
+   * {@return whether this is the Atoms wire format at some rate: signed 16-bit little-endian mono}
+   */
   public boolean isPcm16Mono() {
     return channels == 1 && bitsPerSample == 16 && !bigEndian;
   }

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -46,6 +47,9 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
    * Creates a sink delivering PCM in {@code format}, buffering up to {@code capacityMillis} of
    * audio (for example 200: a short jitter buffer; more only adds latency to barge-in).
    *
+   * @param format the PCM format
+   * @param capacityMillis how much audio the buffer holds, in milliseconds
+   * @return the pcm pull sink
    * @throws IllegalArgumentException if the capacity holds less than one frame
    */
   public static PcmPullSink create(PcmFormat format, int capacityMillis) {
@@ -80,7 +84,7 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
 
   /** Writes what fits, and with {@code wait} waits for room for the rest; returns bytes taken. */
   private int write(byte[] buffer, int offset, int length, boolean wait) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     if (length % frameBytes != 0) {
       throw new IllegalArgumentException(length + " bytes is not a whole number of "
           + frameBytes + "-byte frames");
@@ -159,6 +163,11 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
    * one frame. When the sink is attached to a session and agent audio was waiting for room, this
    * call then moves it into the freed space, on the calling thread.
    *
+   * @param buffer the array holding the bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
+   * @param timeout how long to wait at most
+   * @param unit the unit of {@code timeout}
    * @return the bytes read; {@code 0} if the timeout passed with nothing to read; {@code -1} after
    *     {@link #close()}
    * @throws IllegalArgumentException if {@code length} is smaller than one frame
@@ -166,7 +175,7 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
    */
   public int read(byte[] buffer, int offset, int length, long timeout, TimeUnit unit)
       throws InterruptedException {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     int maxBytes = wholeFrameBytes(length);
     long remainingNanos = unit.toNanos(timeout);
     int n;
@@ -198,6 +207,9 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
   /**
    * Takes up to {@code length} bytes of whole frames without waiting.
    *
+   * @param buffer the array holding the bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @return the bytes read, {@code 0} if nothing is buffered, {@code -1} after {@link #close()}
    * @throws IllegalArgumentException if {@code length} is smaller than one frame
    */

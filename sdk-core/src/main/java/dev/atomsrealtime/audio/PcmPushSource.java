@@ -1,5 +1,7 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -47,13 +49,21 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
    * Creates a source of PCM in {@code format}, buffering up to {@code capacityMillis} of audio
    * (for example 1000: enough to ride out a stalled pump, small enough to bound latency).
    *
+   * @param format the PCM format
+   * @param capacityMillis how much audio the buffer holds, in milliseconds
+   * @return the pcm push source
    * @throws IllegalArgumentException if the capacity holds less than one frame
    */
   public static PcmPushSource create(PcmFormat format, int capacityMillis) {
     return new PcmPushSource(Objects.requireNonNull(format, "format"), capacityMillis);
   }
 
-  /** Pushes all of {@code pcm}; see {@link #push(byte[], int, int)}. */
+  /**
+   * Pushes all of {@code pcm}; see {@link #push(byte[], int, int)}.
+   *
+   * @param pcm 16-bit PCM bytes
+   * @return whether all of it was taken (see {@link #push(byte[], int, int)})
+   */
   public boolean push(byte[] pcm) {
     return push(pcm, 0, pcm.length);
   }
@@ -66,22 +76,28 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
    * writer thread); the JDK transport also writes to the socket on this thread. It never waits
    * for the network.
    *
+   * @param pcm 16-bit PCM bytes
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @return {@code true} if all of it was buffered; {@code false} if some or all was dropped
    *     (buffer full, or the source ended or closed), counted in {@link #droppedBytes()}
    */
   public boolean push(byte[] pcm, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, pcm.length);
+    Backports.checkFromIndexSize(offset, length, pcm.length);
     return push(pcm, offset, length, null);
   }
 
   /**
    * Appends the remaining bytes of {@code pcm}, like {@link #push(byte[], int, int)}. The buffer's
    * position advances to its limit, whether the bytes were kept or dropped.
+   *
+   * @param pcm 16-bit PCM bytes
+   * @return whether all of it was taken (see {@link #push(byte[], int, int)})
    */
   public boolean push(ByteBuffer pcm) {
     int length = pcm.remaining();
     boolean all = push(null, 0, length, pcm);
-    pcm.position(pcm.limit());
+    ((Buffer) pcm).position(pcm.limit());
     return all;
   }
 
@@ -152,7 +168,7 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
 
   private void append(byte[] array, ByteBuffer buffer, int position, int length) {
     if (buffer != null) {
-      buffer.position(position);
+      ((Buffer) buffer).position(position);
       ring.write(buffer, length);
     } else {
       ring.write(array, position, length);
@@ -202,7 +218,7 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
   }
 
   private int read(byte[] buffer, int offset, int length, boolean wait) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     int maxBytes = wholeFrameBytes(length);
     lock.lock();
     try {
@@ -237,7 +253,11 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
     this.availabilityListener = listener;
   }
 
-  /** Bytes pushed but dropped so far (buffer full, or pushed after the end). Never decreases. */
+  /**
+   * Bytes pushed but dropped so far (buffer full, or pushed after the end). Never decreases.
+   *
+   * @return bytes pushed but dropped so far (buffer full, or pushed after the end)
+   */
   public long droppedBytes() {
     lock.lock();
     try {

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -43,12 +44,23 @@ public final class RealTimeAudioSink implements AudioSink {
     this.leadNanos = TimeUnit.MILLISECONDS.toNanos(leadMillis);
   }
 
-  /** Paces {@code inner} at real time with no lead. */
+  /**
+   * Paces {@code inner} at real time with no lead.
+   *
+   * @param inner the wrapped sink or source
+   * @return the pacing sink
+   */
   public static RealTimeAudioSink wrap(AudioSink inner) {
     return new RealTimeAudioSink(inner, 0);
   }
 
-  /** Paces {@code inner} at real time, passing audio on up to {@code leadMillis} early. */
+  /**
+   * Paces {@code inner} at real time, passing audio on up to {@code leadMillis} early.
+   *
+   * @param inner the wrapped sink or source
+   * @param leadMillis the lead in milliseconds
+   * @return the pacing sink
+   */
   public static RealTimeAudioSink wrap(AudioSink inner, int leadMillis) {
     return new RealTimeAudioSink(inner, leadMillis);
   }
@@ -80,7 +92,7 @@ public final class RealTimeAudioSink implements AudioSink {
 
   @Override
   public void write(byte[] buffer, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     long frames;
     lock.lock();
     try {

@@ -110,28 +110,32 @@ public final class Resampler {
    * interleaved channels. Equal rates are allowed but pointless (the output is the input low-passed
    * at {@value #PASSBAND_FRACTION} of Nyquist); {@link PcmConverter} skips resampling then.
    *
+   * @param inputRateHz the input rate in Hz
+   * @param outputRateHz the output rate in Hz
+   * @param channels the number of channels
+   * @return the resampler
    * @throws IllegalArgumentException if a rate or the channel count is not positive
    */
   public static Resampler create(int inputRateHz, int outputRateHz, int channels) {
     return new Resampler(inputRateHz, outputRateHz, channels);
   }
 
-  /** The input rate in Hz. */
+  /** {@return the input rate in Hz} */
   public int inputRateHz() {
     return inputRateHz;
   }
 
-  /** The output rate in Hz. */
+  /** {@return the output rate in Hz} */
   public int outputRateHz() {
     return outputRateHz;
   }
 
-  /** Interleaved channels per frame, in and out. */
+  /** {@return interleaved channels per frame, in and out} */
   public int channels() {
     return channels;
   }
 
-  /** Kernel taps per output sample and channel (the cost of one output sample). */
+  /** {@return kernel taps per output sample and channel (the cost of one output sample)} */
   public int tapsPerPhase() {
     return taps;
   }
@@ -139,6 +143,9 @@ public final class Resampler {
   /**
    * Input frames that must follow an instant before the output sample for that instant can be
    * computed: the converter's latency, in input frames.
+   *
+   * @return input frames that must follow an instant before the output sample for that instant can
+   *     be computed: the converter's latency, in input frames
    */
   public int lookaheadFrames() {
     return halfTaps;
@@ -147,12 +154,18 @@ public final class Resampler {
   /**
    * An upper bound of the frames {@link #process} writes for {@code inputFrames} input frames; size
    * the output array with it.
+   *
+   * @param inputFrames the number of input frames
+   * @return an upper bound of the frames {@link #process} writes for {@code inputFrames} input
+   *     frames; size the output array with it
    */
   public int maxOutputFrames(int inputFrames) {
     return (int) ((long) inputFrames * upFactor / downFactor) + 2;
   }
 
-  /** An upper bound of the frames {@link #finish} writes; size the output array with it. */
+  /**
+   * {@return an upper bound of the frames {@link #finish} writes; size the output array with it}
+   */
   public int maxTailFrames() {
     return (int) ((long) (halfTaps + 1) * upFactor / downFactor) + 2;
   }
@@ -162,6 +175,11 @@ public final class Resampler {
    * {@code inputOffset}) and writes every output frame that can now be computed to {@code output}
    * (starting at sample index {@code outputOffset}).
    *
+   * @param input the input samples
+   * @param inputOffset where the input starts
+   * @param inputFrames the number of input frames
+   * @param output the tool's output
+   * @param outputOffset where the output starts
    * @return the output frames written (at most {@link #maxOutputFrames(int)
    *     maxOutputFrames(inputFrames)}, possibly zero at the start of a stream)
    * @throws IllegalArgumentException if {@code inputFrames} is negative
@@ -181,6 +199,8 @@ public final class Resampler {
    * Ends the stream: writes the output frames still owed for the input fed so far (the input after
    * the end is taken as silence), then {@link #reset() resets} for a new stream.
    *
+   * @param output the tool's output
+   * @param outputOffset where the output starts
    * @return the output frames written (at most {@link #maxTailFrames()})
    */
   public int finish(float[] output, int outputOffset) {

@@ -19,12 +19,20 @@ public interface SessionAudio extends AutoCloseable {
   /** Unmutes the microphone. */
   void unmute();
 
+  /**
+   * Whether the microphone is muted (silence is sent in its place).
+   *
+   * @return whether muted
+   */
   boolean isMuted();
 
-  /** Whether the microphone is currently gated by half duplex (the agent is speaking). */
+  /** {@return whether the microphone is currently gated by half duplex (the agent is speaking)} */
   boolean isGatedByPlayback();
 
-  /** The format the session uses on the wire (PCM16 mono at the negotiated rate), once started. */
+  /**
+   * {@return the format the session uses on the wire (PCM16 mono at the negotiated rate), once
+   * started}
+   */
   PcmFormat sessionFormat();
 
   /**
@@ -36,7 +44,7 @@ public interface SessionAudio extends AutoCloseable {
    */
   double micLevelDbfs();
 
-  /** A snapshot of the counters. */
+  /** {@return a snapshot of the counters} */
   AudioStats stats();
 
   /**
@@ -44,18 +52,22 @@ public interface SessionAudio extends AutoCloseable {
    * has played what it was given), for example before closing the session so a reply is heard to
    * the end.
    *
+   * @param timeout how long to wait at most
    * @return true if playback went idle within {@code timeout}
+   * @throws java.lang.InterruptedException if interrupted while waiting
    */
   boolean awaitPlaybackIdle(java.time.Duration timeout) throws InterruptedException;
 
   /**
    * Waits until the source has ended (a file source reached its end) and its last chunk was sent.
    *
+   * @param timeout how long to wait at most
    * @return true if that happened within {@code timeout}
+   * @throws java.lang.InterruptedException if interrupted while waiting
    */
   boolean awaitSourceEnded(java.time.Duration timeout) throws InterruptedException;
 
-  /** Frames of agent audio the sink has really played, in the session's format. */
+  /** {@return frames of agent audio the sink has really played, in the session's format} */
   long framesPlayed();
 
   /**

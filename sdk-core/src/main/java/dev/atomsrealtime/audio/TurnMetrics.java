@@ -25,23 +25,43 @@ public record TurnMetrics(
     boolean interrupted,
     Duration interruptionToSilence) {
 
+  /**
+   * {@link #toAgentStart()}, if the turn had that point.
+   *
+   * @return the duration, or empty
+   */
   public Optional<Duration> agentStart() {
     return Optional.ofNullable(toAgentStart);
   }
 
+  /**
+   * {@link #toFirstDelta()}, if the turn had that point.
+   *
+   * @return the duration, or empty
+   */
   public Optional<Duration> firstDelta() {
     return Optional.ofNullable(toFirstDelta);
   }
 
+  /**
+   * {@link #toFirstPlayed()}, if the turn had that point.
+   *
+   * @return the duration, or empty
+   */
   public Optional<Duration> firstPlayed() {
     return Optional.ofNullable(toFirstPlayed);
   }
 
+  /**
+   * {@link #interruptionToSilence()}, if the turn was interrupted and measured.
+   *
+   * @return the duration, or empty
+   */
   public Optional<Duration> silenceAfterInterruption() {
     return Optional.ofNullable(interruptionToSilence);
   }
 
-  /** A one-line summary in milliseconds, for logs and the CLI. */
+  /** {@return a one-line summary in milliseconds, for logs and the CLI} */
   public String summary() {
     return "turn " + turn + ": agent start " + ms(toAgentStart) + ", first audio received "
         + ms(toFirstDelta) + ", first audio played " + ms(toFirstPlayed)

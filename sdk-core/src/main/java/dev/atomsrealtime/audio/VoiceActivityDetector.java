@@ -1,5 +1,7 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
+
 /**
  * A simple, deterministic, energy-based voice activity detector for 16-bit little-endian mono PCM:
  * enough to time turns (latency metrics, a simulated agent), not to separate speech from noise.
@@ -54,12 +56,22 @@ public final class VoiceActivityDetector {
     this.hangoverFrames = (long) builder.hangoverMillis * sampleRateHz / 1000;
   }
 
-  /** A detector with the default settings (-40 dBFS, 60 ms minimum speech, 300 ms hangover). */
+  /**
+   * A detector with the default settings (-40 dBFS, 60 ms minimum speech, 300 ms hangover).
+   *
+   * @param sampleRateHz the sample rate in Hz
+   * @return a detector with the default settings (-40 dBFS, 60 ms minimum speech, 300 ms hangover)
+   */
   public static VoiceActivityDetector create(int sampleRateHz) {
     return builder(sampleRateHz).build();
   }
 
-  /** Configures a detector for PCM16 mono at {@code sampleRateHz}. */
+  /**
+   * Configures a detector for PCM16 mono at {@code sampleRateHz}.
+   *
+   * @param sampleRateHz the sample rate in Hz
+   * @return a new builder
+   */
   public static Builder builder(int sampleRateHz) {
     return new Builder(sampleRateHz);
   }
@@ -68,6 +80,11 @@ public final class VoiceActivityDetector {
    * RMS level of 16-bit little-endian samples in dBFS (0 dBFS is a full-scale square wave), or
    * {@code -Infinity} for digital silence or an empty range.
    *
+   * @param pcm16le 16-bit little-endian PCM samples
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
+   * @return RMS level of 16-bit little-endian samples in dBFS (0 dBFS is a full-scale square
+   *     wave), or {@code -Infinity} for digital silence or an empty range
    * @throws IllegalArgumentException if {@code length} is odd
    */
   public static double rmsDbfs(byte[] pcm16le, int offset, int length) {
@@ -84,6 +101,10 @@ public final class VoiceActivityDetector {
   /**
    * Whether this chunk alone is at or above the threshold. Does not change the detector's state.
    *
+   * @param pcm16le 16-bit little-endian PCM samples
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
+   * @return whether this chunk alone is at or above the threshold
    * @throws IllegalArgumentException if {@code length} is odd
    */
   public boolean isVoiced(byte[] pcm16le, int offset, int length) {
@@ -95,6 +116,9 @@ public final class VoiceActivityDetector {
   /**
    * Feeds the next chunk of the stream (any whole number of samples; 10 to 30 ms is typical).
    *
+   * @param pcm16le 16-bit little-endian PCM samples
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
    * @return the transition this chunk decided, if any
    * @throws IllegalArgumentException if {@code length} is odd
    */
@@ -140,37 +164,42 @@ public final class VoiceActivityDetector {
     return transition;
   }
 
-  /** Whether speech has started and not yet ended. */
+  /** {@return whether speech has started and not yet ended} */
   public boolean isSpeaking() {
     return speaking;
   }
 
-  /** The RMS level of the last chunk processed, in dBFS. */
+  /** {@return the RMS level of the last chunk processed, in dBFS} */
   public double lastLevelDbfs() {
     return lastLevelDbfs;
   }
 
-  /** Frames fed so far. */
+  /** {@return frames fed so far} */
   public long framesProcessed() {
     return position;
   }
 
-  /** Where the latest speech began (the first frame of its first voiced chunk), or -1 if none. */
+  /**
+   * {@return where the latest speech began (the first frame of its first voiced chunk), or -1 if
+   * none}
+   */
   public long speechStartFrame() {
     return speechStartFrame;
   }
 
-  /** Where the latest ended speech ended (after its last voiced chunk), or -1 if none yet. */
+  /**
+   * {@return where the latest ended speech ended (after its last voiced chunk), or -1 if none yet}
+   */
   public long speechEndFrame() {
     return speechEndFrame;
   }
 
-  /** The sample rate positions are counted in. */
+  /** {@return the sample rate positions are counted in} */
   public int sampleRateHz() {
     return sampleRateHz;
   }
 
-  /** The threshold in dBFS. */
+  /** {@return the threshold in dBFS} */
   public double thresholdDbfs() {
     return thresholdDbfs;
   }
@@ -190,7 +219,7 @@ public final class VoiceActivityDetector {
 
   private static long sumOfSquares(byte[] pcm, int offset, int length) {
     checkLength(length);
-    java.util.Objects.checkFromIndexSize(offset, length, pcm.length);
+    Backports.checkFromIndexSize(offset, length, pcm.length);
     long sum = 0;
     for (int i = offset, end = offset + length; i < end; i += 2) {
       int s = (short) ((pcm[i + 1] << 8) | (pcm[i] & 0xff));
@@ -219,7 +248,12 @@ public final class VoiceActivityDetector {
       this.sampleRateHz = sampleRateHz;
     }
 
-    /** Level at or above which a chunk is voiced, in dBFS (default -40, below 0). */
+    /**
+     * Level at or above which a chunk is voiced, in dBFS (default -40, below 0).
+     *
+     * @param thresholdDbfs the threshold in dBFS
+     * @return this builder
+     */
     public Builder thresholdDbfs(double thresholdDbfs) {
       if (!(thresholdDbfs < 0)) {
         throw new IllegalArgumentException("thresholdDbfs must be below 0, got " + thresholdDbfs);
@@ -228,7 +262,12 @@ public final class VoiceActivityDetector {
       return this;
     }
 
-    /** How long voiced chunks must last, unbroken, before speech starts (default 60 ms). */
+    /**
+     * How long voiced chunks must last, unbroken, before speech starts (default 60 ms).
+     *
+     * @param minSpeechMillis the min speech in milliseconds
+     * @return this builder
+     */
     public Builder minSpeechMillis(int minSpeechMillis) {
       if (minSpeechMillis < 0) {
         throw new IllegalArgumentException("minSpeechMillis must be >= 0, got " + minSpeechMillis);
@@ -237,7 +276,12 @@ public final class VoiceActivityDetector {
       return this;
     }
 
-    /** How long unvoiced chunks must last before speech ends (default 300 ms). */
+    /**
+     * How long unvoiced chunks must last before speech ends (default 300 ms).
+     *
+     * @param hangoverMillis the hangover in milliseconds
+     * @return this builder
+     */
     public Builder hangoverMillis(int hangoverMillis) {
       if (hangoverMillis < 0) {
         throw new IllegalArgumentException("hangoverMillis must be >= 0, got " + hangoverMillis);
@@ -246,7 +290,11 @@ public final class VoiceActivityDetector {
       return this;
     }
 
-    /** Builds the detector. */
+    /**
+     * Builds the detector.
+     *
+     * @return the voice activity detector
+     */
     public VoiceActivityDetector build() {
       return new VoiceActivityDetector(this);
     }

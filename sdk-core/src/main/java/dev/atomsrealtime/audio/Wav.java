@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,8 @@ public final class Wav {
   /**
    * Reads a whole WAV file.
    *
+   * @param path the file
+   * @return the format and PCM of the file
    * @throws AudioException if the file cannot be read or is not a supported WAV file
    */
   public static WavData read(Path path) {
@@ -47,6 +50,8 @@ public final class Wav {
    * closed.
    *
    * @param name how to name the stream in error messages
+   * @param in the stream to read
+   * @return the format and PCM of the stream
    * @throws AudioException if the stream cannot be read or is not a supported WAV file
    */
   public static WavData read(InputStream in, String name) {
@@ -54,8 +59,8 @@ public final class Wav {
     WavHeader header = WavHeader.read(in, name);
     try {
       byte[] pcm = header.dataBytes() < 0
-          ? in.readAllBytes()
-          : in.readNBytes(Math.toIntExact(header.dataBytes()));
+          ? Backports.readUpTo(in, -1)
+          : Backports.readUpTo(in, Math.toIntExact(header.dataBytes()));
       int frameBytes = header.format().bytesPerFrame();
       int whole = pcm.length - pcm.length % frameBytes; // a truncated file may end mid-frame
       return new WavData(header.format(), whole == pcm.length ? pcm : Arrays.copyOf(pcm, whole));
@@ -70,10 +75,11 @@ public final class Wav {
   /**
    * Writes {@code pcm} as a WAV file, replacing any existing file.
    *
+   * @param path the file
    * @param format 16-bit little-endian PCM (any rate, any channel count) or G.711
+   * @param pcm the samples: 16-bit PCM, or G.711 codes
    * @throws IllegalArgumentException if {@code format} is not 16-bit little-endian or G.711, or
-   *     {@code pcm}
-   *     is not a whole number of frames
+   *     {@code pcm} is not a whole number of frames
    * @throws AudioException if the file cannot be written
    */
   public static void write(Path path, PcmFormat format, byte[] pcm) {
@@ -85,7 +91,12 @@ public final class Wav {
     }
   }
 
-  /** Writes {@code data} as a WAV file, like {@link #write(Path, PcmFormat, byte[])}. */
+  /**
+   * Writes {@code data} as a WAV file, like {@link #write(Path, PcmFormat, byte[])}.
+   *
+   * @param path the file
+   * @param data the data
+   */
   public static void write(Path path, WavData data) {
     write(path, data.format(), data.pcm());
   }
@@ -93,8 +104,12 @@ public final class Wav {
   /**
    * Writes a WAV header and {@code pcm} to {@code out}, which is not closed.
    *
+   * @param out the stream to write
+   * @param format 16-bit little-endian PCM (any rate, any channel count) or G.711
+   * @param pcm the samples: 16-bit PCM, or G.711 codes
    * @throws IllegalArgumentException if {@code format} is not 16-bit little-endian or G.711, or
    *     {@code pcm} is not a whole number of frames
+   * @throws java.io.IOException if writing fails
    */
   public static void write(OutputStream out, PcmFormat format, byte[] pcm) throws IOException {
     if (pcm.length % format.bytesPerFrame() != 0) {

@@ -14,6 +14,8 @@ import java.util.Objects;
 public record WavData(PcmFormat format, byte[] pcm) {
 
   /**
+   * @param format the PCM format
+   * @param pcm 16-bit PCM bytes
    * @throws IllegalArgumentException if {@code pcm} is not a whole number of frames
    */
   public WavData {
@@ -25,17 +27,22 @@ public record WavData(PcmFormat format, byte[] pcm) {
     }
   }
 
-  /** Frames of audio. */
+  /** {@return frames of audio} */
   public long frames() {
     return format.framesForBytes(pcm.length);
   }
 
-  /** Duration in milliseconds, rounded down. */
+  /** {@return duration in milliseconds, rounded down} */
   public long durationMillis() {
     return format.millisForFrames(frames());
   }
 
-  /** This audio converted to {@code target} (a new array; this object when already in it). */
+  /**
+   * This audio converted to {@code target} (a new array; this object when already in it).
+   *
+   * @param target the format to convert to
+   * @return this audio converted to {@code target} (a new array; this object when already in it)
+   */
   public WavData convertTo(PcmFormat target) {
     if (format.equals(target)) {
       return this;

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -46,7 +47,12 @@ public final class WavFileSink implements AudioSink {
     this.path = path;
   }
 
-  /** A sink that will write {@code path} when opened. */
+  /**
+   * A sink that will write {@code path} when opened.
+   *
+   * @param path the file
+   * @return a sink that will write {@code path} when opened
+   */
   public static WavFileSink create(Path path) {
     return new WavFileSink(Objects.requireNonNull(path, "path"));
   }
@@ -108,7 +114,7 @@ public final class WavFileSink implements AudioSink {
    */
   @Override
   public void write(byte[] buffer, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     lock.lock();
     try {
       if (closed) {

@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,12 +71,22 @@ public final class WavFileSource implements AudioSource {
     this.realTime = builder.realTime;
   }
 
-  /** A real-time paced source reading {@code path}. */
+  /**
+   * A real-time paced source reading {@code path}.
+   *
+   * @param path the file
+   * @return a real-time paced source reading {@code path}
+   */
   public static WavFileSource of(Path path) {
     return builder(path).build();
   }
 
-  /** Configures a source reading {@code path}, opened on {@link #open(PcmFormat)}. */
+  /**
+   * Configures a source reading {@code path}, opened on {@link #open(PcmFormat)}.
+   *
+   * @param path the file
+   * @return a new builder
+   */
   public static Builder builder(Path path) {
     return new Builder(Objects.requireNonNull(path, "path"), null,
         String.valueOf(path.getFileName()));
@@ -86,6 +97,8 @@ public final class WavFileSource implements AudioSource {
    * source owns from then on and closes on {@link #close()}.
    *
    * @param name how to name the stream in error messages
+   * @param stream the stream to read
+   * @return a new builder
    */
   public static Builder builder(InputStream stream, String name) {
     return new Builder(null, Objects.requireNonNull(stream, "stream"),
@@ -143,7 +156,7 @@ public final class WavFileSource implements AudioSource {
     return format;
   }
 
-  /** The format stored in the file; only valid after {@link #open}. */
+  /** {@return the format stored in the file; only valid after {@link #open}} */
   public PcmFormat fileFormat() {
     if (fileFormat == null) {
       throw new IllegalStateException("not opened");
@@ -151,7 +164,7 @@ public final class WavFileSource implements AudioSource {
     return fileFormat;
   }
 
-  /** Whether reads are paced at real time. */
+  /** {@return whether reads are paced at real time} */
   public boolean isRealTime() {
     return realTime;
   }
@@ -167,7 +180,7 @@ public final class WavFileSource implements AudioSource {
    */
   @Override
   public int read(byte[] buffer, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+    Backports.checkFromIndexSize(offset, length, buffer.length);
     if (!opened) {
       throw new IllegalStateException("not opened");
     }
@@ -320,13 +333,20 @@ public final class WavFileSource implements AudioSource {
     /**
      * Whether reads are paced at real time like a microphone (default {@code true}), or return as
      * fast as the caller reads ({@code false}, for tests and batch processing).
+     *
+     * @param realTime whether to pace reads at real time
+     * @return this builder
      */
     public Builder realTime(boolean realTime) {
       this.realTime = realTime;
       return this;
     }
 
-    /** Builds the source; the file is opened by {@link WavFileSource#open(PcmFormat)}. */
+    /**
+     * Builds the source; the file is opened by {@link WavFileSource#open(PcmFormat)}.
+     *
+     * @return the wav file source
+     */
     public WavFileSource build() {
       return new WavFileSource(this);
     }

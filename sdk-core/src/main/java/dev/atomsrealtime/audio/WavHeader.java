@@ -1,5 +1,6 @@
 package dev.atomsrealtime.audio;
 
+import dev.atomsrealtime.internal.Backports;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ record WavHeader(PcmFormat format, long dataBytes) {
   static WavHeader read(InputStream in, String name) {
     try {
       byte[] riff = new byte[12];
-      int got = in.readNBytes(riff, 0, 12);
+      int got = Backports.readNBytes(in, riff, 0, 12);
       if (got < 12) {
         throw new AudioException(name + ": not a WAV file: " + got
             + " bytes, too short for a RIFF header");
@@ -68,7 +69,7 @@ record WavHeader(PcmFormat format, long dataBytes) {
       PcmFormat format = null;
       byte[] chunkHeader = new byte[8];
       while (true) {
-        got = in.readNBytes(chunkHeader, 0, 8);
+        got = Backports.readNBytes(in, chunkHeader, 0, 8);
         if (got < 8) {
           throw new AudioException(name + ": truncated WAV: no "
               + (format == null ? "'fmt '" : "'data'") + " chunk before the end of the file");
@@ -81,7 +82,7 @@ record WavHeader(PcmFormat format, long dataBytes) {
                 + " bytes (expected 16 to " + MAX_FMT_BYTES + ")");
           }
           byte[] fmt = new byte[(int) size];
-          if (in.readNBytes(fmt, 0, fmt.length) < fmt.length) {
+          if (Backports.readNBytes(in, fmt, 0, fmt.length) < fmt.length) {
             throw new AudioException(name + ": truncated WAV: ends inside the 'fmt ' chunk");
           }
           skipPad(in, size);

@@ -8,6 +8,7 @@ package dev.atomsrealtime.event;
  * @param timestamp the server's ISO-8601 timestamp as sent (possibly without offset), or null
  */
 public record AgentStartTalkingEvent(String timestamp) implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "agent_start_talking"}. */
   public static final String TYPE = "agent_start_talking";
 
   @Override

@@ -7,6 +7,7 @@ package dev.atomsrealtime.event;
  * @param timestamp the server's ISO-8601 timestamp as sent (possibly without offset), or null
  */
 public record AgentStopTalkingEvent(String timestamp) implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "agent_stop_talking"}. */
   public static final String TYPE = "agent_stop_talking";
 
   @Override

@@ -16,32 +16,49 @@ abstract class AudioPayload {
     this.pcm = Objects.requireNonNull(pcm, "pcm");
   }
 
-  /** A read-only view of the PCM bytes. */
+  /** {@return a read-only view of the PCM bytes} */
   public ByteBuffer audio() {
     return ByteBuffer.wrap(pcm).asReadOnlyBuffer();
   }
 
-  /** The number of PCM bytes. */
+  /** {@return the number of PCM bytes} */
   public int audioBytes() {
     return pcm.length;
   }
 
-  /** A copy of the PCM bytes. */
+  /** {@return a copy of the PCM bytes} */
   public byte[] audioCopy() {
     return pcm.clone();
   }
 
-  /** The PCM byte at {@code index}. */
+  /**
+   * The PCM byte at {@code index}.
+   *
+   * @param index the byte's index in the PCM
+   * @return the PCM byte at {@code index}
+   */
   public byte audioByte(int index) {
     return pcm[index];
   }
 
-  /** Copies {@code length} PCM bytes from {@code from} into {@code dst} at {@code offset}. */
+  /**
+   * Copies {@code length} PCM bytes from {@code from} into {@code dst} at {@code offset}.
+   *
+   * @param from the previous state
+   * @param dst the destination array
+   * @param offset where the bytes start in the array
+   * @param length how many bytes
+   */
   public void copyAudioTo(int from, byte[] dst, int offset, int length) {
     System.arraycopy(pcm, from, dst, offset, length);
   }
 
-  /** Copies the PCM into {@code dst} at {@code offset}. */
+  /**
+   * Copies the PCM into {@code dst} at {@code offset}.
+   *
+   * @param dst the destination array
+   * @param offset where the bytes start in the array
+   */
   public void copyAudioTo(byte[] dst, int offset) {
     System.arraycopy(pcm, 0, dst, offset, pcm.length);
   }

@@ -16,6 +16,6 @@ public sealed interface ClientEvent
         SessionCloseEvent,
         UnknownClientEvent {
 
-  /** The wire {@code type}. */
+  /** {@return the wire {@code type}} */
   String type();
 }

@@ -10,6 +10,7 @@ package dev.atomsrealtime.event;
  * @param message the human-readable message, possibly empty
  */
 public record ErrorEvent(String code, String message) implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "error"}. */
   public static final String TYPE = "error";
 
   @Override
@@ -20,6 +21,9 @@ public record ErrorEvent(String code, String message) implements ServerEvent {
   /**
    * Whether a new session may succeed after this error closed the current one: true only for
    * {@code internal_error}, {@code worker_not_ready} and 5xx status strings.
+   *
+   * @return whether a new session may succeed after this error closed the current one: true only
+   *     for {@code internal_error}, {@code worker_not_ready} and 5xx status strings
    */
   public boolean isRetryable() {
     if ("internal_error".equals(code) || "worker_not_ready".equals(code)) {

@@ -10,6 +10,7 @@ package dev.atomsrealtime.event;
  */
 public record FunctionCallEvent(String callId, String name, String argumentsJson)
     implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "function_call"}. */
   public static final String TYPE = "function_call";
 
   @Override

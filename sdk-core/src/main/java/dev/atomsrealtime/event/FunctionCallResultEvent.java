@@ -7,6 +7,7 @@ package dev.atomsrealtime.event;
  * @param output the result, at most 65536 bytes of UTF-8
  */
 public record FunctionCallResultEvent(String callId, String output) implements ClientEvent {
+  /** The wire {@code type} of this event, {@code "function_call.result"}. */
   public static final String TYPE = "function_call.result";
 
   /** The largest output the server accepts, in UTF-8 bytes. */

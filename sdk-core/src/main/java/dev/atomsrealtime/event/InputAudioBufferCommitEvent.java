@@ -5,6 +5,7 @@ package dev.atomsrealtime.event;
  * decided by the server's voice activity detection).
  */
 public record InputAudioBufferCommitEvent() implements ClientEvent {
+  /** The wire {@code type} of this event, {@code "input_audio_buffer.commit"}. */
   public static final String TYPE = "input_audio_buffer.commit";
 
   @Override

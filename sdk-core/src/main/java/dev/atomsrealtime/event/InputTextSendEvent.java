@@ -7,6 +7,7 @@ package dev.atomsrealtime.event;
  * @param text the non-empty text
  */
 public record InputTextSendEvent(String text) implements ClientEvent {
+  /** The wire {@code type} of this event, {@code "input_text.send"}. */
   public static final String TYPE = "input_text.send";
 
   @Override

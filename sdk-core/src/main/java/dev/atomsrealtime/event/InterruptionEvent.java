@@ -5,6 +5,7 @@ package dev.atomsrealtime.event;
  * discarded; deltas still arriving are stale until the next {@link AgentStartTalkingEvent}.
  */
 public record InterruptionEvent() implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "interruption"}. */
   public static final String TYPE = "interruption";
 
   @Override

@@ -8,13 +8,19 @@ package dev.atomsrealtime.event;
  * <p>Immutable: the PCM is only exposed as a read-only view or a copy.
  */
 public final class OutputAudioDeltaEvent extends AudioPayload implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "output_audio.delta"}. */
   public static final String TYPE = "output_audio.delta";
 
   private OutputAudioDeltaEvent(byte[] pcm) {
     super(pcm);
   }
 
-  /** Creates the event from a copy of {@code pcm}. */
+  /**
+   * Creates the event from a copy of {@code pcm}.
+   *
+   * @param pcm 16-bit PCM bytes
+   * @return the event
+   */
   public static OutputAudioDeltaEvent of(byte[] pcm) {
     return new OutputAudioDeltaEvent(pcm.clone());
   }
@@ -22,6 +28,9 @@ public final class OutputAudioDeltaEvent extends AudioPayload implements ServerE
   /**
    * Creates the event around {@code pcm} without copying it: the event takes ownership, and the
    * caller must never modify the array afterwards. Used by the decoder on the hot path.
+   *
+   * @param pcm 16-bit PCM bytes
+   * @return the event, sharing {@code pcm}
    */
   public static OutputAudioDeltaEvent wrapping(byte[] pcm) {
     return new OutputAudioDeltaEvent(pcm);

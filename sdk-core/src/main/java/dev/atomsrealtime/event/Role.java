@@ -11,7 +11,12 @@ public enum Role {
   /** A role this SDK does not know; the event keeps the wire text in {@code rawRole}. */
   UNKNOWN;
 
-  /** Maps a wire role ({@code user}, {@code assistant}, {@code agent}) to a {@code Role}. */
+  /**
+   * Maps a wire role ({@code user}, {@code assistant}, {@code agent}) to a {@code Role}.
+   *
+   * @param wire the role as sent on the wire
+   * @return the role
+   */
   public static Role fromWire(String wire) {
     if (wire == null) {
       return UNKNOWN;
@@ -27,7 +32,7 @@ public enum Role {
     }
   }
 
-  /** The wire spelling this SDK sends for the role ({@code user} or {@code assistant}). */
+  /** {@return the wire spelling this SDK sends for the role ({@code user} or {@code assistant})} */
   public String wireName() {
     return this == USER ? "user" : this == AGENT ? "assistant" : "unknown";
   }

@@ -20,6 +20,6 @@ public sealed interface ServerEvent
         ErrorEvent,
         UnknownServerEvent {
 
-  /** The wire {@code type} (the canonical spelling for known events). */
+  /** {@return the wire {@code type} (the canonical spelling for known events)} */
   String type();
 }

@@ -7,6 +7,7 @@ package dev.atomsrealtime.event;
  *     the call), {@code setup_failed}, or another value (the set is open)
  */
 public record SessionClosedEvent(String reason) implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "session.closed"}. */
   public static final String TYPE = "session.closed";
 
   /** The reason sent when the client asked to close. */

@@ -11,6 +11,7 @@ package dev.atomsrealtime.event;
  */
 public record SessionCreatedEvent(String sessionId, String callId, int sampleRateHz, int channels)
     implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "session.created"}. */
   public static final String TYPE = "session.created";
 
   @Override

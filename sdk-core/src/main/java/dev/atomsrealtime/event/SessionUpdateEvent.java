@@ -1,5 +1,6 @@
 package dev.atomsrealtime.event;
 
+import dev.atomsrealtime.internal.Backports;
 import java.util.List;
 
 /**
@@ -9,10 +10,16 @@ import java.util.List;
  * @param tools the tools to declare
  */
 public record SessionUpdateEvent(List<ToolDefinition> tools) implements ClientEvent {
+  /** The wire {@code type} of this event, {@code "session.update"}. */
   public static final String TYPE = "session.update";
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param tools the tools to declare
+   */
   public SessionUpdateEvent {
-    tools = List.copyOf(tools);
+    tools = Backports.listCopyOf(tools);
   }
 
   @Override

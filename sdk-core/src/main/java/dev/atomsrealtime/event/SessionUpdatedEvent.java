@@ -1,5 +1,7 @@
 package dev.atomsrealtime.event;
 
+import dev.atomsrealtime.internal.Backports;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -8,10 +10,16 @@ import java.util.List;
  * @param tools the names of the client tools now declared
  */
 public record SessionUpdatedEvent(List<String> tools) implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "session.updated"}. */
   public static final String TYPE = "session.updated";
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param tools the names of the client tools now declared
+   */
   public SessionUpdatedEvent {
-    tools = tools == null ? List.of() : List.copyOf(tools);
+    tools = tools == null ? Collections.<String>emptyList() : Backports.listCopyOf(tools);
   }
 
   @Override

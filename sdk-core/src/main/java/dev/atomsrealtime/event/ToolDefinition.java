@@ -40,29 +40,49 @@ public final class ToolDefinition {
     this.expectsResponse = b.expectsResponse;
   }
 
-  /** Starts a tool named {@code name} (letters, digits, {@code _} and {@code -}, 1-64 chars). */
+  /**
+   * Starts a tool named {@code name} (letters, digits, {@code _} and {@code -}, 1-64 chars).
+   *
+   * @param name the name
+   * @return a new builder
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
 
+  /**
+   * The tool's name, as the agent calls it.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * What the tool does, for the agent.
+   *
+   * @return the description
+   */
   public String description() {
     return description;
   }
 
-  /** The JSON Schema of the arguments, as JSON object text. */
+  /** {@return the JSON Schema of the arguments, as JSON object text} */
   public String parametersJson() {
     return parametersJson;
   }
 
+  /**
+   * How long the server waits for the result, in milliseconds.
+   *
+   * @return the timeout in milliseconds
+   */
   public int timeoutMillis() {
     return timeoutMillis;
   }
 
-  /** Whether the agent waits for a {@code function_call.result}. */
+  /** {@return whether the agent waits for a {@code function_call.result}} */
   public boolean expectsResponse() {
     return expectsResponse;
   }
@@ -105,6 +125,12 @@ public final class ToolDefinition {
       this.name = name;
     }
 
+    /**
+     * What the tool does, for the agent.
+     *
+     * @param description the description
+     * @return this builder
+     */
     public Builder description(String description) {
       this.description = Objects.requireNonNull(description, "description");
       return this;
@@ -113,13 +139,21 @@ public final class ToolDefinition {
     /**
      * The JSON Schema of the arguments, as a JSON object. Parsed by {@link #build()}, which
      * refuses text that is not a JSON object.
+     *
+     * @param parametersJson the parameters' JSON schema, a JSON object
+     * @return this builder
      */
     public Builder parametersJson(String parametersJson) {
       this.parametersJson = Objects.requireNonNull(parametersJson, "parametersJson");
       return this;
     }
 
-    /** How long the server waits for the result: 1000 to 60000 ms (default 15000). */
+    /**
+     * How long the server waits for the result: 1000 to 60000 ms (default 15000).
+     *
+     * @param timeoutMillis the timeout in milliseconds
+     * @return this builder
+     */
     public Builder timeoutMillis(int timeoutMillis) {
       if (timeoutMillis < 1_000 || timeoutMillis > 60_000) {
         throw new IllegalArgumentException(
@@ -129,7 +163,12 @@ public final class ToolDefinition {
       return this;
     }
 
-    /** Whether the agent waits for a result (default true). */
+    /**
+     * Whether the agent waits for a result (default true).
+     *
+     * @param expectsResponse the expects response
+     * @return this builder
+     */
     public Builder expectsResponse(boolean expectsResponse) {
       this.expectsResponse = expectsResponse;
       return this;

@@ -9,6 +9,7 @@ package dev.atomsrealtime.event;
  * @param text the cumulative text of the turn
  */
 public record TranscriptDeltaEvent(Role role, String rawRole, String text) implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "transcript.delta"}. */
   public static final String TYPE = "transcript.delta";
 
   @Override

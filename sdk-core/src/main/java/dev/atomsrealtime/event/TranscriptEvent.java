@@ -9,6 +9,7 @@ package dev.atomsrealtime.event;
  * @param text the final text of the turn
  */
 public record TranscriptEvent(Role role, String rawRole, String text) implements ServerEvent {
+  /** The wire {@code type} of this event, {@code "transcript"}. */
   public static final String TYPE = "transcript";
 
   @Override

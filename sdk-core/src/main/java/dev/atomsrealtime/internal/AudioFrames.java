@@ -2,11 +2,11 @@ package dev.atomsrealtime.internal;
 
 import dev.atomsrealtime.event.InputAudioBufferAppendEvent;
 import dev.atomsrealtime.event.OutputAudioDeltaEvent;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Objects;
 
 /**
  * The fast paths of the two audio frames, which bypass Jackson entirely: encoding is constant
@@ -27,14 +27,17 @@ final class AudioFrames {
   private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
   private final byte[] prefix;
+  /** The prefix as a buffer, only ever read (equals() leaves position and limit alone). */
+  private final ByteBuffer prefixView;
 
   private AudioFrames(String type) {
     this.prefix = ("{\"type\":\"" + type + "\",\"audio\":\"").getBytes(StandardCharsets.US_ASCII);
+    this.prefixView = ByteBuffer.wrap(prefix).asReadOnlyBuffer();
   }
 
   /** The frame for {@code length} bytes of PCM from {@code offset}, as UTF-8 JSON. */
   byte[] encode(byte[] pcm, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, pcm.length);
+    Backports.checkFromIndexSize(offset, length, pcm.length);
     int b64Length = 4 * ((length + 2) / 3);
     byte[] frame = new byte[prefix.length + b64Length + SUFFIX.length];
     // The JDK's (intrinsified) encoder takes a whole source array and writes from index 0 of the
@@ -62,25 +65,34 @@ final class AudioFrames {
     int start = offset + prefix.length;
     if (length < prefix.length + SUFFIX.length
         || utf8[end - 1] != '}'
-        || utf8[end - 2] != '"'
-        || !Arrays.equals(utf8, offset, start, prefix, 0, prefix.length)) {
+        || utf8[end - 2] != '"') {
       return null;
     }
+    // One view of the frame serves both steps: first the prefix (buffer equality compares with
+    // the JDK's vectorized mismatch, as ranged Arrays.equals would, and exists on every Android
+    // level), then the base64 text. Buffer methods are called through Buffer: Android API 26
+    // lacks ByteBuffer's covariant overrides.
+    ByteBuffer view = ByteBuffer.wrap(utf8, offset, prefix.length);
+    if (!view.equals(prefixView)) {
+      return null;
+    }
+    ((Buffer) view).limit(end - 2).position(start);
     try {
-      return decodeBase64(utf8, start, end - 2);
+      return decodeBase64(view);
     } catch (IllegalArgumentException e) {
       return null;
     }
   }
 
-  private static byte[] decodeBase64(byte[] utf8, int start, int end) {
+  private static byte[] decodeBase64(ByteBuffer text) {
     // The decoder's array is the exact size for valid input; should it ever be larger, the event
     // gets a copy holding only the PCM.
-    ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(utf8, start, end - start));
+    ByteBuffer decoded = Base64.getDecoder().decode(text);
     return decoded.remaining() == decoded.array().length
         ? decoded.array()
         : Arrays.copyOf(decoded.array(), decoded.remaining());
   }
+
 
   /**
    * A per-thread array for encoding a range of a larger array (the JDK encoder only takes whole

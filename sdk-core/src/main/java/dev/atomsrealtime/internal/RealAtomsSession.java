@@ -23,6 +23,7 @@ import dev.atomsrealtime.tools.ClientTools;
 import dev.atomsrealtime.transport.SerialContext;
 import dev.atomsrealtime.transport.TransportFactory;
 import java.net.URI;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -109,7 +110,7 @@ public final class RealAtomsSession implements AtomsSession, ChunkSender {
   @Override
   public void sendAudio(byte[] pcm, int offset, int length) {
     Objects.requireNonNull(pcm, "pcm");
-    Objects.checkFromIndexSize(offset, length, pcm.length);
+    Backports.checkFromIndexSize(offset, length, pcm.length);
     checkAudioLength(length);
     sendAudioFrame(pcm, offset, length);
   }
@@ -121,7 +122,7 @@ public final class RealAtomsSession implements AtomsSession, ChunkSender {
     checkAudioLength(length);
     if (pcm.hasArray()) {
       sendAudioFrame(pcm.array(), pcm.arrayOffset() + pcm.position(), length);
-      pcm.position(pcm.limit());
+      ((Buffer) pcm).position(pcm.limit());
     } else {
       byte[] copy = new byte[length];
       pcm.get(copy);

@@ -33,7 +33,10 @@ import dev.atomsrealtime.event.ToolDefinition;
 import dev.atomsrealtime.event.TranscriptDeltaEvent;
 import dev.atomsrealtime.event.TranscriptEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,65 +87,65 @@ final class WireTypes {
 
   static final Table<ServerEvent> SERVER =
       new Table<>(
-          row(SessionCreatedEvent.class, SessionCreatedEvent.TYPE, List.of(),
+          row(SessionCreatedEvent.class, SessionCreatedEvent.TYPE, Collections.<String>emptyList(),
               n -> new SessionCreatedEvent(requiredText(n, "session_id"), text(n, "call_id"),
                   intField(n, "sample_rate", 24_000), intField(n, "channels", 1)),
               fields((e, n) -> n.put("session_id", e.sessionId()).put("call_id", e.callId())
                   .put("sample_rate", e.sampleRateHz()).put("channels", e.channels()))),
-          row(OutputAudioDeltaEvent.class, OutputAudioDeltaEvent.TYPE, List.of(),
+          row(OutputAudioDeltaEvent.class, OutputAudioDeltaEvent.TYPE, Collections.<String>emptyList(),
               n -> OutputAudioDeltaEvent.wrapping(base64Field(n, "audio")),
               (e, type) -> audioFrame(AudioFrames.DELTA, e.audioCopy())),
           row(AgentStartTalkingEvent.class, AgentStartTalkingEvent.TYPE,
-              List.of("agent.start_talking"),
+              Collections.singletonList("agent.start_talking"),
               n -> new AgentStartTalkingEvent(text(n, "timestamp")),
               fields((e, n) -> putIfNotNull(n, "timestamp", e.timestamp()))),
           row(AgentStopTalkingEvent.class, AgentStopTalkingEvent.TYPE,
-              List.of("agent.stop_talking"),
+              Collections.singletonList("agent.stop_talking"),
               n -> new AgentStopTalkingEvent(text(n, "timestamp")),
               fields((e, n) -> putIfNotNull(n, "timestamp", e.timestamp()))),
-          row(InterruptionEvent.class, InterruptionEvent.TYPE, List.of(),
+          row(InterruptionEvent.class, InterruptionEvent.TYPE, Collections.<String>emptyList(),
               n -> new InterruptionEvent(), fields((e, n) -> { })),
-          row(TranscriptDeltaEvent.class, TranscriptDeltaEvent.TYPE, List.of("transcript_delta"),
+          row(TranscriptDeltaEvent.class, TranscriptDeltaEvent.TYPE, Collections.singletonList("transcript_delta"),
               n -> new TranscriptDeltaEvent(Role.fromWire(text(n, "role")), text(n, "role"),
                   textOrEmpty(n, "text")),
               fields((e, n) -> writeTurn(n, e.role(), e.rawRole(), e.text()))),
-          row(TranscriptEvent.class, TranscriptEvent.TYPE, List.of(),
+          row(TranscriptEvent.class, TranscriptEvent.TYPE, Collections.<String>emptyList(),
               n -> new TranscriptEvent(Role.fromWire(text(n, "role")), text(n, "role"),
                   textOrEmpty(n, "text")),
               fields((e, n) -> writeTurn(n, e.role(), e.rawRole(), e.text()))),
-          row(SessionUpdatedEvent.class, SessionUpdatedEvent.TYPE, List.of(),
+          row(SessionUpdatedEvent.class, SessionUpdatedEvent.TYPE, Collections.<String>emptyList(),
               n -> new SessionUpdatedEvent(toolNames(n.get("tools"))),
               fields((e, n) -> e.tools().forEach(n.putArray("tools")::add))),
-          row(FunctionCallEvent.class, FunctionCallEvent.TYPE, List.of(),
+          row(FunctionCallEvent.class, FunctionCallEvent.TYPE, Collections.<String>emptyList(),
               n -> new FunctionCallEvent(requiredText(n, "call_id"), requiredText(n, "name"),
                   argumentsJson(n.get("arguments"))),
               fields((e, n) -> n.put("call_id", e.callId()).put("name", e.name())
                   .set("arguments", parseObject(e.argumentsJson(), "arguments")))),
-          row(SessionClosedEvent.class, SessionClosedEvent.TYPE, List.of(),
+          row(SessionClosedEvent.class, SessionClosedEvent.TYPE, Collections.<String>emptyList(),
               n -> new SessionClosedEvent(textOrEmpty(n, "reason")),
               fields((e, n) -> n.put("reason", e.reason()))),
-          row(ErrorEvent.class, ErrorEvent.TYPE, List.of(),
+          row(ErrorEvent.class, ErrorEvent.TYPE, Collections.<String>emptyList(),
               WireTypes::decodeError,
               fields((e, n) -> n.put("code", e.code()).put("message", e.message()))));
 
   static final Table<ClientEvent> CLIENT =
       new Table<>(
-          row(InputAudioBufferAppendEvent.class, InputAudioBufferAppendEvent.TYPE, List.of(),
+          row(InputAudioBufferAppendEvent.class, InputAudioBufferAppendEvent.TYPE, Collections.<String>emptyList(),
               n -> InputAudioBufferAppendEvent.wrapping(base64Field(n, "audio")),
               (e, type) -> audioFrame(AudioFrames.APPEND, e.audioCopy())),
-          row(InputAudioBufferCommitEvent.class, InputAudioBufferCommitEvent.TYPE, List.of(),
+          row(InputAudioBufferCommitEvent.class, InputAudioBufferCommitEvent.TYPE, Collections.<String>emptyList(),
               n -> new InputAudioBufferCommitEvent(), fields((e, n) -> { })),
-          row(InputTextSendEvent.class, InputTextSendEvent.TYPE, List.of(),
+          row(InputTextSendEvent.class, InputTextSendEvent.TYPE, Collections.<String>emptyList(),
               n -> new InputTextSendEvent(requiredText(n, "text")),
               fields((e, n) -> n.put("text", e.text()))),
-          row(SessionUpdateEvent.class, SessionUpdateEvent.TYPE, List.of(),
+          row(SessionUpdateEvent.class, SessionUpdateEvent.TYPE, Collections.<String>emptyList(),
               n -> new SessionUpdateEvent(tools(n.get("tools"))),
               fields((e, n) -> writeTools(n, e.tools()))),
-          row(FunctionCallResultEvent.class, FunctionCallResultEvent.TYPE, List.of(),
+          row(FunctionCallResultEvent.class, FunctionCallResultEvent.TYPE, Collections.<String>emptyList(),
               n -> new FunctionCallResultEvent(requiredText(n, "call_id"),
                   requiredText(n, "output")),
               fields((e, n) -> n.put("call_id", e.callId()).put("output", e.output()))),
-          row(SessionCloseEvent.class, SessionCloseEvent.TYPE, List.of(),
+          row(SessionCloseEvent.class, SessionCloseEvent.TYPE, Collections.<String>emptyList(),
               n -> new SessionCloseEvent(), fields((e, n) -> { })));
 
   /** The rows of one direction, looked up by wire name (aliases included) and by class. */
@@ -153,7 +156,7 @@ final class WireTypes {
 
     @SafeVarargs
     Table(Row<? extends T>... rows) {
-      this.rows = List.of(rows);
+      this.rows = Collections.unmodifiableList(Arrays.asList(rows.clone()));
       for (Row<? extends T> row : rows) {
         if (byClass.put(row.javaType(), row) != null) {
           throw new IllegalStateException("two rows for " + row.javaType());
@@ -188,7 +191,7 @@ final class WireTypes {
 
     /** Every wire name and alias. */
     Set<String> wireNames() {
-      return Set.copyOf(byWireName.keySet());
+      return Collections.unmodifiableSet(new LinkedHashSet<>(byWireName.keySet()));
     }
   }
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.random.RandomGenerator;
+import java.util.function.DoubleSupplier;
 
 /**
  * Capped exponential backoff with jitter applied after the cap: the default {@link
@@ -46,8 +46,9 @@ import java.util.random.RandomGenerator;
  * <p>The policy ignores {@link ReconnectContext#cause()}: retryability is decided by {@link
  * RetryClassifier} before the policy is asked.
  *
- * <p>Instances are immutable. They are thread-safe if the injected {@link RandomGenerator} is (the
- * default one is; {@link java.util.Random} is; {@link java.util.SplittableRandom} is not).
+ * <p>Instances are immutable. They are thread-safe if the injected jitter source is (the default
+ * one is; {@code new Random(seed)::nextDouble} is; {@code new SplittableRandom(seed)::nextDouble}
+ * is not).
  */
 public final class ExponentialBackoff implements ReconnectPolicy {
 
@@ -59,7 +60,7 @@ public final class ExponentialBackoff implements ReconnectPolicy {
   private final double jitterFraction;
   private final int maxAttempts;
   private final Duration maxElapsed; // null: unbounded
-  private final RandomGenerator random;
+  private final DoubleSupplier random;
   private final boolean defaultRandom;
 
   private ExponentialBackoff(Builder b) {
@@ -73,12 +74,20 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     this.defaultRandom = b.random == null;
   }
 
-  /** A builder holding the defaults listed in the class documentation. */
+  /**
+   * A builder holding the defaults listed in the class documentation.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this policy's settings, to derive a variant. */
+  /**
+   * A builder holding this policy's settings, to derive a variant.
+   *
+   * @return a new builder holding this policy's settings
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.initialDelay = initialDelay;
@@ -108,6 +117,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
    * The delay before {@code attempt} before jitter: {@code min(initialDelay * multiplier^(attempt -
    * 1), maxDelay)}. Does not look at {@code maxAttempts}.
    *
+   * @param attempt the attempt number, from 1
+   * @return the delay before {@code attempt} before jitter: {@code min(initialDelay *
+   *     multiplier^(attempt - 1), maxDelay)}
    * @throws IllegalArgumentException if {@code attempt} is less than 1
    */
   public Duration nominalDelay(int attempt) {
@@ -127,37 +139,37 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     if (jitterFraction == 0) {
       return nominalNanos;
     }
-    double u = random.nextDouble(); // [0, 1)
+    double u = random.getAsDouble(); // [0, 1)
     double factor = 1 + jitterFraction * (2 * u - 1); // [1 - jitter, 1 + jitter)
     return Math.max(0, Math.round(nominalNanos * factor));
   }
 
-  /** The nominal delay before the first attempt. */
+  /** {@return the nominal delay before the first attempt} */
   public Duration initialDelay() {
     return initialDelay;
   }
 
-  /** The growth factor per attempt. */
+  /** {@return the growth factor per attempt} */
   public double multiplier() {
     return multiplier;
   }
 
-  /** The cap on the nominal delay; jitter may take a delay above it. */
+  /** {@return the cap on the nominal delay; jitter may take a delay above it} */
   public Duration maxDelay() {
     return maxDelay;
   }
 
-  /** The jitter as a fraction of the capped delay, in {@code [0, 1)}. */
+  /** {@return the jitter as a fraction of the capped delay, in {@code [0, 1)}} */
   public double jitterFraction() {
     return jitterFraction;
   }
 
-  /** The number of attempts after which the policy gives up. */
+  /** {@return the number of attempts after which the policy gives up} */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** The bound on the time since the connection was lost, if one was set. */
+  /** {@return the bound on the time since the connection was lost, if one was set} */
   public Optional<Duration> maxElapsed() {
     return Optional.ofNullable(maxElapsed);
   }
@@ -193,11 +205,16 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     private double jitterFraction = 0.2;
     private int maxAttempts = 10;
     private Duration maxElapsed;
-    private RandomGenerator random;
+    private DoubleSupplier random;
 
     private Builder() {}
 
-    /** The nominal delay before attempt 1. Positive. Default 500 ms. */
+    /**
+     * The nominal delay before attempt 1. Positive. Default 500 ms.
+     *
+     * @param initialDelay the initial delay
+     * @return this builder
+     */
     public Builder initialDelay(Duration initialDelay) {
       Objects.requireNonNull(initialDelay, "initialDelay");
       if (initialDelay.isNegative() || initialDelay.isZero()) {
@@ -208,7 +225,12 @@ public final class ExponentialBackoff implements ReconnectPolicy {
       return this;
     }
 
-    /** The growth factor per attempt. At least 1 (1 means a constant delay). Default 2. */
+    /**
+     * The growth factor per attempt. At least 1 (1 means a constant delay). Default 2.
+     *
+     * @param multiplier the growth factor
+     * @return this builder
+     */
     public Builder multiplier(double multiplier) {
       if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
         throw new IllegalArgumentException(
@@ -221,6 +243,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     /**
      * The cap on the nominal delay, applied before jitter. At least {@code initialDelay} (checked
      * by {@link #build()}). Default 30 s.
+     *
+     * @param maxDelay the max delay
+     * @return this builder
      */
     public Builder maxDelay(Duration maxDelay) {
       Objects.requireNonNull(maxDelay, "maxDelay");
@@ -236,6 +261,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
      * The jitter as a fraction of the capped delay: each delay is multiplied by a uniform random
      * factor in {@code [1 - jitterFraction, 1 + jitterFraction)}. In {@code [0, 1)}; 0 turns jitter
      * off. Default 0.2.
+     *
+     * @param jitterFraction the jitter fraction
+     * @return this builder
      */
     public Builder jitterFraction(double jitterFraction) {
       if (!(jitterFraction >= 0.0 && jitterFraction < 1.0)) {
@@ -250,6 +278,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
      * The number of reconnect attempts before giving up. At least 1 ({@link
      * ReconnectPolicy#never()} is the policy with none); {@link Integer#MAX_VALUE} means no limit.
      * Default 10.
+     *
+     * @param maxAttempts the max attempts
+     * @return this builder
      */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
@@ -264,6 +295,9 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     /**
      * A bound on the time since the connection was lost: the policy gives up rather than return a
      * delay that would start an attempt later than this. Positive. Default: no bound.
+     *
+     * @param maxElapsed the max elapsed
+     * @return this builder
      */
     public Builder maxElapsed(Duration maxElapsed) {
       Objects.requireNonNull(maxElapsed, "maxElapsed");
@@ -275,12 +309,15 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     }
 
     /**
-     * The source of jitter; only {@link RandomGenerator#nextDouble()} is called, once per delay
-     * when jitter is on. Inject a seeded generator for reproducible delays in tests. The policy is
-     * only as thread-safe as this generator. Default: {@link ThreadLocalRandom} of the calling
-     * thread.
+     * The source of jitter: a uniform value in {@code [0, 1)}, asked for once per delay when jitter
+     * is on, such as {@code new Random(seed)::nextDouble}. Inject a seeded generator for
+     * reproducible delays in tests. The policy is only as thread-safe as this source. Default:
+     * {@link ThreadLocalRandom} of the calling thread.
+     *
+     * @param random returns uniform values in {@code [0, 1)}
+     * @return this builder
      */
-    public Builder random(RandomGenerator random) {
+    public Builder random(DoubleSupplier random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
@@ -288,6 +325,7 @@ public final class ExponentialBackoff implements ReconnectPolicy {
     /**
      * The policy.
      *
+     * @return the policy
      * @throws IllegalArgumentException if {@code maxDelay} is less than {@code initialDelay}
      */
     public ExponentialBackoff build() {
@@ -311,16 +349,11 @@ public final class ExponentialBackoff implements ReconnectPolicy {
   }
 
   /** Delegates to the calling thread's {@link ThreadLocalRandom}; holds no state itself. */
-  private static final class CurrentThreadRandom implements RandomGenerator {
+  private static final class CurrentThreadRandom implements DoubleSupplier {
     static final CurrentThreadRandom INSTANCE = new CurrentThreadRandom();
 
     @Override
-    public long nextLong() {
-      return ThreadLocalRandom.current().nextLong();
-    }
-
-    @Override
-    public double nextDouble() {
+    public double getAsDouble() {
       return ThreadLocalRandom.current().nextDouble();
     }
   }

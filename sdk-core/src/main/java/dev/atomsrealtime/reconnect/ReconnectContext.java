@@ -37,6 +37,14 @@ public record ReconnectContext(int attempt, Duration elapsed, AtomsException cau
   /**
    * Validates the components.
    *
+   * @param attempt the number of the reconnect attempt about to be made, from 1 for the first
+   *     reconnect of a streak
+   * @param elapsed the time since the streak started (the loss of the last healthy connection),
+   *     measured on the session's clock; zero or positive
+   * @param cause the failure that ended the previous connection (or the previous attempt)
+   * @param sessionsOpened how many sessions of this streak opened and then failed before they were
+   *     healthy (the one whose loss started the streak included); 0 when every attempt failed to
+   *     connect; at most {@code attempt}
    * @throws IllegalArgumentException if {@code attempt} is less than 1, {@code elapsed} is
    *     negative, or {@code sessionsOpened} is negative or greater than {@code attempt}
    * @throws NullPointerException if {@code elapsed} or {@code cause} is null
@@ -56,7 +64,13 @@ public record ReconnectContext(int attempt, Duration elapsed, AtomsException cau
     }
   }
 
-  /** A context of a streak in which no session opened. */
+  /**
+   * A context of a streak in which no session opened.
+   *
+   * @param attempt the attempt number, from 1
+   * @param elapsed the time since the connection was lost
+   * @param cause the underlying failure, or null
+   */
   public ReconnectContext(int attempt, Duration elapsed, AtomsException cause) {
     this(attempt, elapsed, cause, 0);
   }

@@ -70,6 +70,11 @@ public final class RetryClassifier {
    * asked for (even if a failure was recorded on the way), else {@link
    * #isRetryable(AtomsException)} of the cause.
    *
+   * @param end how the session ended
+   * @return whether a session that ended this way should reconnect: false for a normal end ({@link
+   *     SessionEnd#cause()} is null: close 1000, or the agent ended the call) and for an end the
+   *     client asked for (even if a failure was recorded on the way), else {@link
+   *     #isRetryable(AtomsException)} of the cause
    * @throws NullPointerException if {@code end} is null
    */
   public static boolean shouldReconnect(SessionEnd end) {
@@ -84,6 +89,8 @@ public final class RetryClassifier {
    * Whether a new session may succeed where the one that failed with {@code cause} did not. See the
    * table in the class documentation.
    *
+   * @param cause the underlying failure, or null
+   * @return whether a new session may succeed where the one that failed with {@code cause} did not
    * @throws NullPointerException if {@code cause} is null
    */
   public static boolean isRetryable(AtomsException cause) {
@@ -115,6 +122,10 @@ public final class RetryClassifier {
    * Whether an HTTP status refusing the WebSocket upgrade is worth a retry (PROTOCOL.md §1): any
    * 5xx (503 means the server is draining). 401/403 (credential), 400 (upgrade not honoured) and
    * every other status are not.
+   *
+   * @param statusCode the HTTP status code
+   * @return whether an HTTP status refusing the WebSocket upgrade is worth a retry (PROTOCOL.md
+   *     §1): any 5xx (503 means the server is draining)
    */
   public static boolean isRetryableHandshakeStatus(int statusCode) {
     return statusCode >= 500 && statusCode <= 599;

@@ -19,8 +19,11 @@ import java.util.List;
 public class ApiException extends AtomsException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status of the response. */
   private final int statusCode;
+  /** The response body as received (the credential removed). */
   private final String responseBody;
+  /** The error messages read from the body. */
   private final List<String> errors;
 
   /**

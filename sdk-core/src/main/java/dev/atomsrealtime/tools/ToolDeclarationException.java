@@ -12,6 +12,7 @@ import dev.atomsrealtime.AtomsException;
 public final class ToolDeclarationException extends AtomsException {
   private static final long serialVersionUID = 1L;
 
+  /** The server's error code. */
   private final String code;
 
   /**

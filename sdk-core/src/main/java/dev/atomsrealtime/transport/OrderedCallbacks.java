@@ -33,12 +33,22 @@ public final class OrderedCallbacks {
     this.afterTerminal = Objects.requireNonNull(afterTerminal, "afterTerminal");
   }
 
-  /** Callbacks that run on the thread that delivers or drains, with nothing after the terminal. */
+  /**
+   * Callbacks that run on the thread that delivers or drains, with nothing after the terminal.
+   *
+   * @param name the name
+   * @return callbacks that run on the thread that delivers or drains, with nothing after the
+   *     terminal
+   */
   public static OrderedCallbacks create(String name) {
     return new OrderedCallbacks(SerialContext.create(name), () -> { });
   }
 
-  /** Queues a callback without running anything. */
+  /**
+   * Queues a callback without running anything.
+   *
+   * @param callback the callback to run
+   */
   public void add(Runnable callback) {
     context.executeLater(guarded(callback));
   }
@@ -46,17 +56,27 @@ public final class OrderedCallbacks {
   /**
    * Queues the terminal callback without running anything. It runs once, after everything queued
    * before it; every callback queued after it is dropped. A second terminal is dropped too.
+   *
+   * @param callback the callback to run
    */
   public void addTerminal(Runnable callback) {
     context.executeLater(terminal(callback));
   }
 
-  /** Queues a callback and runs the queue (here, or on the context's executor). */
+  /**
+   * Queues a callback and runs the queue (here, or on the context's executor).
+   *
+   * @param callback the callback to run
+   */
   public void deliver(Runnable callback) {
     context.execute(guarded(callback));
   }
 
-  /** Queues the terminal callback and runs the queue (here, or on the context's executor). */
+  /**
+   * Queues the terminal callback and runs the queue (here, or on the context's executor).
+   *
+   * @param callback the callback to run
+   */
   public void deliverTerminal(Runnable callback) {
     context.execute(terminal(callback));
   }
@@ -89,6 +109,9 @@ public final class OrderedCallbacks {
   /**
    * Runs {@code callback} now on this thread if nothing is queued or running and the terminal
    * callback has not run, and returns true; else returns false and the caller queues a copy.
+   *
+   * @param callback the callback to run
+   * @return whether {@code callback} ran
    */
   public boolean deliverIfIdle(Runnable callback) {
     return context.runIfIdle(() -> {
@@ -103,17 +126,17 @@ public final class OrderedCallbacks {
     context.drain();
   }
 
-  /** Callbacks queued and not yet run. */
+  /** {@return callbacks queued and not yet run} */
   public int pending() {
     return context.pending();
   }
 
-  /** Whether the calling thread is running one of these callbacks. */
+  /** {@return whether the calling thread is running one of these callbacks} */
   public boolean isCurrentThread() {
     return context.isCurrentThread();
   }
 
-  /** Whether the terminal callback has run. */
+  /** {@return whether the terminal callback has run} */
   public boolean terminalRan() {
     return terminalSeen;
   }

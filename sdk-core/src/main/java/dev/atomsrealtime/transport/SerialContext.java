@@ -61,12 +61,21 @@ public final class SerialContext implements Executor {
   /**
    * A context that drains on the thread that calls {@link #execute} or {@link #drain}, reporting
    * failed tasks to {@code handler}.
+   *
+   * @param handler receives tasks that throw
+   * @return a context that drains on the thread that calls {@link #execute} or {@link #drain},
+   *     reporting failed tasks to {@code handler}
    */
   public static SerialContext create(Thread.UncaughtExceptionHandler handler) {
     return new SerialContext(null, handler);
   }
 
-  /** A context that drains on the calling thread and logs failed tasks. */
+  /**
+   * A context that drains on the calling thread and logs failed tasks.
+   *
+   * @param name the name
+   * @return a context that drains on the calling thread and logs failed tasks
+   */
   public static SerialContext create(String name) {
     return create(logging(name));
   }
@@ -74,13 +83,23 @@ public final class SerialContext implements Executor {
   /**
    * A context whose {@link #execute} drains on {@code executor} (one drain scheduled at a time), so
    * that its tasks never run on the caller's thread.
+   *
+   * @param executor runs the tasks
+   * @param handler receives tasks that throw
+   * @return a context whose {@link #execute} drains on {@code executor} (one drain scheduled at a
+   *     time), so that its tasks never run on the caller's thread
    */
   public static SerialContext onExecutor(
       Executor executor, Thread.UncaughtExceptionHandler handler) {
     return new SerialContext(Objects.requireNonNull(executor, "executor"), handler);
   }
 
-  /** A handler that logs a failed task at ERROR, naming the context. */
+  /**
+   * A handler that logs a failed task at ERROR, naming the context.
+   *
+   * @param name the name
+   * @return a handler that logs a failed task at ERROR, naming the context
+   */
   public static Thread.UncaughtExceptionHandler logging(String name) {
     return (thread, error) -> log.error("a task of {} failed on {}", name, thread.getName(), error);
   }
@@ -96,7 +115,11 @@ public final class SerialContext implements Executor {
     }
   }
 
-  /** Queues {@code task} without running anything; a later {@link #drain} or execute runs it. */
+  /**
+   * Queues {@code task} without running anything; a later {@link #drain} or execute runs it.
+   *
+   * @param task the task to run
+   */
   public void executeLater(Runnable task) {
     queue.add(Objects.requireNonNull(task, "task"));
     pending.incrementAndGet();
@@ -132,6 +155,9 @@ public final class SerialContext implements Executor {
    * Runs {@code task} now, on this thread, if nothing is queued and no thread is draining, and
    * returns true; otherwise does nothing and returns false (the caller then queues it, typically a
    * copy of arguments that are only valid during the call). Tasks queued meanwhile run after it.
+   *
+   * @param task the task to run
+   * @return whether {@code task} ran
    */
   public boolean runIfIdle(Runnable task) {
     if (!queue.isEmpty() || !drainingThread.compareAndSet(null, Thread.currentThread())) {
@@ -186,7 +212,7 @@ public final class SerialContext implements Executor {
     }
   }
 
-  /** Whether the calling thread is running a task of this context. */
+  /** {@return whether the calling thread is running a task of this context} */
   public boolean isCurrentThread() {
     return drainingThread.get() == Thread.currentThread();
   }
@@ -198,7 +224,7 @@ public final class SerialContext implements Executor {
     }
   }
 
-  /** Tasks queued and not yet started. */
+  /** {@return tasks queued and not yet started} */
   public int pending() {
     return Math.max(0, pending.get());
   }
@@ -207,6 +233,11 @@ public final class SerialContext implements Executor {
    * Runs {@code task} in this context after {@code delay} on {@code timer}. The handle's {@link
    * ScheduledHandle#cancel()}, called from this context, guarantees the task does not run.
    *
+   * @param task the task to run
+   * @param delay how long before the attempt
+   * @param unit the unit of {@code timeout}
+   * @param timer the scheduler that times the delay
+   * @return the scheduled handle
    * @throws RejectedExecutionException if the timer is shut down
    */
   public ScheduledHandle schedule(
@@ -220,6 +251,10 @@ public final class SerialContext implements Executor {
    * A coalescing step: {@link Signal#raise()} makes {@code step} run in this context once more,
    * however often it is raised while queued or running. For work driven by many threads (pushes,
    * pulls, arrivals) where each raise means "there may be something to do".
+   *
+   * @param step the work to run when the signal is raised
+   * @return a coalescing step: {@link Signal#raise()} makes {@code step} run in this context once
+   *     more, however often it is raised while queued or running
    */
   public Signal newSignal(Runnable step) {
     return new Signal(Objects.requireNonNull(step, "step"));
@@ -260,7 +295,7 @@ public final class SerialContext implements Executor {
       }
     }
 
-    /** Whether the task has neither started nor been cancelled. */
+    /** {@return whether the task has neither started nor been cancelled} */
     public boolean isPending() {
       return !(started || cancelled);
     }

@@ -29,6 +29,7 @@ public interface Transport {
   /**
    * Queues one text frame holding UTF-8 JSON. Never blocks.
    *
+   * @param utf8 the frame's UTF-8 bytes
    * @return false if the connection is not open (the frame was not queued)
    */
   boolean sendText(byte[] utf8);
@@ -36,12 +37,17 @@ public interface Transport {
   /** Sends a WebSocket ping frame, if open. */
   void sendPing();
 
-  /** Bytes queued for sending but not yet written to the socket (0 if unknown). */
+  /** {@return bytes queued for sending but not yet written to the socket (0 if unknown)} */
   default long queuedBytes() {
     return 0;
   }
 
-  /** Starts the WebSocket closing handshake with {@code code} and {@code reason}. */
+  /**
+   * Starts the WebSocket closing handshake with {@code code} and {@code reason}.
+   *
+   * @param code the close code
+   * @param reason the close reason
+   */
   void close(int code, String reason);
 
   /** Drops the connection at once, without a closing handshake. */
@@ -52,7 +58,11 @@ public interface Transport {
     /** The upgrade succeeded. */
     void onOpen();
 
-    /** A text frame arrived, as received (the session decodes it). */
+    /**
+     * A text frame arrived, as received (the session decodes it).
+     *
+     * @param text the text
+     */
     void onText(String text);
 
     /**
@@ -60,12 +70,20 @@ public interface Transport {
      * transport that has the bytes calls this instead of {@link #onText(String)}, sparing a
      * decode to {@code String} and back on the audio path; invalid UTF-8 is then the decoder's
      * to report. The default decodes to a {@code String}.
+     *
+     * @param utf8 the frame's UTF-8 bytes
+     * @param offset where the bytes start in the array
+     * @param length how many bytes
      */
     default void onText(byte[] utf8, int offset, int length) {
       onText(new String(utf8, offset, length, java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** A binary frame arrived. The buffer is only valid during the call. */
+    /**
+     * A binary frame arrived. The buffer is only valid during the call.
+     *
+     * @param bytes a number of bytes
+     */
     void onBinary(ByteBuffer bytes);
 
     /** A pong (or any frame proving the peer alive) arrived. */

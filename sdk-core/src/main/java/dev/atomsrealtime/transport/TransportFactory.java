@@ -7,6 +7,12 @@ package dev.atomsrealtime.transport;
 @FunctionalInterface
 public interface TransportFactory {
 
-  /** Creates an unstarted transport for {@code request} that reports to {@code listener}. */
+  /**
+   * Creates an unstarted transport for {@code request} that reports to {@code listener}.
+   *
+   * @param request what to connect to
+   * @param listener receives the events
+   * @return the transport
+   */
   Transport create(TransportRequest request, Transport.Listener listener);
 }

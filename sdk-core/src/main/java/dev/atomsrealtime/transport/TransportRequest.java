@@ -1,5 +1,6 @@
 package dev.atomsrealtime.transport;
 
+import dev.atomsrealtime.internal.Backports;
 import dev.atomsrealtime.internal.Redaction;
 import java.net.URI;
 import java.time.Duration;
@@ -21,13 +22,21 @@ import javax.net.ssl.SSLContext;
 public record TransportRequest(
     URI uri, Map<String, String> headers, Duration connectTimeout, SSLContext sslContext) {
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param uri the full {@code ws://} or {@code wss://} URI, query included
+   * @param headers extra HTTP headers for the upgrade request (may hold the credential)
+   * @param connectTimeout bound on establishing the TCP connection
+   * @param sslContext the TLS context for {@code wss://}, or null for the platform default
+   */
   public TransportRequest {
     Objects.requireNonNull(uri, "uri");
-    headers = Map.copyOf(headers);
+    headers = Backports.mapCopyOf(headers);
     Objects.requireNonNull(connectTimeout, "connectTimeout");
   }
 
-  /** The URI with any {@code token} query value redacted, safe to log. */
+  /** {@return the URI with any {@code token} query value redacted, safe to log} */
   public String redactedUri() {
     return Redaction.redactUri(uri);
   }

@@ -189,7 +189,8 @@ class ExponentialBackoffTest {
     long[][] delaysMillis = new long[clients][];
     long[] tenthAttemptAtMillis = new long[clients];
     for (int c = 0; c < clients; c++) {
-      ReconnectPolicy policy = ExponentialBackoff.builder().random(seeds.split()).build();
+      ReconnectPolicy policy =
+          ExponentialBackoff.builder().random(seeds.split()::nextDouble).build();
       long at = 0;
       delaysMillis[c] = new long[11];
       for (int n = 1; n <= 10; n++) {
@@ -226,9 +227,12 @@ class ExponentialBackoffTest {
 
   @Test
   void sameSeedGivesTheSameDelays() {
-    ReconnectPolicy a = ExponentialBackoff.builder().random(new SplittableRandom(7)).build();
-    ReconnectPolicy b = ExponentialBackoff.builder().random(new SplittableRandom(7)).build();
-    ReconnectPolicy c = ExponentialBackoff.builder().random(new SplittableRandom(8)).build();
+    ReconnectPolicy a =
+        ExponentialBackoff.builder().random(new SplittableRandom(7)::nextDouble).build();
+    ReconnectPolicy b =
+        ExponentialBackoff.builder().random(new SplittableRandom(7)::nextDouble).build();
+    ReconnectPolicy c =
+        ExponentialBackoff.builder().random(new SplittableRandom(8)::nextDouble).build();
     List<Duration> da = new ArrayList<>();
     List<Duration> db = new ArrayList<>();
     List<Duration> dc = new ArrayList<>();

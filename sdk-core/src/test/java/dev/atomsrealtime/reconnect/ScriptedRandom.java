@@ -2,10 +2,10 @@ package dev.atomsrealtime.reconnect;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.random.RandomGenerator;
+import java.util.function.DoubleSupplier;
 
-/** Returns scripted values from {@link #nextDouble()}; fails if asked for more or for bits. */
-final class ScriptedRandom implements RandomGenerator {
+/** Returns scripted values from {@link #getAsDouble()}; fails if asked for more. */
+final class ScriptedRandom implements DoubleSupplier {
   private final Deque<Double> doubles = new ArrayDeque<>();
 
   ScriptedRandom(double... values) {
@@ -15,17 +15,12 @@ final class ScriptedRandom implements RandomGenerator {
   }
 
   @Override
-  public double nextDouble() {
+  public double getAsDouble() {
     Double next = doubles.poll();
     if (next == null) {
       throw new AssertionError("the policy asked for more random values than were scripted");
     }
     return next;
-  }
-
-  @Override
-  public long nextLong() {
-    throw new AssertionError("the policy is expected to use nextDouble() only");
   }
 
   int remaining() {

@@ -70,6 +70,27 @@ public record AgentTurn(
     CLOSED
   }
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param index the reply's number on its connection, from 0 (the greeting, when there is one, is
+   *     0)
+   * @param kind what prompted the reply
+   * @param utterance the user utterance answered ({@link Kind#SPEECH} only), else null
+   * @param userText the user {@code transcript} sent before the reply (the utterance's
+   *     description, or the text the client sent), or null for a {@link Kind#GREETING}
+   * @param replyText the reply's full text
+   * @param spokenText the part of {@code replyText} covered by the audio sent: the whole text when
+   *     {@link Outcome#COMPLETED}, the words spoken before the cut when {@link
+   *     Outcome#INTERRUPTED} or {@link Outcome#CLOSED}, empty when {@link Outcome#CANCELLED}. For
+   *     completed and interrupted replies this is the final assistant {@code transcript} sent
+   * @param audio every byte sent in this reply's {@code output_audio.delta} frames, in order
+   *     (PCM16 mono at {@code sampleRateHz}); empty in chat mode
+   * @param plannedAudioBytes the length of the whole reply audio, had it not been cut
+   * @param deltaCount how many {@code output_audio.delta} frames the reply sent
+   * @param sampleRateHz the connection's negotiated rate
+   * @param outcome how the reply ended
+   */
   public AgentTurn {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(replyText, "replyText");
@@ -78,28 +99,28 @@ public record AgentTurn(
     audio = audio.clone();
   }
 
-  /** A copy of the audio sent in this reply. */
+  /** {@return a copy of the audio sent in this reply} */
   @Override
   public byte[] audio() {
     return audio.clone();
   }
 
-  /** How many bytes of audio this reply sent; where it was cut when interrupted. */
+  /** {@return how many bytes of audio this reply sent; where it was cut when interrupted} */
   public int audioBytes() {
     return audio.length;
   }
 
-  /** How much audio this reply sent, in milliseconds (rounded down). */
+  /** {@return how much audio this reply sent, in milliseconds (rounded down)} */
   public long audioMillis() {
     return (audio.length / 2) * 1000L / sampleRateHz;
   }
 
-  /** Whether the user barged in on this reply. */
+  /** {@return whether the user barged in on this reply} */
   public boolean interrupted() {
     return outcome == Outcome.INTERRUPTED;
   }
 
-  /** Whether this reply ran to its end. */
+  /** {@return whether this reply ran to its end} */
   public boolean completed() {
     return outcome == Outcome.COMPLETED;
   }

@@ -11,6 +11,11 @@ package dev.atomsrealtime.testkit;
 public final class AwaitTimeoutException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   */
   public AwaitTimeoutException(String message) {
     super(message);
   }

@@ -200,7 +200,11 @@ public final class FakeAtomsServer implements AutoCloseable {
     this.endpoint = new Endpoint();
   }
 
-  /** A builder with the defaults: any non-empty credential, any agent, automatic session. */
+  /**
+   * A builder with the defaults: any non-empty credential, any agent, automatic session.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -316,6 +320,10 @@ public final class FakeAtomsServer implements AutoCloseable {
    * The base URL, {@code ws://127.0.0.1:<port>}, or {@code wss://localhost:<port>} with {@link
    * Builder#tls} (a host name, so that clients verify it against the certificate; the server still
    * listens on 127.0.0.1 only); clients connect to it plus {@link #CONNECT_PATH}.
+   *
+   * @return the base URL, {@code ws://127.0.0.1:<port>}, or {@code wss://localhost:<port>} with
+   *     {@link Builder#tls} (a host name, so that clients verify it against the certificate; the
+   *     server still listens on 127.0.0.1 only); clients connect to it plus {@link #CONNECT_PATH}
    */
   public URI uri() {
     return URI.create((tls != null ? "wss://localhost:" : "ws://127.0.0.1:") + port());
@@ -326,7 +334,7 @@ public final class FakeAtomsServer implements AutoCloseable {
     return retainClientAudio;
   }
 
-  /** Whether this server speaks TLS ({@link Builder#tls}). */
+  /** {@return whether this server speaks TLS ({@link Builder#tls})} */
   public boolean isTls() {
     return tls != null;
   }
@@ -334,6 +342,10 @@ public final class FakeAtomsServer implements AutoCloseable {
   /**
    * The full connect URL with {@code rawQuery} appended as given (it must already be
    * percent-encoded), for tests that drive a plain WebSocket client.
+   *
+   * @param rawQuery the raw query
+   * @return the full connect URL with {@code rawQuery} appended as given (it must already be
+   *     percent-encoded), for tests that drive a plain WebSocket client
    */
   public URI connectUri(String rawQuery) {
     String query = rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery;
@@ -343,6 +355,7 @@ public final class FakeAtomsServer implements AutoCloseable {
   /**
    * The port the server listens on.
    *
+   * @return the port the server listens on
    * @throws IllegalStateException if the server has not been started
    */
   public int port() {
@@ -358,6 +371,7 @@ public final class FakeAtomsServer implements AutoCloseable {
    * Connections already open are not affected.
    *
    * @param httpStatus 200-599, not 101
+   * @param body the response body
    */
   public void refuseNextHandshakes(int httpStatus, String body) {
     scriptedRefusal.set(new HttpRefusal(httpStatus, body));
@@ -372,6 +386,8 @@ public final class FakeAtomsServer implements AutoCloseable {
    * For connections accepted from now on: when true, accept the upgrade and then send nothing on
    * our own, neither {@code session.created} nor default replies (a hung agent). Scripts can still
    * send through the {@link FakeConnection}.
+   *
+   * @param silent true to stay silent after the upgrade, false to speak again
    */
   public void silentAfterUpgrade(boolean silent) {
     this.silentAfterUpgrade = silent;
@@ -381,6 +397,9 @@ public final class FakeAtomsServer implements AutoCloseable {
    * Returns the next accepted connection not yet returned by this method, in the order they were
    * accepted, waiting for it if needed.
    *
+   * @param timeout how long to wait at most
+   * @return the next accepted connection not yet returned by this method, in the order they were
+   *     accepted, waiting for it if needed
    * @throws AwaitTimeoutException if none is accepted within {@code timeout}
    * @throws IllegalStateException if interrupted (the interrupt flag is set again)
    */
@@ -406,6 +425,8 @@ public final class FakeAtomsServer implements AutoCloseable {
    * Every accepted connection so far, open or closed, in the order accepted. A connection is listed
    * from the moment its upgrade is accepted, just before it opens; prefer {@link #awaitConnection}
    * to get one to talk to.
+   *
+   * @return every accepted connection so far, open or closed, in the order accepted
    */
   public List<FakeConnection> connections() {
     return List.copyOf(connections);
@@ -414,12 +435,15 @@ public final class FakeAtomsServer implements AutoCloseable {
   /**
    * How many upgrades have been accepted since the server started (counted before the 101 is sent,
    * so a client that has seen its upgrade succeed is always included).
+   *
+   * @return how many upgrades have been accepted since the server started (counted before the 101
+   *     is sent, so a client that has seen its upgrade succeed is always included)
    */
   public int connectionCount() {
     return connections.size();
   }
 
-  /** Every handshake seen so far, accepted or refused, in arrival order. */
+  /** {@return every handshake seen so far, accepted or refused, in arrival order} */
   public List<HandshakeRecord> handshakes() {
     synchronized (handshakes) {
       return List.copyOf(handshakes);
@@ -429,6 +453,9 @@ public final class FakeAtomsServer implements AutoCloseable {
   /**
    * When each handshake in {@link #handshakes()} arrived, as {@link System#nanoTime()}, in the same
    * order (for tests of reconnect timing, such as jitter).
+   *
+   * @return when each handshake in {@link #handshakes()} arrived, as {@link System#nanoTime()}, in
+   *     the same order (for tests of reconnect timing, such as jitter)
    */
   public List<Long> handshakeArrivalNanos() {
     synchronized (handshakes) {
@@ -436,7 +463,10 @@ public final class FakeAtomsServer implements AutoCloseable {
     }
   }
 
-  /** Exceptions thrown by {@link ServerBehavior} callbacks (tests may assert this is empty). */
+  /**
+   * {@return exceptions thrown by {@link ServerBehavior} callbacks (tests may assert this is
+   * empty)}
+   */
   public List<Throwable> behaviorFailures() {
     return List.copyOf(behaviorFailures);
   }
@@ -743,6 +773,9 @@ public final class FakeAtomsServer implements AutoCloseable {
      * FakeConnection#audioChunksReceived}, {@link FakeConnection#audioBytesReceived}) and not
      * returned by {@code received()} or {@code awaitReceived()}, so memory stays flat however long
      * the client streams.
+     *
+     * @param retain whether to keep the client's audio (false: count it only)
+     * @return this builder
      */
     public Builder retainClientAudio(boolean retain) {
       this.retainClientAudio = retain;
@@ -755,6 +788,9 @@ public final class FakeAtomsServer implements AutoCloseable {
      * certificate for {@code localhost} (or another one, to test that clients refuse it). Null (the
      * default) serves plain {@code ws://}. {@link FakeConnection#stopReading} has no effect on a
      * TLS server.
+     *
+     * @param serverContext the server's TLS context
+     * @return this builder
      */
     public Builder tls(SSLContext serverContext) {
       this.tls = serverContext;
@@ -764,6 +800,9 @@ public final class FakeAtomsServer implements AutoCloseable {
     /**
      * The only credential accepted ({@code Authorization: Bearer <credential>} or {@code
      * ?token=<credential>}); null (the default) accepts any non-empty credential.
+     *
+     * @param credential the credential
+     * @return this builder
      */
     public Builder credential(String credential) {
       this.credential = credential;
@@ -773,6 +812,9 @@ public final class FakeAtomsServer implements AutoCloseable {
     /**
      * The agent clients must name in {@code agent_id} (else 401); null (the default) accepts any.
      * Not checked for {@code wct_} call tokens, which name the agent themselves.
+     *
+     * @param agentId the agent to talk to
+     * @return this builder
      */
     public Builder agentId(String agentId) {
       this.agentId = agentId;
@@ -782,6 +824,9 @@ public final class FakeAtomsServer implements AutoCloseable {
     /**
      * Whether to send {@code session.created} right after the upgrade (default true). When false,
      * the test or a {@link ServerBehavior} calls {@link FakeConnection#sendSessionCreated()}.
+     *
+     * @param automatic whether to send it right after the upgrade
+     * @return this builder
      */
     public Builder sessionCreatedAutomatically(boolean automatic) {
       this.sessionCreatedAutomatically = automatic;
@@ -792,6 +837,9 @@ public final class FakeAtomsServer implements AutoCloseable {
      * The rate to announce in {@code session.created}, whatever the client asked for (the real
      * server may do the same); null (the default) announces the requested {@code sample_rate}, or
      * 24000 when none was requested.
+     *
+     * @param sampleRateHz the sample rate in Hz
+     * @return this builder
      */
     public Builder sampleRateHz(Integer sampleRateHz) {
       if (sampleRateHz != null && sampleRateHz <= 0) {
@@ -801,19 +849,34 @@ public final class FakeAtomsServer implements AutoCloseable {
       return this;
     }
 
-    /** Scripted behaviour for every connection (default {@link ServerBehavior#NONE}). */
+    /**
+     * Scripted behaviour for every connection (default {@link ServerBehavior#NONE}).
+     *
+     * @param behavior what the server does on each connection
+     * @return this builder
+     */
     public Builder behavior(ServerBehavior behavior) {
       this.behavior = Objects.requireNonNull(behavior, "behavior");
       return this;
     }
 
-    /** The initial value of {@link FakeAtomsServer#silentAfterUpgrade} (default false). */
+    /**
+     * The initial value of {@link FakeAtomsServer#silentAfterUpgrade} (default false).
+     *
+     * @param silent true to stay silent after the upgrade, false to speak again
+     * @return this builder
+     */
     public Builder silentAfterUpgrade(boolean silent) {
       this.silentAfterUpgrade = silent;
       return this;
     }
 
-    /** The most {@link FakeAtomsServer#close()} waits for its threads to end (default 5 s). */
+    /**
+     * The most {@link FakeAtomsServer#close()} waits for its threads to end (default 5 s).
+     *
+     * @param closeTimeout the close timeout
+     * @return this builder
+     */
     public Builder closeTimeout(Duration closeTimeout) {
       if (closeTimeout.isNegative() || closeTimeout.isZero()) {
         throw new IllegalArgumentException("closeTimeout must be positive: " + closeTimeout);
@@ -822,7 +885,11 @@ public final class FakeAtomsServer implements AutoCloseable {
       return this;
     }
 
-    /** Builds the server; call {@link FakeAtomsServer#start()} next. */
+    /**
+     * Builds the server; call {@link FakeAtomsServer#start()} next.
+     *
+     * @return the fake atoms server
+     */
     public FakeAtomsServer build() {
       return new FakeAtomsServer(this);
     }

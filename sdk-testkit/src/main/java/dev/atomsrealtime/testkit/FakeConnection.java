@@ -129,17 +129,21 @@ public final class FakeConnection {
     this.callbacks = callbacks;
   }
 
-  /** The connection's number on its server, from 1, in the order connections were accepted. */
+  /**
+   * {@return the connection's number on its server, from 1, in the order connections were accepted}
+   */
   public int id() {
     return id;
   }
 
-  /** The upgrade request that opened this connection. */
+  /** {@return the upgrade request that opened this connection} */
   public HandshakeRecord handshake() {
     return handshake;
   }
 
-  /** The sample rate this connection announces (or announced) in {@code session.created}. */
+  /**
+   * {@return the sample rate this connection announces (or announced) in {@code session.created}}
+   */
   public int sampleRateHz() {
     return sampleRateHz;
   }
@@ -177,12 +181,18 @@ public final class FakeConnection {
     return grant != null;
   }
 
-  /** Whether the server sends nothing on its own on this connection (no session, no replies). */
+  /**
+   * {@return whether the server sends nothing on its own on this connection (no session, no
+   * replies)}
+   */
   public boolean isSilent() {
     return silent;
   }
 
-  /** The {@code session.created} sent on this connection, or null if none has been sent yet. */
+  /**
+   * {@return the {@code session.created} sent on this connection, or null if none has been sent
+   * yet}
+   */
   public SessionCreatedEvent sessionCreated() {
     synchronized (lock) {
       return sessionCreated;
@@ -210,12 +220,18 @@ public final class FakeConnection {
   /**
    * Sends {@code event} as a text frame. Sending a {@link SessionCreatedEvent} counts as creating
    * the session (the first one is what {@link #sessionCreated()} returns).
+   *
+   * @param event the event
    */
   public void send(ServerEvent event) {
     send(event, true);
   }
 
-  /** Sends {@code output_audio.delta} with {@code pcm} (any length, odd included). */
+  /**
+   * Sends {@code output_audio.delta} with {@code pcm} (any length, odd included).
+   *
+   * @param pcm 16-bit PCM bytes
+   */
   public void sendAudio(byte[] pcm) {
     Objects.requireNonNull(pcm, "pcm");
     byte[] frame = CODEC.encodeAudioDelta(pcm, 0, pcm.length);
@@ -226,7 +242,11 @@ public final class FakeConnection {
     }
   }
 
-  /** Sends {@code text} as a text frame exactly as given (for example malformed JSON). */
+  /**
+   * Sends {@code text} as a text frame exactly as given (for example malformed JSON).
+   *
+   * @param text the text
+   */
   public void sendRaw(String text) {
     Objects.requireNonNull(text, "text");
     synchronized (sendLock) {
@@ -236,7 +256,11 @@ public final class FakeConnection {
     }
   }
 
-  /** Sends {@code bytes} as a binary frame (for example UTF-8 JSON, which clients must accept). */
+  /**
+   * Sends {@code bytes} as a binary frame (for example UTF-8 JSON, which clients must accept).
+   *
+   * @param bytes a number of bytes
+   */
   public void sendBinary(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
     byte[] copy = bytes.clone();
@@ -250,6 +274,9 @@ public final class FakeConnection {
   /**
    * Sends {@code error} with {@code code} and {@code message}, then closes with 4000, as the real
    * server does on a fatal error after the upgrade.
+   *
+   * @param code the close code
+   * @param message the detail message
    */
   public void sendErrorAndClose(String code, String message) {
     synchronized (sendLock) {
@@ -265,6 +292,8 @@ public final class FakeConnection {
    * once; {@link #awaitClosed} waits for the end. Code 1006 means {@link #drop()}. Does nothing if
    * already closing (no second close frame is ever sent).
    *
+   * @param code the close code
+   * @param reason the close reason
    * @throws IllegalArgumentException for codes that cannot be sent in a close frame (below 1000,
    *     1004, 1005, 1015, 1016-2999, above 4999)
    */
@@ -317,6 +346,8 @@ public final class FakeConnection {
    * client sends stays in TCP buffers: once they fill, the client's sends back up, which is how a
    * test simulates a slow or stalled server. A client close is noticed only after reading resumes.
    * A close from the server's side resumes reading, so that the client's answer can arrive.
+   *
+   * @param stop true to stop reading, false to read again
    */
   public void stopReading(boolean stop) {
     log.debug("connection {} {} reading", id, stop ? "stops" : "resumes");
@@ -326,14 +357,20 @@ public final class FakeConnection {
   // -----------------------------------------------------------------------------------------------
   // What the client sent
 
-  /** Every decoded frame received so far, in arrival order (a snapshot). */
+  /** {@return every decoded frame received so far, in arrival order (a snapshot)} */
   public List<ClientEvent> received() {
     synchronized (lock) {
       return List.copyOf(received);
     }
   }
 
-  /** The decoded frames of {@code type} received so far, in arrival order (a snapshot). */
+  /**
+   * The decoded frames of {@code type} received so far, in arrival order (a snapshot).
+   *
+   * @param <T> the event class
+   * @param type the class of the events wanted
+   * @return the decoded frames of {@code type} received so far, in arrival order (a snapshot)
+   */
   public <T extends ClientEvent> List<T> received(Class<T> type) {
     synchronized (lock) {
       return received.stream().filter(type::isInstance).map(type::cast).toList();
@@ -343,6 +380,9 @@ public final class FakeConnection {
   /**
    * How many {@code input_audio_buffer.append} frames arrived, kept or not (see {@link
    * FakeAtomsServer.Builder#retainClientAudio}).
+   *
+   * @return how many {@code input_audio_buffer.append} frames arrived, kept or not (see {@link
+   *     FakeAtomsServer.Builder#retainClientAudio})
    */
   public long audioChunksReceived() {
     synchronized (lock) {
@@ -350,14 +390,14 @@ public final class FakeConnection {
     }
   }
 
-  /** How many PCM bytes the {@code input_audio_buffer.append} frames carried in all. */
+  /** {@return how many PCM bytes the {@code input_audio_buffer.append} frames carried in all} */
   public long audioBytesReceived() {
     synchronized (lock) {
       return audioBytesReceived;
     }
   }
 
-  /** Every frame that could not be decoded, in arrival order (a snapshot). */
+  /** {@return every frame that could not be decoded, in arrival order (a snapshot)} */
   public List<InvalidClientFrame> invalidFrames() {
     synchronized (lock) {
       return List.copyOf(invalidFrames);
@@ -367,6 +407,8 @@ public final class FakeConnection {
   /**
    * How many frames arrived as binary frames (decoded like text frames). The protocol says clients
    * send text frames, so a well-behaved client keeps this at 0.
+   *
+   * @return how many frames arrived as binary frames (decoded like text frames)
    */
   public int binaryFramesReceived() {
     synchronized (lock) {
@@ -381,6 +423,12 @@ public final class FakeConnection {
    * consume frames for {@code awaitReceived(ClientEvent.class, ...)}; a subtype and its supertype
    * are separate cursors too.
    *
+   * @param <T> the event class
+   * @param type the class of the events wanted
+   * @param timeout how long to wait at most
+   * @return waits for the next not-yet-returned frame of {@code type}: the n-th call for a given
+   *     class returns the n-th frame of that class in arrival order (frames received before the
+   *     call count)
    * @throws AwaitTimeoutException if no such frame arrives within {@code timeout}
    */
   public <T extends ClientEvent> T awaitReceived(Class<T> type, Duration timeout) {
@@ -404,6 +452,8 @@ public final class FakeConnection {
   /**
    * Waits until at least {@code count} decoded frames have been received in total.
    *
+   * @param count how many events to wait for
+   * @param timeout how long to wait at most
    * @return every frame received so far (at least {@code count})
    * @throws AwaitTimeoutException if fewer arrive within {@code timeout}
    */
@@ -418,6 +468,9 @@ public final class FakeConnection {
    * Waits for the next not-yet-returned frame that could not be decoded (one cursor, like {@link
    * #awaitReceived}).
    *
+   * @param timeout how long to wait at most
+   * @return waits for the next not-yet-returned frame that could not be decoded (one cursor, like
+   *     {@link #awaitReceived})
    * @throws AwaitTimeoutException if none arrives within {@code timeout}
    */
   public InvalidClientFrame awaitInvalidFrame(Duration timeout) {
@@ -430,14 +483,14 @@ public final class FakeConnection {
   // -----------------------------------------------------------------------------------------------
   // Closing
 
-  /** Whether the connection is open (upgraded and not closed or closing). */
+  /** {@return whether the connection is open (upgraded and not closed or closing)} */
   public boolean isOpen() {
     synchronized (lock) {
       return closeRecord == null && socket.isOpen();
     }
   }
 
-  /** How the connection ended, or null while it has not. */
+  /** {@return how the connection ended, or null while it has not} */
   public CloseRecord closeRecord() {
     synchronized (lock) {
       return closeRecord;
@@ -447,6 +500,8 @@ public final class FakeConnection {
   /**
    * Waits until the connection has ended.
    *
+   * @param timeout how long to wait at most
+   * @return waits until the connection has ended
    * @throws AwaitTimeoutException if it is still open after {@code timeout}
    */
   public CloseRecord awaitClosed(Duration timeout) {

@@ -55,6 +55,21 @@ public record HandshakeRecord(
   private static final Set<String> SECRET_HEADERS =
       Set.of("authorization", "proxy-authorization", "cookie");
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param path the request path, without the query
+   * @param rawQuery the query as sent (still percent-encoded), or an empty string
+   * @param queryParameters the query parameters, percent-decoded, in order; when a name repeats
+   *     the first value is kept
+   * @param headers the request headers; lookups ignore case (repeated headers are joined with
+   *     {@code "; "})
+   * @param credential the credential presented (the header's when both were sent), or null
+   * @param credentialSource where the credential was found
+   * @param accepted whether the upgrade was accepted
+   * @param httpStatus 101 when accepted, else the refusal status
+   * @param responseBody the refusal body, or an empty string when accepted
+   */
   public HandshakeRecord {
     queryParameters = Collections.unmodifiableMap(new LinkedHashMap<>(queryParameters));
     Map<String, String> sorted = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -64,12 +79,22 @@ public record HandshakeRecord(
     responseBody = responseBody == null ? "" : responseBody;
   }
 
-  /** The value of the header {@code name} (any case), or null. */
+  /**
+   * The value of the header {@code name} (any case), or null.
+   *
+   * @param name the name
+   * @return the value of the header {@code name} (any case), or null
+   */
   public String header(String name) {
     return headers.get(name);
   }
 
-  /** The percent-decoded value of the query parameter {@code name}, or null. */
+  /**
+   * The percent-decoded value of the query parameter {@code name}, or null.
+   *
+   * @param name the name
+   * @return the percent-decoded value of the query parameter {@code name}, or null
+   */
   public String queryParameter(String name) {
     return queryParameters.get(name);
   }

@@ -13,7 +13,10 @@ package dev.atomsrealtime.testkit;
  */
 public record InvalidClientFrame(String text, boolean binary, String type, String problem) {
 
-  /** Whether the frame parsed as a JSON object (so its problem is its content, not its syntax). */
+  /**
+   * {@return whether the frame parsed as a JSON object (so its problem is its content, not its
+   * syntax)}
+   */
   public boolean isJson() {
     return type != null;
   }

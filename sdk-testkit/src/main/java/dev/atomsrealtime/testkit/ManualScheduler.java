@@ -91,6 +91,8 @@ public final class ManualScheduler implements ScheduledExecutorService, Ticker {
   /**
    * A scheduler whose clock starts at {@code startNanos}. A start near {@link Long#MAX_VALUE}
    * checks that the code under test compares {@code nanoTime} values by subtraction.
+   *
+   * @param startNanos the start in nanoseconds
    */
   public ManualScheduler(long startNanos) {
     this.currentNanos = startNanos;
@@ -107,7 +109,10 @@ public final class ManualScheduler implements ScheduledExecutorService, Ticker {
     }
   }
 
-  /** {@link #nanoTime()} as a supplier, to inject where the code under test reads its clock. */
+  /**
+   * {@return {@link #nanoTime()} as a supplier, to inject where the code under test reads its
+   * clock}
+   */
   public LongSupplier nanoClock() {
     return this::nanoTime;
   }
@@ -115,6 +120,7 @@ public final class ManualScheduler implements ScheduledExecutorService, Ticker {
   /**
    * Moves time forward by {@code duration}, running every task that falls due on the way.
    *
+   * @param duration the duration
    * @return the number of task runs
    * @throws IllegalArgumentException if {@code duration} is negative
    */
@@ -122,7 +128,13 @@ public final class ManualScheduler implements ScheduledExecutorService, Ticker {
     return forwardNanos(duration.toNanos());
   }
 
-  /** Moves time forward, as {@link #forwardTime(Duration)}. */
+  /**
+   * Moves time forward, as {@link #forwardTime(Duration)}.
+   *
+   * @param amount how far to move the clock
+   * @param unit the unit of {@code timeout}
+   * @return moves time forward, as {@link #forwardTime(Duration)}
+   */
   public int forwardTime(long amount, TimeUnit unit) {
     return forwardNanos(unit.toNanos(amount));
   }
@@ -130,6 +142,7 @@ public final class ManualScheduler implements ScheduledExecutorService, Ticker {
   /**
    * Moves time forward by {@code nanos}, running every task that falls due on the way.
    *
+   * @param nanos a time in nanoseconds
    * @return the number of task runs
    * @throws IllegalArgumentException if {@code nanos} is negative
    */
@@ -175,7 +188,10 @@ public final class ManualScheduler implements ScheduledExecutorService, Ticker {
     return Duration.ofNanos(due - start);
   }
 
-  /** The tasks not yet run (periodic tasks: not yet cancelled), in the order they would run. */
+  /**
+   * {@return the tasks not yet run (periodic tasks: not yet cancelled), in the order they would
+   * run}
+   */
   public List<ScheduledFuture<?>> pendingTasks() {
     List<Task<?>> sorted;
     synchronized (lock) {
@@ -185,14 +201,19 @@ public final class ManualScheduler implements ScheduledExecutorService, Ticker {
     return new ArrayList<>(sorted);
   }
 
-  /** The number of tasks not yet run. */
+  /** {@return the number of tasks not yet run} */
   public int numPendingTasks() {
     synchronized (lock) {
       return queue.size();
     }
   }
 
-  /** The number of tasks due within {@code duration} from now (a task due now counts). */
+  /**
+   * The number of tasks due within {@code duration} from now (a task due now counts).
+   *
+   * @param duration the duration
+   * @return the number of tasks due within {@code duration} from now (a task due now counts)
+   */
   public int numDueWithin(Duration duration) {
     synchronized (lock) {
       long limit = currentNanos + duration.toNanos();

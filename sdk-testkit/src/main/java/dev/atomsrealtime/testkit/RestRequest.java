@@ -17,7 +17,15 @@ import java.util.TreeMap;
 public record RestRequest(String method, String path, Map<String, String> headers, String body,
     int status) {
 
-  /** Copies the headers into a case-insensitive, unmodifiable map. */
+  /**
+   * Copies the headers into a case-insensitive, unmodifiable map.
+   *
+   * @param method the HTTP method
+   * @param path the path
+   * @param headers the request headers
+   * @param body the request body as text
+   * @param status the HTTP status of the answer
+   */
   public RestRequest {
     TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     copy.putAll(headers);

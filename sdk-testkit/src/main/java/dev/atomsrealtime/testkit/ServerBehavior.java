@@ -37,15 +37,23 @@ public interface ServerBehavior {
    * A client completed the upgrade. When {@code session.created} is sent automatically (the
    * default) it has already been sent when this runs; otherwise this is the place to call {@link
    * FakeConnection#sendSessionCreated()} or to send something else first.
+   *
+   * @param connection the connection
    */
   default void onConnected(FakeConnection connection) {}
 
-  /** {@code session.created} was sent on {@code connection} (automatically or by a script). */
+  /**
+   * {@code session.created} was sent on {@code connection} (automatically or by a script).
+   *
+   * @param connection the connection
+   */
   default void onSessionCreated(FakeConnection connection) {}
 
   /**
    * A client frame was decoded (it is already in {@link FakeConnection#received()}).
    *
+   * @param connection the connection
+   * @param event the event
    * @return true to suppress the server's default reply: {@code error no_session} before {@code
    *     session.created}; otherwise {@code session.closed client_requested} then close 1000 for
    *     {@code session.close}, {@code session.updated} for {@code session.update}, and {@code error
@@ -59,6 +67,8 @@ public interface ServerBehavior {
   /**
    * A client frame could not be decoded (it is already in {@link FakeConnection#invalidFrames()}).
    *
+   * @param connection the connection
+   * @param frame the frame
    * @return true to suppress the default reply: {@code error invalid_json} when the frame is not a
    *     JSON object, else {@code error no_session} before {@code session.created} or {@code error
    *     invalid_event} after it
@@ -73,6 +83,7 @@ public interface ServerBehavior {
    * @param code the close code (1006 when the TCP connection ended without a close handshake)
    * @param reason the close reason, possibly empty
    * @param remote true when the client started the close or the connection was lost from its side
+   * @param connection the connection
    */
   default void onClosed(FakeConnection connection, int code, String reason, boolean remote) {}
 }

@@ -168,12 +168,16 @@ public final class SimulatedAgent implements ServerBehavior {
     this.chatReply = builder.chatReply;
   }
 
-  /** A builder with the defaults described on each of its methods. */
+  /**
+   * A builder with the defaults described on each of its methods.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** An agent with every default: no greeting, the bundled reply, real-time pacing. */
+  /** {@return an agent with every default: no greeting, the bundled reply, real-time pacing} */
   public static SimulatedAgent create() {
     return builder().build();
   }
@@ -184,6 +188,9 @@ public final class SimulatedAgent implements ServerBehavior {
   /**
    * The bundled user utterance "Hello, I would like to book a table for two tonight." (espeak-ng),
    * 24 kHz mono 16-bit, with 0.3 s of silence before and 1.0 s after. A fresh copy on each call.
+   *
+   * @return the bundled user utterance "Hello, I would like to book a table for two tonight."
+   *     (espeak-ng), 24 kHz mono 16-bit, with 0.3 s of silence before and 1.0 s after
    */
   public static WavData bundledUserUtterance() {
     return bundled("user_book_table_24k.wav");
@@ -192,6 +199,9 @@ public final class SimulatedAgent implements ServerBehavior {
   /**
    * The bundled barge-in "Wait, actually make it four people." (espeak-ng), 24 kHz mono 16-bit,
    * with 0.3 s of silence before and 1.0 s after. A fresh copy on each call.
+   *
+   * @return the bundled barge-in "Wait, actually make it four people." (espeak-ng), 24 kHz mono
+   *     16-bit, with 0.3 s of silence before and 1.0 s after
    */
   public static WavData bundledBargeIn() {
     return bundled("user_barge_in_24k.wav");
@@ -200,6 +210,9 @@ public final class SimulatedAgent implements ServerBehavior {
   /**
    * The bundled agent reply, the words of {@link #DEFAULT_REPLY_TEXT} (espeak-ng), 24 kHz mono
    * 16-bit, with 0.1 s of silence before and after. A fresh copy on each call.
+   *
+   * @return the bundled agent reply, the words of {@link #DEFAULT_REPLY_TEXT} (espeak-ng), 24 kHz
+   *     mono 16-bit, with 0.1 s of silence before and after
    */
   public static WavData bundledAgentReply() {
     return bundled("agent_reply_24k.wav");
@@ -223,6 +236,9 @@ public final class SimulatedAgent implements ServerBehavior {
    * Returns the next session not yet returned by this method, in the order the agent saw their
    * connections open, waiting for it if needed.
    *
+   * @param timeout how long to wait at most
+   * @return the next session not yet returned by this method, in the order the agent saw their
+   *     connections open, waiting for it if needed
    * @throws AwaitTimeoutException if no connection opens within {@code timeout}
    * @throws IllegalStateException if interrupted (the interrupt flag is set again)
    */
@@ -246,6 +262,8 @@ public final class SimulatedAgent implements ServerBehavior {
   /**
    * The session of {@code connection}.
    *
+   * @param connection the connection
+   * @return the session of {@code connection}
    * @throws IllegalArgumentException if this agent has not served {@code connection}
    */
   public Session session(FakeConnection connection) {
@@ -258,7 +276,9 @@ public final class SimulatedAgent implements ServerBehavior {
         "connection " + connection.id() + " was not served by this agent");
   }
 
-  /** Every session so far, open or closed, in the order connections opened (a snapshot). */
+  /**
+   * {@return every session so far, open or closed, in the order connections opened (a snapshot)}
+   */
   public List<Session> sessions() {
     return List.copyOf(sessions);
   }
@@ -356,36 +376,36 @@ public final class SimulatedAgent implements ServerBehavior {
       this.chat = chat;
     }
 
-    /** The server connection this session runs on. */
+    /** {@return the server connection this session runs on} */
     public FakeConnection connection() {
       return connection;
     }
 
-    /** The connection's negotiated sample rate; all recorded audio is at this rate. */
+    /** {@return the connection's negotiated sample rate; all recorded audio is at this rate} */
     public int sampleRateHz() {
       return connection.sampleRateHz();
     }
 
-    /** Whether the connection is in chat mode ({@code mode=chat}): text only. */
+    /** {@return whether the connection is in chat mode ({@code mode=chat}): text only} */
     public boolean isChat() {
       return chat;
     }
 
-    /** The replies that have ended so far, in order, including a greeting (a snapshot). */
+    /** {@return the replies that have ended so far, in order, including a greeting (a snapshot)} */
     public List<AgentTurn> turns() {
       synchronized (lock) {
         return List.copyOf(turns);
       }
     }
 
-    /** The user utterances detected so far, in order (a snapshot). */
+    /** {@return the user utterances detected so far, in order (a snapshot)} */
     public List<UserUtterance> utterances() {
       synchronized (lock) {
         return List.copyOf(utterances);
       }
     }
 
-    /** Whether the agent ended the call ({@link Builder#endCallAfterReplies}). */
+    /** {@return whether the agent ended the call ({@link Builder#endCallAfterReplies})} */
     public boolean callEnded() {
       synchronized (lock) {
         return callEnded;
@@ -395,6 +415,9 @@ public final class SimulatedAgent implements ServerBehavior {
     /**
      * Whether the agent has stopped on this connection (the connection closed or the client sent
      * {@code session.close}); nothing more is recorded after that.
+     *
+     * @return whether the agent has stopped on this connection (the connection closed or the
+     *     client sent {@code session.close}); nothing more is recorded after that
      */
     public boolean isStopped() {
       synchronized (lock) {
@@ -405,6 +428,11 @@ public final class SimulatedAgent implements ServerBehavior {
     /**
      * Waits until at least {@code count} replies (of any outcome, the greeting included) have
      * ended, and returns the first {@code count}.
+     *
+     * @param count how many events to wait for
+     * @param timeout how long to wait at most
+     * @return waits until at least {@code count} replies (of any outcome, the greeting included)
+     *     have ended, and returns the first {@code count}
      */
     public List<AgentTurn> awaitTurns(int count, Duration timeout) {
       return await(
@@ -413,7 +441,13 @@ public final class SimulatedAgent implements ServerBehavior {
           () -> count + " agent replies");
     }
 
-    /** Waits for the first reply (in order) that matches {@code condition}, and returns it. */
+    /**
+     * Waits for the first reply (in order) that matches {@code condition}, and returns it.
+     *
+     * @param condition what the turn must satisfy
+     * @param timeout how long to wait at most
+     * @return waits for the first reply (in order) that matches {@code condition}, and returns it
+     */
     public AgentTurn awaitTurn(Predicate<? super AgentTurn> condition, Duration timeout) {
       Objects.requireNonNull(condition, "condition");
       return await(
@@ -422,7 +456,12 @@ public final class SimulatedAgent implements ServerBehavior {
           () -> "an agent reply matching the condition");
     }
 
-    /** Waits for the first reply that the user interrupted, and returns it. */
+    /**
+     * Waits for the first reply that the user interrupted, and returns it.
+     *
+     * @param timeout how long to wait at most
+     * @return waits for the first reply that the user interrupted, and returns it
+     */
     public AgentTurn awaitInterruption(Duration timeout) {
       return await(
           timeout,
@@ -430,7 +469,14 @@ public final class SimulatedAgent implements ServerBehavior {
           () -> "an interrupted agent reply");
     }
 
-    /** Waits until at least {@code count} user utterances were detected; returns the first ones. */
+    /**
+     * Waits until at least {@code count} user utterances were detected; returns the first ones.
+     *
+     * @param count how many events to wait for
+     * @param timeout how long to wait at most
+     * @return waits until at least {@code count} user utterances were detected; returns the first
+     *     ones
+     */
     public List<UserUtterance> awaitUtterances(int count, Duration timeout) {
       return await(
           timeout,
@@ -542,6 +588,9 @@ public final class SimulatedAgent implements ServerBehavior {
     /**
      * Text the agent speaks right after {@code session.created}, as a normal reply (audio and
      * transcripts; in chat mode a transcript only). Default: none. Null or empty means none.
+     *
+     * @param greeting the text of the greeting
+     * @return this builder
      */
     public Builder greeting(String greeting) {
       this.greeting = greeting == null || greeting.isEmpty() ? null : greeting;
@@ -551,6 +600,9 @@ public final class SimulatedAgent implements ServerBehavior {
     /**
      * The text of every reply to the user (its transcript deltas and final transcript). Default:
      * {@link SimulatedAgent#DEFAULT_REPLY_TEXT}, the words of the bundled reply audio.
+     *
+     * @param text the text
+     * @return this builder
      */
     public Builder replyText(String text) {
       Objects.requireNonNull(text, "text");
@@ -562,6 +614,9 @@ public final class SimulatedAgent implements ServerBehavior {
      * on its connection (from 0; a greeting is index 0) and the user transcript it answers (the
      * utterance's description, or the text the client sent). Called on the connection's agent
      * thread; it must be quick and must not return null.
+     *
+     * @param textForReply the reply text, from the reply number and the user's transcript
+     * @return this builder
      */
     public Builder replyText(BiFunction<Integer, String, String> textForReply) {
       this.replyText = Objects.requireNonNull(textForReply, "textForReply");
@@ -572,6 +627,9 @@ public final class SimulatedAgent implements ServerBehavior {
      * The audio of every reply (any WAV {@link Wav} reads; converted to each connection's rate with
      * {@link dev.atomsrealtime.audio.PcmConverter}). Default: {@link
      * SimulatedAgent#bundledAgentReply()}. Turns off {@link #echo()}.
+     *
+     * @param audio the audio to reply with
+     * @return this builder
      */
     public Builder replyAudio(WavData audio) {
       Objects.requireNonNull(audio, "audio");
@@ -580,7 +638,12 @@ public final class SimulatedAgent implements ServerBehavior {
       return this;
     }
 
-    /** The audio of the greeting. Default: the {@link #replyAudio reply audio}. */
+    /**
+     * The audio of the greeting. Default: the {@link #replyAudio reply audio}.
+     *
+     * @param audio the audio to reply with
+     * @return this builder
+     */
     public Builder greetingAudio(WavData audio) {
       Objects.requireNonNull(audio, "audio");
       this.greetingAudio = new WavData(audio.format(), audio.pcm().clone());
@@ -591,19 +654,31 @@ public final class SimulatedAgent implements ServerBehavior {
      * Replies to each utterance with the utterance itself, as the agent heard it (exactly the bytes
      * of {@link UserUtterance#audio()}). Replies to {@code input_text.send} and the greeting still
      * use the reply audio.
+     *
+     * @return this builder
      */
     public Builder echo() {
       this.echo = true;
       return this;
     }
 
-    /** Silence (in audio time) that ends a user utterance. Default 600 ms. */
+    /**
+     * Silence (in audio time) that ends a user utterance. Default 600 ms.
+     *
+     * @param millis a duration in milliseconds
+     * @return this builder
+     */
     public Builder silenceToEndTurnMillis(int millis) {
       this.silenceToEndTurnMillis = positive("silenceToEndTurnMillis", millis);
       return this;
     }
 
-    /** RMS level at or above which a 20 ms chunk counts as voiced, in dBFS. Default -40. */
+    /**
+     * RMS level at or above which a 20 ms chunk counts as voiced, in dBFS. Default -40.
+     *
+     * @param dbfs the threshold in dBFS
+     * @return this builder
+     */
     public Builder voiceThresholdDbfs(double dbfs) {
       if (!(dbfs < 0)) {
         throw new IllegalArgumentException("voiceThresholdDbfs must be below 0, got " + dbfs);
@@ -612,7 +687,12 @@ public final class SimulatedAgent implements ServerBehavior {
       return this;
     }
 
-    /** Voiced audio (in audio time) needed before speech counts as started. Default 200 ms. */
+    /**
+     * Voiced audio (in audio time) needed before speech counts as started. Default 200 ms.
+     *
+     * @param millis a duration in milliseconds
+     * @return this builder
+     */
     public Builder minSpeechMillis(int millis) {
       if (millis < 0) {
         throw new IllegalArgumentException("minSpeechMillis must be >= 0, got " + millis);
@@ -621,7 +701,12 @@ public final class SimulatedAgent implements ServerBehavior {
       return this;
     }
 
-    /** Audio per {@code output_audio.delta}, 1 to 1000 ms. Default 40 ms. */
+    /**
+     * Audio per {@code output_audio.delta}, 1 to 1000 ms. Default 40 ms.
+     *
+     * @param millis a duration in milliseconds
+     * @return this builder
+     */
     public Builder deltaMillis(int millis) {
       if (millis < 1 || millis > 1000) {
         throw new IllegalArgumentException("deltaMillis must be 1..1000, got " + millis);
@@ -633,6 +718,9 @@ public final class SimulatedAgent implements ServerBehavior {
     /**
      * Whether replies are paced at real time, one delta every {@code deltaMillis} on a fixed-rate
      * schedule (default true); false sends them as fast as possible, for quick tests.
+     *
+     * @param realTime whether to pace reads at real time
+     * @return this builder
      */
     public Builder realTime(boolean realTime) {
       this.realTime = realTime;
@@ -642,6 +730,9 @@ public final class SimulatedAgent implements ServerBehavior {
     /**
      * "Thinking" time (wall time) between the end of a user utterance or text and {@code
      * agent_start_talking}. Default 300 ms; 0 answers at once.
+     *
+     * @param millis a duration in milliseconds
+     * @return this builder
      */
     public Builder responseDelayMillis(int millis) {
       if (millis < 0) {
@@ -655,6 +746,9 @@ public final class SimulatedAgent implements ServerBehavior {
      * Ends the call after {@code replies} completed replies to the user (interrupted ones and the
      * greeting do not count): {@code session.closed} with reason {@code ended}, then close 1000.
      * Default: never.
+     *
+     * @param replies how many replies before the call ends
+     * @return this builder
      */
     public Builder endCallAfterReplies(int replies) {
       this.endCallAfterReplies = positive("endCallAfterReplies", replies);
@@ -664,13 +758,20 @@ public final class SimulatedAgent implements ServerBehavior {
     /**
      * The chat-mode answer to an {@code input_text.send}. Default: {@code "You said: " + text}.
      * Called on the connection's agent thread; it must be quick and must not return null.
+     *
+     * @param reply the reply text for a user text
+     * @return this builder
      */
     public Builder chatReply(Function<String, String> reply) {
       this.chatReply = Objects.requireNonNull(reply, "reply");
       return this;
     }
 
-    /** Builds the agent (reading the bundled reply audio when no reply audio was set). */
+    /**
+     * Builds the agent (reading the bundled reply audio when no reply audio was set).
+     *
+     * @return the simulated agent
+     */
     public SimulatedAgent build() {
       return new SimulatedAgent(this);
     }

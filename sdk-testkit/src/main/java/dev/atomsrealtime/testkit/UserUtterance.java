@@ -29,24 +29,36 @@ public record UserUtterance(
     int sampleRateHz,
     String transcript) {
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param index the utterance's number on its connection, from 0
+   * @param startMillis where the speech began (its first voiced 20 ms chunk), in audio time
+   * @param endMillis where the speech ended (after its last voiced chunk), in audio time
+   * @param audio the PCM16 mono audio from {@code startMillis} to {@code endMillis} at {@code
+   *     sampleRateHz}: the utterance as the agent heard it
+   * @param sampleRateHz the connection's negotiated rate
+   * @param transcript the {@code transcript} (role {@code user}) the agent sent for it, for
+   *     example {@code "[user speech 1.42 s]"}
+   */
   public UserUtterance {
     Objects.requireNonNull(audio, "audio");
     Objects.requireNonNull(transcript, "transcript");
     audio = audio.clone();
   }
 
-  /** A copy of the utterance's PCM16 mono audio. */
+  /** {@return a copy of the utterance's PCM16 mono audio} */
   @Override
   public byte[] audio() {
     return audio.clone();
   }
 
-  /** Length of {@link #audio()} in bytes. */
+  /** {@return length of {@link #audio()} in bytes} */
   public int audioBytes() {
     return audio.length;
   }
 
-  /** Length of the utterance in milliseconds of audio. */
+  /** {@return length of the utterance in milliseconds of audio} */
   public long durationMillis() {
     return endMillis - startMillis;
   }

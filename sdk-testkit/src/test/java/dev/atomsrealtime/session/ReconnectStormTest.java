@@ -73,7 +73,7 @@ class ReconnectStormTest {
             .maxDelay(Duration.ofMillis(400))
             .jitterFraction(0.5)
             .maxAttempts(MAX_ATTEMPTS)
-            .random(new Random(20))
+            .random(new Random(20)::nextDouble)
             .build();
     List<FakeConnection> connections = new ArrayList<>();
     for (int i = 0; i < SESSIONS; i++) {

@@ -10,6 +10,12 @@ import dev.atomsrealtime.audio.AudioException;
 public class AudioDeviceBusyException extends AudioException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param cause the underlying failure, or null
+   */
   public AudioDeviceBusyException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -10,10 +10,21 @@ import dev.atomsrealtime.audio.AudioException;
 public class AudioDeviceLostException extends AudioException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   */
   public AudioDeviceLostException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param cause the underlying failure, or null
+   */
   public AudioDeviceLostException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -11,20 +11,34 @@ import java.util.List;
 public class AudioDeviceNotFoundException extends AudioException {
   private static final long serialVersionUID = 1L;
 
+  /** The availableDevices. */
   private final List<String> availableDevices;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param availableDevices the names of the devices there are
+   */
   public AudioDeviceNotFoundException(String message, List<String> availableDevices) {
     super(message);
     this.availableDevices = List.copyOf(availableDevices);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param availableDevices the names of the devices there are
+   * @param cause the underlying failure, or null
+   */
   public AudioDeviceNotFoundException(
       String message, List<String> availableDevices, Throwable cause) {
     super(message, cause);
     this.availableDevices = List.copyOf(availableDevices);
   }
 
-  /** Names of the devices of the wanted kind that do exist (possibly empty). */
+  /** {@return names of the devices of the wanted kind that do exist (possibly empty)} */
   public List<String> availableDevices() {
     return availableDevices;
   }

@@ -10,10 +10,21 @@ import dev.atomsrealtime.audio.AudioException;
 public class AudioFormatNotSupportedException extends AudioException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   */
   public AudioFormatNotSupportedException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   * @param cause the underlying failure, or null
+   */
   public AudioFormatNotSupportedException(String message, Throwable cause) {
     super(message, cause);
   }

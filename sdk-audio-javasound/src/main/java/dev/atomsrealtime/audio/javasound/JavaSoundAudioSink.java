@@ -66,11 +66,16 @@ public final class JavaSoundAudioSink extends JavaSoundLine<SourceDataLine>
     super(builder, SourceDataLine.class, false, log);
   }
 
-  /** The system's default speaker, with default settings. */
+  /** {@return the system's default speaker, with default settings} */
   public static JavaSoundAudioSink defaultSpeaker() {
     return builder().build();
   }
 
+  /**
+   * A builder holding the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -268,6 +273,11 @@ public final class JavaSoundAudioSink extends JavaSoundLine<SourceDataLine>
   public static final class Builder extends LineBuilder<Builder> {
     private Builder() {}
 
+    /**
+     * Builds the java sound audio sink.
+     *
+     * @return the new {@code JavaSoundAudioSink}
+     */
     public JavaSoundAudioSink build() {
       return new JavaSoundAudioSink(this);
     }

@@ -43,11 +43,16 @@ public final class JavaSoundAudioSource extends JavaSoundLine<TargetDataLine>
     super(builder, TargetDataLine.class, true, log);
   }
 
-  /** The system's default microphone, with default settings. */
+  /** {@return the system's default microphone, with default settings} */
   public static JavaSoundAudioSource defaultMicrophone() {
     return builder().build();
   }
 
+  /**
+   * A builder holding the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -150,6 +155,11 @@ public final class JavaSoundAudioSource extends JavaSoundLine<TargetDataLine>
   public static final class Builder extends LineBuilder<Builder> {
     private Builder() {}
 
+    /**
+     * Builds the java sound audio source.
+     *
+     * @return the new {@code JavaSoundAudioSource}
+     */
     public JavaSoundAudioSource build() {
       return new JavaSoundAudioSource(this);
     }

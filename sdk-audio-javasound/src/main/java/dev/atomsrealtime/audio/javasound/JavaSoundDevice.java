@@ -31,10 +31,25 @@ public record JavaSoundDevice(
 
   /** Whether a device captures (microphone) or plays (speaker). */
   public enum Kind {
+    /** Validates the components. */
     CAPTURE,
+    /** Validates the components. */
     PLAYBACK
   }
 
+  /**
+   * Creates the record from its components.
+   *
+   * @param index position in the list of devices of this kind, as returned by {@link
+   *     JavaSoundDevices#captureDevices()} or {@link JavaSoundDevices#playbackDevices()}
+   * @param kind capture or playback
+   * @param name the mixer's name, what {@code device(String)} on the builders matches
+   * @param vendor the mixer's vendor (for the JDK's Linux provider, ALSA)
+   * @param description the mixer's description
+   * @param formats the formats the device's lines advertise; a rate or channel count of {@link
+   *     javax.sound.sampled.AudioSystem#NOT_SPECIFIED} means any
+   * @param mixerInfo the mixer this device is, to open it again
+   */
   public JavaSoundDevice {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(name, "name");

@@ -45,7 +45,9 @@ public final class JavaSoundDevices {
     this.label = label;
   }
 
-  /** The devices {@link AudioSystem} offers; the default device is the system's default. */
+  /**
+   * {@return the devices {@link AudioSystem} offers; the default device is the system's default}
+   */
   public static JavaSoundDevices system() {
     return SYSTEM;
   }
@@ -53,18 +55,21 @@ public final class JavaSoundDevices {
   /**
    * A fixed list of mixers (for example a mixer of your own, or a test double). The default
    * device is the first mixer that offers the wanted line.
+   *
+   * @param mixers the mixers to list
+   * @return a fixed list of mixers (for example a mixer of your own, or a test double)
    */
   public static JavaSoundDevices of(List<? extends Mixer> mixers) {
     List<Mixer> copy = List.copyOf(mixers);
     return new JavaSoundDevices(() -> copy, "given mixers");
   }
 
-  /** Devices that offer a {@link TargetDataLine}, in the provider's order. */
+  /** {@return devices that offer a {@link TargetDataLine}, in the provider's order} */
   public List<JavaSoundDevice> captureDevices() {
     return devices(Kind.CAPTURE);
   }
 
-  /** Devices that offer a {@link SourceDataLine}, in the provider's order. */
+  /** {@return devices that offer a {@link SourceDataLine}, in the provider's order} */
   public List<JavaSoundDevice> playbackDevices() {
     return devices(Kind.PLAYBACK);
   }
@@ -73,23 +78,41 @@ public final class JavaSoundDevices {
    * The capture device named {@code name}: exact name first, else the one device whose name
    * contains {@code name} ignoring case.
    *
+   * @param name the name
+   * @return the capture device named {@code name}: exact name first, else the one device whose
+   *     name contains {@code name} ignoring case
    * @throws AudioDeviceNotFoundException if none or several match; the message lists the names
    */
   public JavaSoundDevice captureDevice(String name) {
     return byName(Kind.CAPTURE, name);
   }
 
-  /** The capture device at {@code index} in {@link #captureDevices()}. */
+  /**
+   * The capture device at {@code index} in {@link #captureDevices()}.
+   *
+   * @param index the byte's index in the PCM
+   * @return the capture device at {@code index} in {@link #captureDevices()}
+   */
   public JavaSoundDevice captureDevice(int index) {
     return byIndex(Kind.CAPTURE, index);
   }
 
-  /** Like {@link #captureDevice(String)}, for playback devices. */
+  /**
+   * Like {@link #captureDevice(String)}, for playback devices.
+   *
+   * @param name the name
+   * @return like {@link #captureDevice(String)}, for playback devices
+   */
   public JavaSoundDevice playbackDevice(String name) {
     return byName(Kind.PLAYBACK, name);
   }
 
-  /** The playback device at {@code index} in {@link #playbackDevices()}. */
+  /**
+   * The playback device at {@code index} in {@link #playbackDevices()}.
+   *
+   * @param index the byte's index in the PCM
+   * @return the playback device at {@code index} in {@link #playbackDevices()}
+   */
   public JavaSoundDevice playbackDevice(int index) {
     return byIndex(Kind.PLAYBACK, index);
   }

@@ -52,7 +52,12 @@ abstract class JavaSoundLine<L extends DataLine> {
     this.stallTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(builder.stallTimeoutMillis);
   }
 
-  /** Opens the line once: the requested format when supported, else the closest one. */
+  /**
+   * Opens the line once: the requested format when supported, else the closest one.
+   *
+   * @param requested the format the session asks for
+   * @return the pcm format
+   */
   public PcmFormat open(PcmFormat requested) {
     Objects.requireNonNull(requested, "requested");
     synchronized (stateLock) {
@@ -98,7 +103,7 @@ abstract class JavaSoundLine<L extends DataLine> {
   /** Under stateLock, once the line is open and the instance not closed. */
   void lineOpened(L openedLine) {}
 
-  /** The format opened. */
+  /** {@return the format opened} */
   public PcmFormat format() {
     PcmFormat f = format;
     if (f == null) {

@@ -1,9 +1,6 @@
 package dev.atomsrealtime.transport.javawebsocket;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.SecureRandom;
 
 /**
@@ -11,13 +8,17 @@ import java.security.SecureRandom;
  * step. The library masks one byte per step through {@code ByteBuffer} calls, which costs several
  * microseconds per audio frame on the sending thread.
  *
+ * <p>Masking uses a {@code VarHandle} long view of the array where the platform has one (every
+ * JVM; Android from API 33, see {@link VarHandleMask}) and the frame buffer's absolute {@code
+ * getLong}/{@code putLong} elsewhere; both give the same bytes.
+ *
  * <p>Masking keys come from a {@link SecureRandom} (the RFC asks for a strong source of entropy),
  * drawn 64 bytes at a time. One instance per connection; thread-safe.
  */
 final class ClientFrames {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int KEYS_PER_DRAW = 16;
+  /** Whether {@link VarHandleMask} can be used here; decided once. */
+  static final boolean VAR_HANDLE_MASK = probeVarHandleMask();
 
   private final SecureRandom random;
   private final byte[] keys = new byte[KEYS_PER_DRAW * 4]; // guarded by this
@@ -62,19 +63,39 @@ final class ClientFrames {
     } else {
       payload.duplicate().get(out, p, length);
     }
-    mask(out, p, length, key);
-    return ByteBuffer.wrap(out);
+    if (VAR_HANDLE_MASK) {
+      VarHandleMask.mask(out, p, length, key);
+      return ByteBuffer.wrap(out);
+    }
+    ByteBuffer wire = ByteBuffer.wrap(out);
+    mask(wire, p, length, key);
+    return wire;
   }
 
-  /** XORs {@code length} bytes at {@code offset} with the key repeated, 8 bytes per step. */
-  static void mask(byte[] data, int offset, int length, int key) {
+  private static boolean probeVarHandleMask() {
+    try {
+      return VarHandleMask.works();
+    } catch (LinkageError e) { // the class itself cannot be loaded on this platform
+      return false;
+    }
+  }
+
+  /**
+   * XORs {@code length} bytes of {@code frame} at {@code offset} with the key repeated, 8 bytes
+   * per step through the buffer's absolute big-endian {@code getLong}/{@code putLong} (on every
+   * Android level): the fallback where {@link VarHandleMask} is not available. The buffer is the
+   * one the frame is returned in, so masking allocates nothing. Its position and limit are not
+   * used.
+   */
+  static void mask(ByteBuffer frame, int offset, int length, int key) {
     long wide = ((long) key << 32) | (key & 0xFFFFFFFFL);
     int i = 0;
     for (; i + 8 <= length; i += 8) {
-      LONGS.set(data, offset + i, (long) LONGS.get(data, offset + i) ^ wide);
+      frame.putLong(offset + i, frame.getLong(offset + i) ^ wide);
     }
     for (; i < length; i++) {
-      data[offset + i] ^= (byte) (key >>> (24 - 8 * (i & 3)));
+      int at = offset + i;
+      frame.put(at, (byte) (frame.get(at) ^ (key >>> (24 - 8 * (i & 3)))));
     }
   }
 

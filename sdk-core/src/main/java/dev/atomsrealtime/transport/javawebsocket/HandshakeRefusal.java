@@ -1,5 +1,6 @@
 package dev.atomsrealtime.transport.javawebsocket;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -59,7 +60,7 @@ final class HandshakeRefusal {
     int bodyLength = Math.min(Math.min(available, MAX_BODY_BYTES),
         contentLength >= 0 ? contentLength : Integer.MAX_VALUE);
     body = new String(bytes(buf, bodyStart, bodyStart + bodyLength), StandardCharsets.UTF_8);
-    buf.position(buf.limit());
+    ((Buffer) buf).position(buf.limit());
     throw new InvalidHandshakeException("HTTP " + code);
   }
 

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -238,7 +239,8 @@ final class JavaWebSocketTransport implements Transport {
     @Override
     public void onMessage(ByteBuffer bytes) {
       // Copied: the callback may run after this method returned (see deliver).
-      ByteBuffer copy = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+      ByteBuffer copy = ByteBuffer.allocate(bytes.remaining()).put(bytes);
+      ((Buffer) copy).flip();
       deliver(() -> listener.onBinary(copy));
     }
 

@@ -107,10 +107,19 @@ class ClientFramesTest {
         for (int i = 0; i < length; i++) {
           expected[offset + i] ^= (byte) (key >>> (24 - 8 * (i % 4)));
         }
-        ClientFrames.mask(data, offset, length, key);
-        assertArrayEquals(expected, data, "offset " + offset + ", length " + length);
+        byte[] viaVarHandle = data.clone();
+        ClientFrames.mask(ByteBuffer.wrap(data), offset, length, key);
+        assertArrayEquals(expected, data, "buffer, offset " + offset + ", length " + length);
+        VarHandleMask.mask(viaVarHandle, offset, length, key);
+        assertArrayEquals(expected, viaVarHandle,
+            "VarHandle, offset " + offset + ", length " + length);
       }
     }
+  }
+
+  @Test
+  void framesAreMaskedThroughTheVarHandleViewOnTheJvm() {
+    assertTrue(ClientFrames.VAR_HANDLE_MASK, "Java 17 runtimes have byte-array VarHandle views");
   }
 
   @Test
