@@ -14,5 +14,9 @@
  * Waits are always bounded and fail with {@link dev.atomsrealtime.testkit.AwaitTimeoutException}.
  * Nothing here prints credentials: handshake records redact them in {@code toString()}, and logs
  * (SLF4J, DEBUG) name event types only, never audio.
+ *
+ * <p>On the module path this is the automatic module {@code dev.atomsrealtime.testkit}; the fake
+ * server's REST listener uses the JDK's HTTP server, so a test module also {@code requires
+ * jdk.httpserver}.
  */
 package dev.atomsrealtime.testkit;
