@@ -18,9 +18,7 @@ import dev.atomsrealtime.event.TranscriptEvent;
 import dev.atomsrealtime.reconnect.ReconnectPolicy;
 import dev.atomsrealtime.testing.RecordingListener;
 import dev.atomsrealtime.testing.ScriptedClient;
-import dev.atomsrealtime.testing.ScriptedTransports;
 import dev.atomsrealtime.testing.ScriptedTransports.Scripted;
-import dev.atomsrealtime.testing.VirtualScheduler;
 import dev.atomsrealtime.tools.ClientTools;
 import dev.atomsrealtime.tools.ToolDeclarationException;
 import java.time.Duration;
@@ -47,10 +45,8 @@ class SessionToolsTest {
   private static final ReconnectPolicy BACKOFF =
       ReconnectPolicy.exponentialBackoff(Duration.ofMillis(100), 2, Duration.ofSeconds(1), 0, 2);
 
-  private final ScriptedClient scripted = new ScriptedClient();
-  private final VirtualScheduler time = scripted.time;
-  private final ScriptedTransports transports = scripted.transports;
   private final RecordingListener listener = new RecordingListener();
+  private final ScriptedClient scripted = new ScriptedClient();
 
   @AfterEach
   void closeClient() {
@@ -121,8 +117,8 @@ class SessionToolsTest {
     CompletableFuture<List<String>> lost = declare(s, "lookup");
     first.closed(1006, "", true);
     listener.awaitReconnecting(WAIT);
-    time.advance(Duration.ofMillis(100));
-    Scripted second = transports.next(WAIT);
+    scripted.time.advance(Duration.ofMillis(100));
+    Scripted second = scripted.transports.next(WAIT);
     second.open(ScriptedClient.created("s2"));
     listener.awaitReconnected(1, WAIT);
     assertEquals(List.of("session.update"), second.sentTypes(), "declared again");
@@ -185,8 +181,8 @@ class SessionToolsTest {
     first.closed(1006, "", true);
     listener.awaitReconnecting(WAIT);
     assertTrue(interrupted.await(WAIT_MS, TimeUnit.MILLISECONDS), "its connection ended");
-    time.advance(Duration.ofMillis(100));
-    Scripted second = transports.next(WAIT);
+    scripted.time.advance(Duration.ofMillis(100));
+    Scripted second = scripted.transports.next(WAIT);
     second.open(ScriptedClient.created("s2"));
     listener.awaitReconnected(1, WAIT);
     release.countDown();
@@ -213,7 +209,7 @@ class SessionToolsTest {
   void closingBeforeOpenCancelsTheConnectFuture() throws Exception {
     AtomsSession s = session(SessionOptions.builder());
     CompletableFuture<?> connected = s.connect();
-    transports.next(WAIT);
+    scripted.transports.next(WAIT);
     s.closeAsync().get(WAIT_MS, TimeUnit.MILLISECONDS);
     CancellationException e = assertThrows(CancellationException.class,
         () -> connected.get(WAIT_MS, TimeUnit.MILLISECONDS));
@@ -224,7 +220,7 @@ class SessionToolsTest {
   void aRefusedConnectionFailsTheConnectFutureWithItsCause() throws Exception {
     AtomsSession s = session(SessionOptions.builder());
     CompletableFuture<?> connected = s.connect();
-    Scripted t = transports.next(WAIT);
+    Scripted t = scripted.transports.next(WAIT);
     t.closed(4401, "unauthorized", true);
     assertInstanceOf(AuthenticationException.class, failure(connected));
   }
@@ -233,7 +229,7 @@ class SessionToolsTest {
   void aReconnectTheSchedulerRefusesEndsTheSession() throws Exception {
     AtomsSession s = session(SessionOptions.builder().reconnectPolicy(BACKOFF));
     Scripted t = scripted.open(s, listener);
-    time.shutdown();
+    scripted.time.shutdown();
     t.closed(1006, "", true);
     SessionEnd end = listener.awaitClosed(WAIT);
     assertInstanceOf(ConnectionException.class, end.cause());
