@@ -342,6 +342,40 @@ class SessionStateMachineTest {
   }
 
   @Test
+  void audioWaitingForALostConnectionIsNoLongerCountedAsQueued() throws Exception {
+    AtomsSession s = session(SessionOptions.builder().reconnectPolicy(BACKOFF)
+        .sampleRateHz(16_000).maxQueuedAudioMillis(100));
+    Scripted t = open(s);
+    t.setQueuedBytes(64 * 1024); // the socket is full: audio waits in the queue
+    s.sendAudio(new byte[640]);
+    s.sendAudio(new byte[640]);
+    assertEquals(64 * 1024 + 2 * 903, s.stats().queuedBytes());
+    t.closed(1006, "", true);
+    listener.awaitReconnecting(WAIT);
+    assertTrue(s.stats().queuedBytes() <= 2 * 903,
+        "the lost socket's backlog no longer counts: " + s.stats().queuedBytes());
+    assertEquals(List.of(), t.sent());
+  }
+
+  @Test
+  void aConnectionOpenLongEnoughStartsTheBackoffAgain() throws Exception {
+    AtomsSession s = session(SessionOptions.builder().reconnectPolicy(BACKOFF)
+        .reconnectBackoffResetAfter(Duration.ofSeconds(5)));
+    Scripted first = open(s);
+    first.closed(1006, "", true);
+    assertEquals(1, listener.awaitReconnecting(WAIT).attempt());
+    time.advance(Duration.ofMillis(100));
+    Scripted second = transports.next(WAIT);
+    second.open(CREATED_2);
+    listener.awaitReconnected(1, WAIT);
+    time.advance(Duration.ofSeconds(5));
+    second.closed(1006, "", true);
+    RecordingListener.Reconnecting again = listener.awaitReconnecting(WAIT);
+    assertEquals(1, again.attempt(), "a new streak after 5 s open");
+    assertEquals(Duration.ofMillis(100), again.delay());
+  }
+
+  @Test
   void anEndedSessionLeavesTheClient() throws Exception {
     AtomsSession s = session();
     Scripted t = open(s);
