@@ -44,6 +44,9 @@ import java.util.concurrent.TimeUnit;
  *   --pin auto                auto (default): on 2 or more cores, the server JVM on the first
  *                             half of the cores and the client JVM on the rest (taskset); off;
  *                             or SERVER/CLIENT cpu lists, e.g. 0/1 or 0-1/2-3
+ *   --rounds 1                run everything this many times, the kinds in the other order in
+ *                             every second round; ratios pair the runs of one round and print
+ *                             the median of the rounds with the range
  *   --before-classpath CP     the classpath of the sdk-before worker
  *   --interrupt-ms 2000       server sends interruption + agent_start_talking this often (default)
  *   --ramp                    find the largest N with no late (> --late-ms) and no dropped chunk:
@@ -51,6 +54,9 @@ import java.util.concurrent.TimeUnit;
  *                             800), then --ramp-refine bisection steps (default 2); a failed
  *                             step is tried again --ramp-retries times (default 1)
  *   --jvm "-Xms2g -Xmx2g -XX:+AlwaysPreTouch"   options of the client and server JVMs
+ *   --client-jvm "..."        more options of the client JVM only (diagnostics)
+ *   --profile DIR             profile each client JVM's measured window with async-profiler
+ *                             (see {@link WindowProfiler}); DIR/KIND-TRANSPORT-N.collapsed
  * </pre>
  */
 public final class LoadHarness {
@@ -109,21 +115,30 @@ public final class LoadHarness {
       return;
     }
     String[] transports = opts.getOrDefault("transport", "javawebsocket").split(",");
-    for (String nText : opts.getOrDefault("sessions", "10,50").split(",")) {
-      int n = Integer.parseInt(nText.trim());
-      for (String transport : transports) {
-        for (String kind : kinds) {
-          if (!kind.equals("baseline")) {
-            results.add(runWorker(opts, kind, n, transport));
+    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
+    for (int round = 1; round <= rounds; round++) {
+      for (String nText : opts.getOrDefault("sessions", "10,50").split(",")) {
+        int n = Integer.parseInt(nText.trim());
+        for (String transport : transports) {
+          // Each round runs the kinds in the other order, so that a drift of the machine over a
+          // round does not always favour the same kind.
+          List<String> order = new ArrayList<>(List.of(kinds));
+          if (round % 2 == 0) {
+            java.util.Collections.reverse(order);
+          }
+          for (String kind : order) {
+            if (!kind.equals("baseline")) {
+              results.add(runWorker(opts, kind, n, transport).round(round));
+            }
           }
         }
-      }
-      if (List.of(kinds).contains("baseline")) {
-        results.add(runWorker(opts, "baseline", n, "javawebsocket"));
+        if (List.of(kinds).contains("baseline")) {
+          results.add(runWorker(opts, "baseline", n, "javawebsocket").round(round));
+        }
       }
     }
     printTable(results, opts);
-    printRatios(results);
+    printRatios(results, rounds);
   }
 
   private static int ramp(Map<String, String> opts, String kind, List<Result> results)
@@ -181,6 +196,15 @@ public final class LoadHarness {
     }
     cmd.addAll(javaCommand(opts, before ? opts.get("before-classpath")
         : System.getProperty("java.class.path")));
+    for (String o : opts.getOrDefault("client-jvm", "").split(" ")) {
+      if (!o.isBlank()) {
+        cmd.add(cmd.size() - 2, o);
+      }
+    }
+    if (opts.containsKey("profile")) {
+      cmd.add(cmd.size() - 2, "-D" + WindowProfiler.PROPERTY + "=" + opts.get("profile") + "/"
+          + kind + "-" + transport + "-" + n);
+    }
     cmd.add(LoadHarness.class.getName());
     cmd.add("--worker");
     cmd.add("--client");
@@ -263,14 +287,14 @@ public final class LoadHarness {
     System.out.println("latency = server send of output_audio.delta -> write into the client's"
         + " sink; late > " + lateMillis(opts) + " ms; up = client pacer -> server receive;"
         + " irq = interruption received -> sink flushed");
-    String fmt = "%-10s %-4s %4s %4s %7s %7s %6s %5s %5s %5s | %5s %5s %6s %4s %4s | %5s %5s %4s"
+    String fmt = "%2s %-10s %-4s %4s %4s %7s %7s %6s %5s %5s %5s | %5s %5s %6s %4s %4s | %5s %5s %4s"
         + " | %6s | %6s %4s %4s %3s%n";
-    System.out.printf(Locale.ROOT, fmt, "client", "tr", "N", "open", "cpu ms/", "w/o JIT", "sess/",
+    System.out.printf(Locale.ROOT, fmt, "rd", "client", "tr", "N", "open", "cpu ms/", "w/o JIT", "sess/",
         "thr/", "heap", "csw/", "p50", "p99", "max", "late", "drop", "up", "up", "late", "irq",
         "srv ms/", "busy", "busy", "sat");
-    System.out.printf(Locale.ROOT, fmt, "", "", "", "", "sess-s", "", "core", "sess", "KB/s",
+    System.out.printf(Locale.ROOT, fmt, "", "", "", "", "", "sess-s", "", "core", "sess", "KB/s",
         "ss", "ms", "ms", "ms", "", "", "p50", "p99", "up", "p50 ms", "sess-s", "cli%", "srv%", "");
-    System.out.println("-".repeat(148));
+    System.out.println("-".repeat(151));
     for (Result r : results) {
       double cpu = r.d("cpuMsPerSessionSecond");
       double app = appCpu(r);
@@ -280,7 +304,7 @@ public final class LoadHarness {
       double serverBusy = r.d("serverCpuPercent") / cores(r, "serverCores");
       String sat = clientBusy >= 90 ? (serverBusy >= 90 ? "c+s" : "cli")
           : serverBusy >= 90 ? "srv" : "-";
-      System.out.printf(Locale.ROOT, fmt, r.s("client"), r.s("transport"), r.s("n"),
+      System.out.printf(Locale.ROOT, fmt, r.s("round"), r.s("client"), r.s("transport"), r.s("n"),
           r.s("connected"), f2(cpu), f2(app), f0(1000 / app), f3(r.d("threadsPerSession")),
           f0(r.d("heapKbPerSession")), f0(r.d("switchesPerSessionSecond")), ms(r.l("p50")), ms(r.l("p99")), ms(r.l("max")),
           r.s("late"), r.s("dropped"), ms(r.l("upP50")), ms(r.l("upP99")), r.s("upLate"),
@@ -299,7 +323,7 @@ public final class LoadHarness {
         + " saturation rather than cost.");
     for (Result r : results) {
       System.out.println("  " + r.s("client") + "/" + r.s("transport") + " N=" + r.s("n")
-          + ": chunks " + r.s("chunks") + "/" + r.s("expected") + " expected, server sent "
+          + " round " + r.s("round") + ": chunks " + r.s("chunks") + "/" + r.s("expected") + " expected, server sent "
           + r.s("deltasSent") + " (tick lag max " + ms(r.l("tickLagMax")) + " ms), interruptions "
           + r.s("irqN") + ", clock check +-" + ms3(r.l("clockBound")) + " ms, warm-up "
           + f1(r.l("warmupMillis") / 1000.0) + " s, JIT compiler threads in the window "
@@ -317,11 +341,11 @@ public final class LoadHarness {
    * For each N and transport, the SDK's client CPU, heap and threads per session against the
    * floor on the same transport, against the baseline, and against {@code sdk-before} when run.
    */
-  private static void printRatios(List<Result> results) {
+  private static void printRatios(List<Result> results, int rounds) {
     Map<String, Result> byKey = new LinkedHashMap<>();
     List<String> rows = new ArrayList<>();
     for (Result r : results) {
-      byKey.put(r.s("client") + "|" + r.s("transport") + "|" + r.s("n"), r);
+      byKey.put(r.s("client") + "|" + r.s("transport") + "|" + r.s("n") + "|" + r.s("round"), r);
       String row = r.s("transport") + "|" + r.s("n");
       if (r.s("client").startsWith("sdk") && !rows.contains(row)) {
         rows.add(row);
@@ -333,24 +357,45 @@ public final class LoadHarness {
     System.out.println();
     System.out.println("Ratios of client CPU per session-second without JIT compilation (lower is"
         + " better for the first name); baseline = the guide-style Java-WebSocket client at the"
-        + " same N:");
-    String fmt = "%-4s %4s | %9s %9s %12s %12s %12s %14s%n";
+        + " same N" + (rounds > 1 ? "; each ratio pairs two runs of the same round, and the"
+        + " figure is the median of the " + rounds + " rounds' ratios with their range" : "")
+        + ":");
+    int w = rounds > 1 ? 16 : 9;
+    String fmt = "%-4s %4s | %" + w + "s %" + w + "s %" + w + "s %" + w + "s %" + w + "s %"
+        + (w + 5) + "s%n";
     System.out.printf(Locale.ROOT, fmt, "tr", "N", "sdk/floor", "sdk/base", "before/floor",
         "sdk/before", "floor/base", "sdk/jws-sdk");
-    System.out.println("-".repeat(86));
+    System.out.println("-".repeat(12 + 6 * (w + 1) + 5));
     for (String row : rows) {
       String[] parts = row.split("\\|");
       String tr = parts[0];
       String n = parts[1];
-      Result sdk = byKey.get("sdk|" + tr + "|" + n);
-      Result floor = byKey.get("floor|" + tr + "|" + n);
-      Result before = byKey.get("sdk-before|" + tr + "|" + n);
-      Result base = byKey.get("baseline|jws|" + n);
-      Result jwsBefore = byKey.get("sdk-before|jws|" + n);
-      Result jwsSdk = jwsBefore != null ? jwsBefore : byKey.get("sdk|jws|" + n);
-      System.out.printf(Locale.ROOT, fmt, tr, n, ratio(sdk, floor), ratio(sdk, base),
-          ratio(before, floor), ratio(sdk, before), ratio(floor, base),
-          ratio(sdk, jwsSdk) + (jwsSdk == jwsBefore && jwsBefore != null ? " (before)" : ""));
+      List<Double> sdkFloor = new ArrayList<>();
+      List<Double> sdkBase = new ArrayList<>();
+      List<Double> beforeFloor = new ArrayList<>();
+      List<Double> sdkBefore = new ArrayList<>();
+      List<Double> floorBase = new ArrayList<>();
+      List<Double> sdkJws = new ArrayList<>();
+      boolean againstBefore = false;
+      for (int round = 1; round <= rounds; round++) {
+        String k = "|" + round;
+        Result sdk = byKey.get("sdk|" + tr + "|" + n + k);
+        Result floor = byKey.get("floor|" + tr + "|" + n + k);
+        Result before = byKey.get("sdk-before|" + tr + "|" + n + k);
+        Result base = byKey.get("baseline|jws|" + n + k);
+        Result jwsBefore = byKey.get("sdk-before|jws|" + n + k);
+        Result jwsSdk = jwsBefore != null ? jwsBefore : byKey.get("sdk|jws|" + n + k);
+        againstBefore |= jwsBefore != null;
+        addRatio(sdkFloor, sdk, floor);
+        addRatio(sdkBase, sdk, base);
+        addRatio(beforeFloor, before, floor);
+        addRatio(sdkBefore, sdk, before);
+        addRatio(floorBase, floor, base);
+        addRatio(sdkJws, sdk, jwsSdk);
+      }
+      System.out.printf(Locale.ROOT, fmt, tr, n, spread(sdkFloor), spread(sdkBase),
+          spread(beforeFloor), spread(sdkBefore), spread(floorBase),
+          spread(sdkJws) + (againstBefore ? " (before)" : ""));
     }
     System.out.println("sdk/jws-sdk: the SDK on this transport against the SDK on Java-WebSocket"
         + " (the sdk-before run there when there is one). Targets: sdk/floor <= 1.10 on both"
@@ -358,17 +403,30 @@ public final class LoadHarness {
         + " per session (table above).");
   }
 
+  private static void addRatio(List<Double> into, Result a, Result b) {
+    if (a != null && b != null) {
+      into.add(appCpu(a) / appCpu(b));
+    }
+  }
+
+  /** The median of the ratios, and with more than one their range: {@code 1.04 (0.98-1.09)}. */
+  static String spread(List<Double> ratios) {
+    if (ratios.isEmpty()) {
+      return "-";
+    }
+    List<Double> sorted = new ArrayList<>(ratios);
+    sorted.sort(null);
+    int m = sorted.size();
+    double median = m % 2 == 1 ? sorted.get(m / 2)
+        : (sorted.get(m / 2 - 1) + sorted.get(m / 2)) / 2;
+    return m == 1 ? f2(median)
+        : f2(median) + " (" + f2(sorted.get(0)) + "-" + f2(sorted.get(m - 1)) + ")";
+  }
+
   /** Client CPU per session-second without the JIT compiler threads' (all of it if unknown). */
   private static double appCpu(Result r) {
     double app = r.d("appCpuMsPerSessionSecond");
     return Double.isNaN(app) ? r.d("cpuMsPerSessionSecond") : app;
-  }
-
-  private static String ratio(Result a, Result b) {
-    if (a == null || b == null) {
-      return "-";
-    }
-    return f2(appCpu(a) / appCpu(b));
   }
 
   private static String f2(double v) {
@@ -412,6 +470,11 @@ public final class LoadHarness {
 
     String s(String key) {
       return values.getOrDefault(key, "-");
+    }
+
+    Result round(int round) {
+      values.put("round", Integer.toString(round));
+      return this;
     }
 
     long l(String key) {
@@ -512,7 +575,9 @@ public final class LoadHarness {
         long jit0 = jit.getTotalCompilationTime();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
+        WindowProfiler profiler = WindowProfiler.startIfAsked();
         Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
+        profiler.stop();
         clients.recording(false);
         long cpu = os.getProcessCpuTime() - cpu0;
         long switches = ProcTasks.voluntarySwitches() - switches0;
