@@ -104,9 +104,19 @@ public final class SerialContext implements Executor {
     return (thread, error) -> log.error("a task of {} failed on {}", name, thread.getName(), error);
   }
 
-  /** Queues {@code task}, then drains (on this thread, or on the executor). */
+  /**
+   * Queues {@code task}, then drains (on this thread, or on the executor). A context without an
+   * executor that is idle (nothing queued, no thread draining) runs the task at once instead of
+   * queueing it: the same order and the same thread as queue-then-drain, without the queue's
+   * node, its two atomic updates and the poll (the common case on the audio paths, where a
+   * context is touched 50 times a second per session and is almost always idle).
+   */
   @Override
   public void execute(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    if (executor == null && runIfIdle(task)) {
+      return;
+    }
     executeLater(task);
     if (executor == null) {
       drain();
