@@ -39,6 +39,7 @@ final class OutboundQueue {
   private final ScheduledExecutorService scheduler;
   private final long id;
   private final Queue<Frame> frames = new ConcurrentLinkedQueue<>();
+  private final SerialContext writer;
   private final SerialContext.Signal flush;
   private final AtomicBoolean retryScheduled = new AtomicBoolean();
   // Written by attach/detach (the session's context), read by senders and the writer.
@@ -53,7 +54,8 @@ final class OutboundQueue {
   OutboundQueue(ScheduledExecutorService scheduler, long id) {
     this.scheduler = scheduler;
     this.id = id;
-    this.flush = SerialContext.create("session " + id + " outbound").newSignal(this::writeStep);
+    this.writer = SerialContext.create("session " + id + " outbound");
+    this.flush = writer.newSignal(this::writeStep);
   }
 
   /**
@@ -71,19 +73,48 @@ final class OutboundQueue {
     flush.raise();
   }
 
-  /** Queues a frame for the current connection. Returns false if none is attached. */
+  /**
+   * Queues a frame for the current connection. Returns false if none is attached.
+   *
+   * <p>When nothing is waiting and no thread is writing (almost always: a socket takes a 20 ms
+   * chunk at once), the frame goes to the transport directly from this thread, as the writer,
+   * without passing through the queue: the same order and the same bounds, without a queue node
+   * and four atomic updates per frame.
+   */
   boolean send(byte[] frame, boolean audio) {
     Target t = target;
     if (t == null) {
       return false;
     }
+    if (frames.isEmpty() && writer.runIfIdle(() -> writeDirect(frame, audio, t))) {
+      return true;
+    }
+    enqueue(frame, audio, t);
+    flush.raise();
+    return true;
+  }
+
+  /** The writer, for one frame that found the queue empty. */
+  private void writeDirect(byte[] frame, boolean audio, Target t) {
+    if (!frames.isEmpty() || t != target || t.transport.queuedBytes() >= t.highWaterBytes) {
+      // Another sender got in first, the connection changed, or the transport is full: the
+      // queue decides, as for any frame.
+      enqueue(frame, audio, t);
+      writeStep();
+      return;
+    }
+    t.transport.sendText(frame);
+    if (audio) {
+      audioSent.incrementAndGet();
+    }
+  }
+
+  private void enqueue(byte[] frame, boolean audio, Target t) {
     frames.add(new Frame(frame, audio, t));
     queuedBytes.addAndGet(frame.length);
     if (audio) {
       queuedAudioBytes.addAndGet(frame.length);
     }
-    flush.raise();
-    return true;
   }
 
   /** The writer: one thread at a time. Writes in order until the transport is full. */

@@ -160,12 +160,63 @@ class OutboundQueueTest {
     assertEquals(List.of("a", "b"), t.sentText());
   }
 
+  @Test
+  void aFrameSentWhileAnotherThreadWritesWaitsItsTurnAndFollowsInOrder() throws Exception {
+    java.util.concurrent.CountDownLatch inTransport = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+    FakeTransport t = new FakeTransport() {
+      @Override
+      public boolean sendText(byte[] utf8) {
+        threads.add(Thread.currentThread().getName());
+        boolean ok = super.sendText(utf8);
+        if (new String(utf8, StandardCharsets.UTF_8).equals("first")) {
+          inTransport.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS); // the writer is busy in the transport
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return ok;
+      }
+    };
+    queue.attach(t, 1000, 1000);
+    Thread writer = new Thread(() -> queue.send(frame("first"), true), "writer");
+    writer.start();
+    assertTrue(inTransport.await(5, TimeUnit.SECONDS));
+    // The writer is inside the transport: this frame must not overtake or interleave with it.
+    assertTrue(queue.send(frame("second"), true));
+    assertEquals(List.of("first"), t.sentText());
+    assertEquals(6, queue.queuedBytes(), "it waits here");
+    release.countDown();
+    writer.join(5_000);
+    // The busy writer took it on its way out, in order, before its send returned.
+    assertEquals(List.of("first", "second"), t.sentText());
+    assertEquals(List.of("writer", "writer"), threads);
+    assertEquals(0, queue.queuedBytes());
+    assertEquals(2, queue.audioSent());
+  }
+
+  @Test
+  void aFrameThatFindsTheTransportFullWaitsEvenWithNothingQueued() {
+    FakeTransport t = new FakeTransport();
+    queue.attach(t, 1000, 100);
+    t.queued = 100;
+    assertTrue(queue.send(frame("late"), true));
+    assertEquals(List.of(), t.sentText());
+    assertEquals(1, scheduler.scheduled.size(), "a retry moves it on");
+    t.queued = 0;
+    assertTrue(queue.send(frame("later"), true));
+    assertEquals(List.of("late", "later"), t.sentText(), "the waiting frame goes first");
+  }
+
   private static byte[] frame(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** A transport that records what it is given and reports the queue depth the test sets. */
-  static final class FakeTransport implements Transport {
+  static class FakeTransport implements Transport {
     final List<byte[]> sent = new ArrayList<>();
     volatile long queued;
 
