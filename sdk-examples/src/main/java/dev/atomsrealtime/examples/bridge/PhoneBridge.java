@@ -4,6 +4,7 @@ import dev.atomsrealtime.AtomsClient;
 import dev.atomsrealtime.SessionOptions;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,6 +89,27 @@ public final class PhoneBridge extends WebSocketServer {
   }
 
   /**
+   * Waits until no call is active: every call's session has closed.
+   *
+   * @param timeout how long at most
+   * @return whether that happened in time
+   * @throws InterruptedException if interrupted
+   */
+  public boolean awaitNoActiveCalls(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (calls) {
+      while (!calls.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(calls, left);
+      }
+      return true;
+    }
+  }
+
+  /**
    * Streams started since the bridge started.
    *
    * @return the count
@@ -129,6 +151,9 @@ public final class PhoneBridge extends WebSocketServer {
 
   void sessionClosed(PhoneCall call) {
     calls.remove(call);
+    synchronized (calls) {
+      calls.notifyAll(); // awaitNoActiveCalls
+    }
   }
 
   void cleared(PhoneCall call, long nanos) {

@@ -5,6 +5,7 @@ import dev.atomsrealtime.audio.Wav;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -163,6 +164,7 @@ public final class SimulatedPhone extends WebSocketClient {
           playOffset = 0;
         }
       }
+      lock.notifyAll(); // awaitPlayed
     }
     send("{\"event\":\"media\",\"streamSid\":\"" + streamSid + "\",\"media\":{\"track\":"
         + "\"inbound\",\"payload\":\"" + Base64.getEncoder().encodeToString(frame) + "\"}}");
@@ -192,6 +194,7 @@ public final class SimulatedPhone extends WebSocketClient {
           byte[] audio = m.payload();
           received.write(audio, 0, audio.length);
           playback.add(audio);
+          lock.notifyAll(); // awaitReceived
         }
         case "mark" -> playback.add(m.markName());
         case "clear" -> {
@@ -230,6 +233,45 @@ public final class SimulatedPhone extends WebSocketClient {
   public byte[] received() {
     synchronized (lock) {
       return received.toByteArray();
+    }
+  }
+
+  /**
+   * Waits until at least {@code bytes} of {@code media} have been received.
+   *
+   * @param bytes how many mu-law bytes
+   * @param timeout how long at most
+   * @return whether they came in time
+   * @throws InterruptedException if interrupted
+   */
+  public boolean awaitReceived(int bytes, Duration timeout) throws InterruptedException {
+    return awaitSize(received, bytes, timeout);
+  }
+
+  /**
+   * Waits until at least {@code bytes} have been played.
+   *
+   * @param bytes how many mu-law bytes
+   * @param timeout how long at most
+   * @return whether they were played in time
+   * @throws InterruptedException if interrupted
+   */
+  public boolean awaitPlayed(int bytes, Duration timeout) throws InterruptedException {
+    return awaitSize(played, bytes, timeout);
+  }
+
+  private boolean awaitSize(ByteArrayOutputStream stream, int bytes, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (stream.size() < bytes) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+      return true;
     }
   }
 

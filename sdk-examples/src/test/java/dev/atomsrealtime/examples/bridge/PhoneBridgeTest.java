@@ -62,7 +62,9 @@ class PhoneBridgeTest {
       try (PhoneFleet fleet = new PhoneFleet(URI.create("ws://127.0.0.1:" + bridge.getPort()),
           CALLS, BARGE_IN_EVERY)) {
         // Each stream has its own session, with the stream's custom parameters as variables.
-        await(() -> agent.sessions().size() == CALLS, "twenty sessions");
+        for (int i = 0; i < CALLS; i++) {
+          agent.awaitSession(WAIT); // twenty sessions
+        }
         Map<String, SimulatedAgent.Session> byCaller = new HashMap<>();
         for (SimulatedAgent.Session s : agent.sessions()) {
           String variables = URLDecoder.decode(
@@ -107,23 +109,14 @@ class PhoneBridgeTest {
       for (SimulatedAgent.Session s : agent.sessions()) {
         s.connection().awaitClosed(WAIT);
       }
-      await(() -> bridge.activeCalls() == 0, "every call's session closed");
+      assertTrue(bridge.awaitNoActiveCalls(WAIT), "every call's session closed");
       assertFalse(agent.sessions().stream().anyMatch(s -> s.connection().isOpen()));
       bridge.shutdown();
     }
   }
 
-  static void awaitReceived(SimulatedPhone phone, int bytes) {
-    await(() -> phone.received().length >= bytes, phone.streamSid() + " to receive " + bytes
-        + " bytes");
-  }
-
-  /** Waits (bounded) for what no event announces, parking a millisecond between looks. */
-  static void await(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
-    }
+  static void awaitReceived(SimulatedPhone phone, int bytes) throws InterruptedException {
+    assertTrue(phone.awaitReceived(bytes, WAIT), phone.streamSid() + " to receive " + bytes
+        + " bytes, got " + phone.received().length);
   }
 }

@@ -1,21 +1,21 @@
 package dev.atomsrealtime.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atomsrealtime.audio.javasound.JavaSoundDevices;
 import dev.atomsrealtime.examples.bridge.PhoneFleet;
 import dev.atomsrealtime.examples.bridge.SimulatedPhone;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class BridgeCommandTest {
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void aPhoneCallingTheBridgeIsAnsweredByTheAgent() throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WatchedOutput out = new WatchedOutput();
     PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
     CountDownLatch stop = new CountDownLatch(1);
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> AtomsCli.run(
@@ -35,20 +35,13 @@ class BridgeCommandTest {
         new ByteArrayInputStream(new byte[0]), stdout, stdout, Map.of(),
         JavaSoundDevices.system(), stop));
     Pattern listening = Pattern.compile("bridging media streams on (ws://127\\.0\\.0\\.1:\\d+)");
-    Matcher m;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!(m = listening.matcher(out.toString(StandardCharsets.UTF_8))).find()) {
-      assertTrue(System.nanoTime() < deadline, "not listening: " + out);
-      LockSupport.parkNanos(1_000_000L);
-    }
+    Matcher m = out.await(listening, Duration.ofSeconds(10));
+    assertNotNull(m, "not listening: " + out);
     try (PhoneFleet fleet = new PhoneFleet(URI.create(m.group(1)), 1, 0)) {
       SimulatedPhone phone = fleet.phones().get(0);
       // The agent answers the phone: a second of its greeting plays.
-      while (phone.played().length < 8_000) {
-        assertTrue(System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(10),
-            "heard " + phone.played().length + " bytes");
-        LockSupport.parkNanos(1_000_000L);
-      }
+      assertTrue(phone.awaitPlayed(8_000, Duration.ofSeconds(20)),
+          "heard " + phone.played().length + " bytes");
     } // hangs up
     stop.countDown();
     assertEquals(0, exit.get(10, TimeUnit.SECONDS), out.toString(StandardCharsets.UTF_8));
