@@ -7,6 +7,7 @@ import dev.atomsrealtime.audio.PcmFormat;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,9 @@ abstract class PlaybackWriter {
   final AtomicBoolean released = new AtomicBoolean();
   private final AtomicBoolean busy = new AtomicBoolean();
   private final Object idleMonitor = new Object();
+  // Threads in awaitIdle: the writer wakes them only when there are any (a monitor's notifyAll
+  // goes through the VM's runtime, and the writer finds the queue empty after every delta).
+  private final AtomicInteger idleWaiters = new AtomicInteger();
   private final AtomicBoolean recheckScheduled = new AtomicBoolean();
 
   PlaybackWriter(AudioEngine.Stages stages, PlaybackQueue queue, AudioSink sink,
@@ -231,9 +235,7 @@ abstract class PlaybackWriter {
       }
       return;
     }
-    synchronized (idleMonitor) {
-      idleMonitor.notifyAll();
-    }
+    wakeIdleWaiters();
     if (busy.compareAndSet(true, false)) {
       stages.playbackChanged();
     }
@@ -259,17 +261,35 @@ abstract class PlaybackWriter {
   /** Waits (bounded) until {@link #idle()}; woken when the writer finds the queue empty. */
   final boolean awaitIdle(long timeoutNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
-    while (!idle() && !released.get()) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false;
+    idleWaiters.incrementAndGet(); // before looking at idle(): see wakeIdleWaiters
+    try {
+      while (!idle() && !released.get()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        synchronized (idleMonitor) {
+          // A device plays in its own time: look again at least every 10 ms.
+          TimeUnit.NANOSECONDS.timedWait(idleMonitor, Math.min(left, 10_000_000L));
+        }
       }
+      return true;
+    } finally {
+      idleWaiters.decrementAndGet();
+    }
+  }
+
+  /**
+   * Wakes {@link #awaitIdle} callers, if any. The state they wait for is published before this
+   * reads the count, and a waiter counts itself before reading that state, so one of the two
+   * always sees the other; a wake-up missed anyway costs at most one 10 ms look.
+   */
+  private void wakeIdleWaiters() {
+    if (idleWaiters.get() > 0) {
       synchronized (idleMonitor) {
-        // A device plays in its own time: look again at least every 10 ms.
-        TimeUnit.NANOSECONDS.timedWait(idleMonitor, Math.min(left, 10_000_000L));
+        idleMonitor.notifyAll();
       }
     }
-    return true;
   }
 
   /** Whether audio still goes to the sink: running, or draining a normal end in time. */
