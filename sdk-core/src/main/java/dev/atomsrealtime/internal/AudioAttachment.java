@@ -82,7 +82,8 @@ final class AudioAttachment implements AudioEngineHost, AgentActivityTracker.Obs
     if (event instanceof AgentStartTalkingEvent) {
       activity.startedTalking(now());
     } else if (event instanceof AgentStopTalkingEvent) {
-      activity.stoppedTalking(now());
+      AudioEngine e = engine;
+      activity.stoppedTalking(now(), () -> e != null && !e.isPlaybackIdle());
     } else if (event instanceof InterruptionEvent) {
       activity.cutOff(now());
     }
@@ -224,6 +225,9 @@ final class AudioAttachment implements AudioEngineHost, AgentActivityTracker.Obs
 
   @Override
   public void playbackChanged(AudioEngine e) {
+    if (activity.talking()) {
+      return; // the agent speaks whatever playback does; stoppedTalking reads playback afresh
+    }
     context.execute(() -> {
       if (e == engine) {
         activity.playbackChanged(e.isPlaybackIdle(), now());

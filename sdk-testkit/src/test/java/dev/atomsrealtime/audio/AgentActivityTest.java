@@ -112,6 +112,34 @@ class AgentActivityTest extends LoopbackSessionTest {
   }
 
   @Test
+  void aSecondReplyHeardBeforeItsStopEventEndsAtTheStopEvent() throws Exception {
+    FakeConnection conn = open();
+    PcmPullSink speaker = PcmPullSink.create(FMT, 1_000);
+    SessionAudio audio = session.attachAudio(null, speaker);
+    // The first reply is sent whole and still plays when the second one starts.
+    conn.send(new AgentStartTalkingEvent(null));
+    conn.sendAudio(tone(200, 100));
+    conn.send(new AgentStopTalkingEvent(null));
+    listener.awaitEvent(AgentStopTalkingEvent.class, WAIT);
+    assertEquals(AgentActivity.AGENT_SPEAKING, session.agentActivity(), "still playing");
+    conn.send(new AgentStartTalkingEvent(null));
+    conn.sendAudio(tone(200, 100));
+    // Both are heard while the agent still says it is talking: playback goes idle, and the
+    // agent still speaks.
+    pull(speaker, FMT.bytesForMillis(400), STEP);
+    assertTrue(audio.awaitPlaybackIdle(WAIT));
+    assertEquals(AgentActivity.AGENT_SPEAKING, session.agentActivity());
+    conn.send(new AgentStopTalkingEvent(null));
+    listener.awaitEvent(AgentStopTalkingEvent.class, WAIT);
+    // Nothing is left to hear: the second stop event ends it, reported just before the event.
+    assertEquals(AgentActivity.LISTENING, session.agentActivity());
+    List<String> order = listener.callbacks().stream()
+        .filter(c -> c.contains("stop_talking") || c.startsWith("onAgentActivity")).toList();
+    assertEquals(List.of("onAgentActivityChanged:AGENT_SPEAKING", "onEvent:agent_stop_talking",
+        "onAgentActivityChanged:LISTENING", "onEvent:agent_stop_talking"), order);
+  }
+
+  @Test
   void audioWithoutAStartEventMakesTheAgentSpeakToo() throws Exception {
     FakeConnection conn = open();
     PcmPullSink speaker = PcmPullSink.create(FMT, 1_000);
