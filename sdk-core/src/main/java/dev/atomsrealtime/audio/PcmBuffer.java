@@ -15,6 +15,12 @@ abstract class PcmBuffer {
   final ByteRing ring; // guarded by lock; capacity is a whole number of frames
   boolean opened; // guarded by lock
   boolean closed; // guarded by lock
+  /**
+   * Test support: run by a reader, writer or drainer holding {@link #lock} just before it waits
+   * for the other side, so a test knows the call is blocked once the other side can take the lock.
+   * Null outside tests, and read only on the way into a wait.
+   */
+  volatile Runnable beforeWait;
 
   PcmBuffer(PcmFormat format, int capacityMillis) {
     this.format = format;
@@ -65,6 +71,25 @@ abstract class PcmBuffer {
   /** {@return the buffer's capacity in bytes, a whole number of frames} */
   public int capacityBytes() {
     return ring.capacity();
+  }
+
+  /** Caller holds the lock: waits on {@code condition}, uninterruptibly. */
+  final void await(Condition condition) {
+    announceWait();
+    condition.awaitUninterruptibly();
+  }
+
+  /** Caller holds the lock: waits on {@code condition} at most {@code nanos}; returns the rest. */
+  final long awaitNanos(Condition condition, long nanos) throws InterruptedException {
+    announceWait();
+    return condition.awaitNanos(nanos);
+  }
+
+  private void announceWait() {
+    Runnable hook = beforeWait;
+    if (hook != null) {
+      hook.run();
+    }
   }
 
   /**

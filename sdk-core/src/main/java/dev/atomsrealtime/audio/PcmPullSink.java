@@ -106,7 +106,7 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
           if (!wait) {
             break;
           }
-          writable.awaitUninterruptibly();
+          await(writable);
           continue;
         }
         ring.write(buffer, pos, n);
@@ -151,7 +151,7 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
     lock.lock();
     try {
       while (ring.size() > 0 && !closed) {
-        writable.awaitUninterruptibly();
+        await(writable);
       }
     } finally {
       lock.unlock();
@@ -185,7 +185,7 @@ public final class PcmPullSink extends PcmBuffer implements NonBlockingAudioSink
         if (remainingNanos <= 0) {
           return 0;
         }
-        remainingNanos = readable.awaitNanos(remainingNanos);
+        remainingNanos = awaitNanos(readable, remainingNanos);
       }
       if (closed) {
         return -1;

@@ -226,7 +226,7 @@ public final class PcmPushSource extends PcmBuffer implements NonBlockingAudioSo
         throw new IllegalStateException("not opened");
       }
       while (wait && !closed && ring.size() < frameBytes && !ended) {
-        readable.awaitUninterruptibly();
+        await(readable);
       }
       int whole = ring.size() - ring.size() % frameBytes;
       if (closed || whole == 0 && ended) {

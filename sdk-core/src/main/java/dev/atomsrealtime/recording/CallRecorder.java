@@ -68,6 +68,10 @@ public final class CallRecorder implements AudioTap {
   private volatile long maxQueuedBytes;
   private volatile List<RecordedTurn> turns = Collections.emptyList();
   private volatile AudioException failure;
+  /** Notified by the recorder's thread after each write to the WAV file, and when it ends. */
+  private final Object progress = new Object();
+  private long framesOnDisk; // guarded by progress
+  private boolean writerDone; // guarded by progress
 
   private CallRecorder(Path wavFile, Path transcriptFile, int maxQueuedMillis) {
     this.wavFile = Objects.requireNonNull(wavFile, "wavFile");
@@ -246,7 +250,10 @@ public final class CallRecorder implements AudioTap {
     try {
       wav.open(PcmFormat.pcm16(rate, 2));
       RecordingTimeline timeline = new RecordingTimeline(rate, startNanos, -45.0,
-          (pcm, frames) -> wav.write(pcm, 0, frames * 4), turnLog);
+          (pcm, frames) -> {
+            wav.write(pcm, 0, frames * 4);
+            wrote(frames, false);
+          }, turnLog);
       while (true) {
         Item item = queue.take();
         if (item.pcm != null) {
@@ -281,7 +288,37 @@ public final class CallRecorder implements AudioTap {
           : new AudioException("the call recording failed: " + e, e);
     } finally {
       wav.close();
+      wrote(0, true);
       finished.countDown();
+    }
+  }
+
+  private void wrote(long frames, boolean done) {
+    synchronized (progress) {
+      framesOnDisk += frames;
+      writerDone |= done;
+      progress.notifyAll();
+    }
+  }
+
+  /**
+   * Test support: waits until the recorder's thread has written at least {@code frames} stereo
+   * frames to the WAV file (written, not buffered: a process dying now leaves them in the file),
+   * or has ended.
+   *
+   * @return whether that many frames are in the file
+   */
+  boolean awaitFramesOnDisk(long frames, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (progress) {
+      while (framesOnDisk < frames && !writerDone) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        TimeUnit.NANOSECONDS.timedWait(progress, left);
+      }
+      return framesOnDisk >= frames;
     }
   }
 

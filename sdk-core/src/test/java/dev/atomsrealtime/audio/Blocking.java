@@ -1,31 +1,35 @@
 package dev.atomsrealtime.audio;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Bounded waits for another thread to block. A thread blocking on a lock or condition inside the
- * code under test announces nothing, so its state is checked once a millisecond, parking in
- * between: no core is burnt on a 2-core machine.
+ * Knowing that another thread blocked inside a {@link PcmBuffer}: the buffer runs its {@code
+ * beforeWait} hook holding its lock just before a reader, writer or drainer waits. Once the hook
+ * ran, anything the test does to the buffer (it takes the same lock) happens while that thread is
+ * waiting, so "it blocks, then the other side acts, then it returns" is exact.
  */
 final class Blocking {
+  private final CountDownLatch waiting = new CountDownLatch(1);
+
   private Blocking() {}
 
-  /** Waits (bounded, 5 s) until the supplied thread is parked or waiting. */
-  static void awaitParked(Supplier<Thread> thread) {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Thread t = thread.get();
-      if (t != null) {
-        Thread.State state = t.getState();
-        if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
-          return;
-        }
-      }
-      LockSupport.parkNanos(1_000_000L);
-    }
-    fail("thread did not block within 5 s");
+  /**
+   * Watches {@code buffer}: call before starting the thread that is to block.
+   *
+   * @param buffer the push source or pull sink the thread will wait in
+   * @return the watch, for {@link #awaitBlocked()}
+   */
+  static Blocking watch(PcmBuffer buffer) {
+    Blocking watch = new Blocking();
+    buffer.beforeWait = watch.waiting::countDown;
+    return watch;
+  }
+
+  /** Waits (bounded, 5 s) until a thread is about to wait in the watched buffer. */
+  void awaitBlocked() throws InterruptedException {
+    assertTrue(waiting.await(5, TimeUnit.SECONDS), "no thread blocked within 5 s");
   }
 }

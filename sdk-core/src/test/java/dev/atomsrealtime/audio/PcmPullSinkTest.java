@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,12 +44,9 @@ class PcmPullSinkTest {
     for (int i = 0; i < pcm.length; i++) {
       pcm[i] = (byte) i;
     }
-    AtomicReference<Thread> writer = new AtomicReference<>();
-    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
-      writer.set(Thread.currentThread());
-      sink.write(pcm, 0, 40);
-    });
-    Blocking.awaitParked(writer::get);
+    Blocking writer = Blocking.watch(sink);
+    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> sink.write(pcm, 0, 40));
+    writer.awaitBlocked();
     assertFalse(write.isDone(), "paced by the reader, like a device");
     assertEquals(16, sink.bufferedBytes());
     byte[] out = new byte[40];
@@ -67,12 +63,10 @@ class PcmPullSinkTest {
   void flushEmptiesAtOnceAndUnblocksAWriter() throws Exception {
     PcmPullSink sink = PcmPullSink.create(MONO_8K, 1);
     sink.open(MONO_8K);
-    AtomicReference<Thread> writer = new AtomicReference<>();
-    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
-      writer.set(Thread.currentThread());
-      sink.write(new byte[48], 0, 48);
-    });
-    Blocking.awaitParked(writer::get);
+    Blocking writer = Blocking.watch(sink);
+    CompletableFuture<Void> write =
+        CompletableFuture.runAsync(() -> sink.write(new byte[48], 0, 48));
+    writer.awaitBlocked();
     sink.flush();
     write.get(5, SECONDS);
     assertEquals(0, sink.bufferedBytes(), "the rest of the blocked chunk was discarded");
@@ -86,28 +80,25 @@ class PcmPullSinkTest {
   void closeUnblocksAWriterAndReaders() throws Exception {
     PcmPullSink sink = PcmPullSink.create(MONO_8K, 1);
     sink.open(MONO_8K);
-    AtomicReference<Thread> writer = new AtomicReference<>();
-    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
-      writer.set(Thread.currentThread());
-      sink.write(new byte[48], 0, 48);
-    });
-    Blocking.awaitParked(writer::get);
+    Blocking writer = Blocking.watch(sink);
+    CompletableFuture<Void> write =
+        CompletableFuture.runAsync(() -> sink.write(new byte[48], 0, 48));
+    writer.awaitBlocked();
     sink.close();
     write.get(5, SECONDS);
     assertEquals(-1, sink.poll(new byte[16], 0, 16));
 
     PcmPullSink idle = PcmPullSink.create(MONO_8K, 1);
     idle.open(MONO_8K);
-    AtomicReference<Thread> reader = new AtomicReference<>();
+    Blocking reader = Blocking.watch(idle);
     CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-      reader.set(Thread.currentThread());
       try {
         return idle.read(new byte[16], 0, 16, 30, SECONDS);
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
     });
-    Blocking.awaitParked(reader::get);
+    reader.awaitBlocked();
     idle.close();
     assertEquals(-1, read.get(5, SECONDS));
   }
@@ -117,12 +108,9 @@ class PcmPullSinkTest {
     PcmPullSink sink = PcmPullSink.create(MONO_8K, 10);
     sink.open(MONO_8K);
     sink.write(new byte[32], 0, 32);
-    AtomicReference<Thread> drainer = new AtomicReference<>();
-    CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> {
-      drainer.set(Thread.currentThread());
-      sink.drain();
-    });
-    Blocking.awaitParked(drainer::get);
+    Blocking drainer = Blocking.watch(sink);
+    CompletableFuture<Void> drain = CompletableFuture.runAsync(sink::drain);
+    drainer.awaitBlocked();
     assertEquals(16, sink.poll(new byte[16], 0, 16));
     assertFalse(drain.isDone());
     assertEquals(16, sink.poll(new byte[16], 0, 16));

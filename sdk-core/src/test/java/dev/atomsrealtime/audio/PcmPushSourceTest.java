@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -90,13 +89,11 @@ class PcmPushSourceTest {
   void readBlocksUntilAPushArrives() throws Exception {
     PcmPushSource source = PcmPushSource.create(STEREO_8K, 100);
     source.open(STEREO_8K);
-    AtomicReference<Thread> reader = new AtomicReference<>();
+    Blocking reader = Blocking.watch(source);
     byte[] buffer = new byte[64];
-    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-      reader.set(Thread.currentThread());
-      return source.read(buffer, 0, buffer.length);
-    });
-    Blocking.awaitParked(reader::get);
+    CompletableFuture<Integer> read =
+        CompletableFuture.supplyAsync(() -> source.read(buffer, 0, buffer.length));
+    reader.awaitBlocked();
     assertFalse(read.isDone());
     source.push(new byte[] {1, 2, 3});
     assertFalse(read.isDone(), "less than a frame does not wake the reader");
@@ -110,12 +107,10 @@ class PcmPushSourceTest {
   void closeUnblocksABlockedRead() throws Exception {
     PcmPushSource source = PcmPushSource.create(STEREO_8K, 100);
     source.open(STEREO_8K);
-    AtomicReference<Thread> reader = new AtomicReference<>();
-    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-      reader.set(Thread.currentThread());
-      return source.read(new byte[64], 0, 64);
-    });
-    Blocking.awaitParked(reader::get);
+    Blocking reader = Blocking.watch(source);
+    CompletableFuture<Integer> read =
+        CompletableFuture.supplyAsync(() -> source.read(new byte[64], 0, 64));
+    reader.awaitBlocked();
     source.close();
     assertEquals(-1, read.get(5, SECONDS));
     source.close(); // idempotent

@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A test sink that stores every write with the time it happened. It accepts a chosen format
- * (to exercise conversion) and can pace like a speaker when wrapped in {@link RealTimeAudioSink}.
+ * A test sink that stores every write with the time it happened, and tells its {@link #changes()}
+ * after each write and at close. It accepts a chosen format (to exercise conversion) and can pace
+ * like a speaker when wrapped in {@link RealTimeAudioSink}.
  */
 final class RecordingSink implements AudioSink {
   record Write(long nanos, byte[] pcm) {}
@@ -17,6 +18,7 @@ final class RecordingSink implements AudioSink {
   private PcmFormat format;
   private volatile boolean closed;
   private long frames;
+  private final Changes changes = new Changes();
 
   /** Accepts whatever is requested. */
   RecordingSink() {
@@ -40,14 +42,17 @@ final class RecordingSink implements AudioSink {
   }
 
   @Override
-  public synchronized void write(byte[] buffer, int offset, int length) {
-    if (closed) {
-      return;
+  public void write(byte[] buffer, int offset, int length) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      byte[] copy = java.util.Arrays.copyOfRange(buffer, offset, offset + length);
+      writes.add(new Write(System.nanoTime(), copy));
+      all.write(copy, 0, copy.length);
+      frames += length / format.bytesPerFrame();
     }
-    byte[] copy = java.util.Arrays.copyOfRange(buffer, offset, offset + length);
-    writes.add(new Write(System.nanoTime(), copy));
-    all.write(copy, 0, copy.length);
-    frames += length / format.bytesPerFrame();
+    changes.changed();
   }
 
   @Override
@@ -73,6 +78,12 @@ final class RecordingSink implements AudioSink {
   @Override
   public void close() {
     closed = true;
+    changes.changed();
+  }
+
+  /** Notified after each write and at close. */
+  Changes changes() {
+    return changes;
   }
 
   boolean isClosed() {

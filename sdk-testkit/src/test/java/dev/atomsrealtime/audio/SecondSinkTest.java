@@ -89,8 +89,9 @@ class SecondSinkTest extends LoopbackSessionTest {
     stalled.release.countDown();
     int piece = FMT.bytesForMillis(10);
     int kept = FMT.bytesForMillis(200);
-    SessionAudioTest.await(() -> stalled.inner.bytes().length + mirror.bytesDropped()
-        == reply.length, "the mirror to finish");
+    // The mirror drops (and counts) before it writes: its last write comes after its last drop.
+    stalled.inner.changes().await(WAIT, () -> stalled.inner.bytes().length
+        + mirror.bytesDropped() == reply.length, "the mirror to finish");
     byte[] got = stalled.inner.bytes();
     assertTrue(got.length <= piece + kept, got.length + " bytes");
     int tail = got.length - piece;
@@ -111,7 +112,7 @@ class SecondSinkTest extends LoopbackSessionTest {
     byte[] first = SessionAudioTest.reply(1_000, 0);
     conn.send(new AgentStartTalkingEvent(null));
     conn.sendAudio(first);
-    SessionAudioTest.await(() -> caller.bufferedBytes() == caller.capacityBytes(), "a full sink");
+    SessionAudioTest.awaitFull(caller);
     SessionAudioTest.pull(caller, FMT.bytesForMillis(60), FMT.bytesForMillis(20));
     conn.send(new InterruptionEvent());
     listener.awaitEvent(InterruptionEvent.class, WAIT);
@@ -124,7 +125,8 @@ class SecondSinkTest extends LoopbackSessionTest {
     assertTrue(audio.awaitPlaybackIdle(WAIT));
     session.close();
     listener.awaitClosed(WAIT);
-    SessionAudioTest.await(second.inner::isClosed, "the second sink closed with the session");
+    second.inner.changes().await(WAIT, second.inner::isClosed,
+        "the second sink closed with the session");
 
     // The second sink got what the first was given and no more: a prefix of the interrupted
     // reply (at most what the first sink played and held when the cut came; what the mirror had
@@ -150,7 +152,7 @@ class SecondSinkTest extends LoopbackSessionTest {
     conn.sendAudio(answer);
     assertArrayEquals(answer, SessionAudioTest.pull(caller, answer.length, 4_096));
     assertTrue(audio.awaitPlaybackIdle(WAIT));
-    SessionAudioTest.await(() -> second.bytes().length == answer.length / 2, "the mirror");
+    second.changes().await(WAIT, () -> second.bytes().length == answer.length / 2, "the mirror");
     assertArrayEquals(PcmConverter.convertAll(FMT, phone, answer), second.bytes());
   }
 
@@ -185,7 +187,8 @@ class SecondSinkTest extends LoopbackSessionTest {
     SessionAudioTest.sendInOddPieces(conn, answer);
     assertArrayEquals(answer, SessionAudioTest.pull(caller, answer.length, 4_096));
     assertTrue(audio.awaitPlaybackIdle(WAIT));
-    SessionAudioTest.await(() -> listener.audioErrors().size() == 1, "the tap's failure");
+    listener.awaitAudioErrors(1, WAIT);
+    assertEquals(1, listener.audioErrors().size(), "the tap's failure, reported once");
     assertTrue(listener.audioErrors().get(0).getMessage().contains("broken tap"));
     assertEquals(1, calls.get(), "detached after its first failure");
   }

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,8 +94,10 @@ class SessionAudioTest extends LoopbackSessionTest {
   void replyWavHoldsExactlyTheServerAudioLessWhatTheInterruptionDiscarded() throws Exception {
     FakeConnection conn = open();
     Path wav = dir.resolve("reply.wav");
+    Changes played = new Changes();
     SessionAudio audio = session.attachAudio(null,
-        RealTimeAudioSink.wrap(WavFileSink.create(wav)));
+        RealTimeAudioSink.wrap(WavFileSink.create(wav)),
+        AudioOptions.builder().tap(played.tap()).build());
     byte[] first = reply(3_000, 0);
     byte[] second = reply(400, 20_000);
 
@@ -104,7 +105,7 @@ class SessionAudioTest extends LoopbackSessionTest {
     conn.send(new AgentStartTalkingEvent(null));
     sendInOddPieces(conn, first);
     long quarter = FMT.framesForMillis(250);
-    await(() -> audio.framesPlayed() >= quarter, "250 ms played");
+    played.await(WAIT, () -> audio.framesPlayed() >= quarter, "250 ms played");
     conn.send(new InterruptionEvent());
     // Stale audio of the interrupted reply still arriving: must be dropped.
     for (int i = 0; i < 5; i++) {
@@ -133,14 +134,16 @@ class SessionAudioTest extends LoopbackSessionTest {
   void noStaleAudioReachesTheSinkOnceTheInterruptionIsProcessed() throws Exception {
     FakeConnection conn = open();
     RecordingSink recorder = new RecordingSink();
-    SessionAudio audio = session.attachAudio(null, RealTimeAudioSink.wrap(recorder));
+    Changes played = new Changes();
+    SessionAudio audio = session.attachAudio(null, RealTimeAudioSink.wrap(recorder),
+        AudioOptions.builder().tap(played.tap()).build());
     byte[] first = new byte[FMT.bytesForMillis(2_000)];
     Arrays.fill(first, (byte) 0x11);
     byte[] second = new byte[FMT.bytesForMillis(300)];
     Arrays.fill(second, (byte) 0x22);
     conn.send(new AgentStartTalkingEvent(null));
     sendInOddPieces(conn, first);
-    await(() -> audio.framesPlayed() >= FMT.framesForMillis(100), "100 ms played");
+    played.await(WAIT, () -> audio.framesPlayed() >= FMT.framesForMillis(100), "100 ms played");
     conn.send(new InterruptionEvent());
     // The engine handles the interruption on the socket thread before the listener sees it.
     listener.awaitEvent(InterruptionEvent.class, WAIT);
@@ -434,16 +437,22 @@ class SessionAudioTest extends LoopbackSessionTest {
   }
 
   /**
-   * Waits (bounded) for a condition no event announces (a sink's fill level, a counter), checking
-   * once a millisecond and parking in between.
+   * Waits (bounded) until {@code sink} is full, re-checked each time audio is written into it: a
+   * write signals the sink's readers, under the sink's lock.
    */
-  static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
+  static void awaitFull(PcmPullSink sink) throws InterruptedException {
+    long left = WAIT.toNanos();
+    sink.lock.lock();
+    try {
+      while (sink.bufferedBytes() < sink.capacityBytes()) {
+        if (left <= 0) {
+          throw new AssertionError("timed out waiting for a full sink: " + sink.bufferedBytes()
+              + " of " + sink.capacityBytes() + " bytes");
+        }
+        left = sink.readable.awaitNanos(left);
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+    } finally {
+      sink.lock.unlock();
     }
   }
 
@@ -597,7 +606,7 @@ class SessionAudioTest extends LoopbackSessionTest {
       byte[] first = reply(1_000, 0);
       conn.send(new AgentStartTalkingEvent(null));
       conn.sendAudio(first);
-      await(() -> speaker.bufferedBytes() == speaker.capacityBytes(), "a full sink");
+      awaitFull(speaker);
       byte[] heard = pull(speaker, FMT.bytesForMillis(30), FMT.bytesForMillis(10));
 
       conn.send(new InterruptionEvent());
@@ -648,7 +657,7 @@ class SessionAudioTest extends LoopbackSessionTest {
       SessionAudio audio = session.attachAudio(null, speaker);
       conn.send(new AgentStartTalkingEvent(null));
       conn.sendAudio(reply(1_000, 9));
-      await(() -> speaker.bufferedBytes() == speaker.capacityBytes(), "a full sink");
+      awaitFull(speaker);
       conn.drop();
       listener.awaitClosed(WAIT);
       assertEquals(-1, speaker.read(new byte[64], 0, 64, 1, TimeUnit.SECONDS), "released at once");
@@ -736,8 +745,7 @@ class SessionAudioTest extends LoopbackSessionTest {
       taken.open(FMT); // already opened by someone else
       PcmPullSink speaker = PcmPullSink.create(FMT, 200);
       SessionAudio audio = session.attachAudio(taken, speaker);
-      await(() -> !listener.audioErrors().isEmpty(), "an audio error");
-      AudioException error = listener.audioErrors().get(0);
+      AudioException error = listener.awaitAudioErrors(1, WAIT).get(0);
       assertTrue(error.getMessage().contains("failed to open"), error.getMessage());
       assertTrue(audio.awaitSourceEnded(WAIT), "capture is over");
       byte[] reply = reply(40, 3);
@@ -752,7 +760,9 @@ class SessionAudioTest extends LoopbackSessionTest {
       long before = audioThreads();
       PcmFormat narrow = PcmFormat.pcm16Mono(8_000);
       PcmPullSink speaker = PcmPullSink.create(narrow, 1_000);
-      SessionAudio audio = session.attachAudio(null, speaker);
+      Changes played = new Changes();
+      SessionAudio audio = session.attachAudio(null, speaker,
+          AudioOptions.builder().tap(played.tap()).build());
       byte[] reply = tone(FMT, 300);
       conn.send(new AgentStartTalkingEvent(null));
       conn.sendAudio(reply);
@@ -762,7 +772,8 @@ class SessionAudioTest extends LoopbackSessionTest {
       // Streaming conversion holds back the resampler's look-ahead until more audio comes.
       int pulled = expected.length * 9 / 10;
       assertArrayEquals(Arrays.copyOf(expected, pulled), pull(speaker, pulled, 320));
-      await(() -> audio.stats().deltaBytesPlayed() == reply.length, "the whole reply written");
+      played.await(WAIT, () -> audio.stats().deltaBytesPlayed() == reply.length,
+          "the whole reply written");
       assertEquals(before, audioThreads(), "the pump converts: no playback thread");
     }
   }

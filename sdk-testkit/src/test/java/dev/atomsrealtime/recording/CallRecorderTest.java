@@ -273,12 +273,10 @@ class CallRecorderTest extends LoopbackSessionTest {
     silence(1_000);
     // The recorder's thread writes what is final: up to half a second before the latest time
     // (the last chunk went at 2980 ms).
-    long expected = 44 + 4L * FMT.framesForMillis(3_000 - STEP_MS - RecordingTimeline.SLACK_MILLIS);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (Files.size(recorder.wavFile()) < expected) {
-      assertTrue(System.nanoTime() < deadline, "the recorder wrote too little");
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
-    }
+    long frames = FMT.framesForMillis(3_000 - STEP_MS - RecordingTimeline.SLACK_MILLIS);
+    assertTrue(recorder.awaitFramesOnDisk(frames, WAIT), "the recorder wrote too little");
+    long expected = 44 + 4L * frames;
+    assertTrue(Files.size(recorder.wavFile()) >= expected, "the file holds what was written");
     // The process "dies" here: the file as it is on disk now, even torn mid-frame.
     byte[] onDisk = Files.readAllBytes(recorder.wavFile());
     Path torn = dir.resolve("torn.wav");
