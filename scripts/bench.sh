@@ -11,6 +11,10 @@
 #   LOAD_N       N values of the side-by-side load runs (default 100,200)
 #   TRANSPORTS   transports of the sdk and floor runs (default javawebsocket,jdk); the baseline
 #                runs once per N on its own Java-WebSocket client
+#   ROUNDS       how many times the sdk and floor runs are repeated (default 2), the kinds in the
+#                other order every second round; each ratio pairs the runs of one round, and the
+#                table gives the median of the rounds with the range (one run's ratio moves by up
+#                to 0.2 on a shared VM). The baseline runs in the first round only
 #   PIN          auto (default: on 2 or more cores the load server runs on the first half of the
 #                cores and the client on the rest, with taskset), off, or SERVER/CLIENT cpu lists
 #                such as 0/1
@@ -51,6 +55,7 @@ warmup="${WARMUP:-16}"
 warmup_min="${WARMUP_MIN:-6}"
 duration="${DURATION:-8}"
 ramp_warmup="${RAMP_WARMUP:-8}"
+rounds="${ROUNDS:-2}"
 
 kinds="sdk,floor,baseline"
 before_args=()
@@ -79,11 +84,12 @@ fi
 
 if [[ "$what" == all || "$what" == load ]]; then
   echo
-  echo "== load: $kinds on $transports at N=$load_n ($duration s measured each, after" \
-    "$warmup_min-$warmup s; pin $pin)"
+  echo "== load: $kinds on $transports at N=$load_n, $rounds rounds ($duration s measured each," \
+    "after $warmup_min-$warmup s; pin $pin)"
   java -cp "$jar" dev.atomsrealtime.bench.LoadHarness --client "$kinds" \
     --sessions "$load_n" --duration "$duration" --warmup "$warmup" --warmup-min "$warmup_min" \
-    --transport "$transports" --pin "$pin" --jvm "$load_jvm" "${before_args[@]}" \
+    --transport "$transports" --pin "$pin" --jvm "$load_jvm" --rounds "$rounds" \
+    "${before_args[@]}" \
     2> "$out/load.log" \
     || { tail -50 "$out/load.log"; exit 1; }
 fi

@@ -46,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  *                             or SERVER/CLIENT cpu lists, e.g. 0/1 or 0-1/2-3
  *   --rounds 1                run everything this many times, the kinds in the other order in
  *                             every second round; ratios pair the runs of one round and print
- *                             the median of the rounds with the range
+ *                             the median of the rounds with the range; the baseline runs in
+ *                             the first --baseline-rounds rounds only (default 1)
  *   --before-classpath CP     the classpath of the sdk-before worker
  *   --interrupt-ms 2000       server sends interruption + agent_start_talking this often (default)
  *   --ramp                    find the largest N with no late (> --late-ms) and no dropped chunk:
@@ -132,7 +133,9 @@ public final class LoadHarness {
             }
           }
         }
-        if (List.of(kinds).contains("baseline")) {
+        // The baseline has no target of its own: once is enough (--baseline-rounds to repeat).
+        if (List.of(kinds).contains("baseline") && round <= Integer.parseInt(
+            opts.getOrDefault("baseline-rounds", "1"))) {
           results.add(runWorker(opts, "baseline", n, "javawebsocket").round(round));
         }
       }
