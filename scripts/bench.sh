@@ -2,7 +2,8 @@
 # Builds sdk-benchmarks and runs the codec microbenchmarks (JMH) and the real-time load harness,
 # printing side-by-side tables: the SDK against the floor and naive databind (JMH), and the SDK
 # against the floor on the same transport and a guide-style client without the SDK (load), with
-# the ratios. About 7 minutes on an idle 2-vCPU VM, about 9 with BEFORE (at most 10).
+# the ratios. About 9.5 minutes on an idle 2-vCPU VM (under 10); BEFORE adds its runs (about 4
+# minutes more with the default two rounds; ROUNDS=1 keeps it near the same total).
 #
 # Usage: scripts/bench.sh [all|jmh|load|bridge|ramp]   (default all = jmh + load + bridge; from
 #        anywhere)
@@ -18,11 +19,11 @@
 #   PIN          auto (default: on 2 or more cores the load server runs on the first half of the
 #                cores and the client on the rest, with taskset), off, or SERVER/CLIENT cpu lists
 #                such as 0/1
-#   WARMUP       at most this many seconds streamed before a load run measures (default 16); a
+#   WARMUP       at most this many seconds streamed before a load run measures (default 14); a
 #                run measures sooner once the JIT compilers have settled (under 10 ms of
 #                compilation in each of 3 seconds), not before WARMUP_MIN (default 6): JIT work in the
 #                window would be measured as load (the notes line shows how much there was)
-#   DURATION     seconds measured per load run (default 8)
+#   DURATION     seconds measured per load run (default 7)
 #   BEFORE       a checkout of an earlier version, built with
 #                  (cd "$BEFORE" && ./mvnw -B -q -pl sdk-benchmarks -am package -DskipTests)
 #                adds sdk-before runs: this harness driving that version's SDK, side by side
@@ -42,18 +43,20 @@ trap 'rm -rf "$out"' EXIT
 
 # A fixed, pre-touched heap: without it, first-touch page faults on this VM kind make whole
 # iterations of allocation-heavy benchmarks 10-50x slower (reference probe, section 3).
-jvm="-Xms2g -Xmx2g -XX:+AlwaysPreTouch"
-# The load JVMs hold well under 200 MB; a smaller pre-touched heap starts faster.
+jvm="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
+# The load JVMs hold well under 200 MB. (1 GB is plenty for the JMH forks too, and pre-touching
+# half as much saves a second per fork.)
 load_jvm="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
-# The reference method is -wi 3 -w 1s -i 5 -r 1s; half-second iterations keep the suite near 2.5
-# minutes and still give stable ratios (the code under test is JIT-compiled within the first one).
-jmh_opts="${JMH_OPTS:--f 1 -wi 3 -w 500ms -i 5 -r 500ms}"
+# The reference method is -wi 3 -w 1s -i 5 -r 1s; two warm-up and three measured half-second
+# iterations keep the suite under 2 minutes, leaving the load runs their rounds within ten, and
+# still give stable ratios (the code under test is JIT-compiled within the first iteration).
+jmh_opts="${JMH_OPTS:--f 1 -wi 2 -w 500ms -i 3 -r 500ms}"
 load_n="${LOAD_N:-100,200}"
 transports="${TRANSPORTS:-javawebsocket,jdk}"
 pin="${PIN:-auto}"
-warmup="${WARMUP:-16}"
+warmup="${WARMUP:-14}"
 warmup_min="${WARMUP_MIN:-6}"
-duration="${DURATION:-8}"
+duration="${DURATION:-7}"
 ramp_warmup="${RAMP_WARMUP:-8}"
 rounds="${ROUNDS:-2}"
 
@@ -80,6 +83,7 @@ if [[ "$what" == all || "$what" == jmh ]]; then
     -rf json -rff "$out/jmh.json" > "$out/jmh.log" 2>&1 \
     || { tail -50 "$out/jmh.log"; exit 1; }
   java -cp "$jar" dev.atomsrealtime.bench.JmhReport "$out/jmh.json"
+  echo "== JMH done at $(( $(date +%s) - start )) s"
 fi
 
 if [[ "$what" == all || "$what" == load ]]; then

@@ -567,7 +567,7 @@ public final class LoadHarness {
         long warmedUpMillis = warmUp(minWarmup, warmupSeconds);
         int threadsStreaming = threads.getThreadCount() - 1; // minus the pacer
         long heapStreaming = usedHeapAfterGc();
-        Thread.sleep(500); // let the GC's pause drain before the window
+        Thread.sleep(200); // let the threads the GC paused catch up before the window
 
         toServer.println("RESET");
         expect(fromServer, "OK");
@@ -713,11 +713,11 @@ public final class LoadHarness {
      * allocating thread holds a buffer of its own), so that a client with more threads would look
      * as if it held more heap.
      */
-    private static long usedHeapAfterGc() throws InterruptedException {
-      for (int i = 0; i < 3; i++) {
-        System.gc();
-        Thread.sleep(100);
-      }
+    private static long usedHeapAfterGc() {
+      // System.gc() is a full, synchronous collection here (G1 without ExplicitGCInvokesConcurrent);
+      // the second one settles what finalization or reference processing released.
+      System.gc();
+      System.gc();
       long used = 0;
       for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
         if (pool.getType() == java.lang.management.MemoryType.HEAP
