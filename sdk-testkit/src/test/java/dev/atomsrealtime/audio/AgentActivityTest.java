@@ -91,10 +91,9 @@ class AgentActivityTest extends LoopbackSessionTest {
         "onAgentActivityChanged:LISTENING", "onEvent:agent_stop_talking"), order);
   }
 
-  @Test
-  void withASinkTheAgentSpeaksUntilItsAudioHasBeenPlayed() throws Exception {
-    FakeConnection conn = open();
-    PcmPullSink speaker = PcmPullSink.create(FMT, 1_000);
+  /** Attaches {@code speaker}; the agent sends a 200 ms reply whole: sent, not yet heard. */
+  private SessionAudio aReplySentNotYetHeard(FakeConnection conn, PcmPullSink speaker)
+      throws InterruptedException {
     SessionAudio audio = session.attachAudio(null, speaker);
     conn.send(new AgentStartTalkingEvent(null));
     conn.sendAudio(tone(200, 100));
@@ -103,6 +102,13 @@ class AgentActivityTest extends LoopbackSessionTest {
     listener.awaitEvent(AgentStopTalkingEvent.class, WAIT);
     assertEquals(AgentActivity.AGENT_SPEAKING, session.agentActivity(),
         "the reply was sent, not yet heard");
+    return audio;
+  }
+
+  @Test
+  void withASinkTheAgentSpeaksUntilItsAudioHasBeenPlayed() throws Exception {
+    PcmPullSink speaker = PcmPullSink.create(FMT, 1_000);
+    SessionAudio audio = aReplySentNotYetHeard(open(), speaker);
     pull(speaker, FMT.bytesForMillis(200), STEP);
     assertEquals(0, drain(speaker));
     listener.awaitActivity(AgentActivity.LISTENING, WAIT);
@@ -115,13 +121,8 @@ class AgentActivityTest extends LoopbackSessionTest {
   void aSecondReplyHeardBeforeItsStopEventEndsAtTheStopEvent() throws Exception {
     FakeConnection conn = open();
     PcmPullSink speaker = PcmPullSink.create(FMT, 1_000);
-    SessionAudio audio = session.attachAudio(null, speaker);
     // The first reply is sent whole and still plays when the second one starts.
-    conn.send(new AgentStartTalkingEvent(null));
-    conn.sendAudio(tone(200, 100));
-    conn.send(new AgentStopTalkingEvent(null));
-    listener.awaitEvent(AgentStopTalkingEvent.class, WAIT);
-    assertEquals(AgentActivity.AGENT_SPEAKING, session.agentActivity(), "still playing");
+    SessionAudio audio = aReplySentNotYetHeard(conn, speaker);
     conn.send(new AgentStartTalkingEvent(null));
     conn.sendAudio(tone(200, 100));
     // Both are heard while the agent still says it is talking: playback goes idle, and the
