@@ -125,6 +125,8 @@ class AgentActivityTest extends LoopbackSessionTest {
     SessionAudio audio = aReplySentNotYetHeard(conn, speaker);
     conn.send(new AgentStartTalkingEvent(null));
     conn.sendAudio(tone(200, 100));
+    // The second start is handled before the first reply finishes playing.
+    listener.awaitEvent(AgentStartTalkingEvent.class, WAIT);
     // Both are heard while the agent still says it is talking: playback goes idle, and the
     // agent still speaks.
     pull(speaker, FMT.bytesForMillis(400), STEP);
