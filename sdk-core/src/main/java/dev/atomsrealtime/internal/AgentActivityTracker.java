@@ -1,7 +1,6 @@
 package dev.atomsrealtime.internal;
 
 import dev.atomsrealtime.AgentActivity;
-import java.util.function.BooleanSupplier;
 
 /**
  * The one owner of {@link AgentActivity}: whether the agent is speaking, as the user hears it. The
@@ -39,10 +38,8 @@ final class AgentActivityTracker {
   private volatile AgentActivity activity = AgentActivity.LISTENING;
   private volatile long listeningSinceNanos;
   private volatile boolean everSpoke;
-  // Written in the context only; read from any thread (playback changes that cannot change the
-  // activity skip the hop into the context while the agent says it is talking).
-  private volatile boolean talking;
-  // Context only. While talking, it may lag: stoppedTalking is told the playback state afresh.
+  // Context only.
+  private boolean talking;
   private boolean playing;
 
   AgentActivityTracker(Observer observer) {
@@ -73,24 +70,10 @@ final class AgentActivityTracker {
     }
   }
 
-  /**
-   * {@code agent_stop_talking}: the reply was sent; it may still be playing.
-   *
-   * @param playingNow whether attached playback is busy now (read after {@code talking} is
-   *     cleared, so a playback change that skipped the context meanwhile is seen here or hops)
-   */
-  void stoppedTalking(long now, BooleanSupplier playingNow) {
+  /** {@code agent_stop_talking}: the reply was sent; it may still be playing. */
+  void stoppedTalking(long now) {
     talking = false;
-    playing = playingNow.getAsBoolean();
     update(now, Reason.AGENT_STOPPED);
-  }
-
-  /**
-   * Whether the agent says it is talking: the activity is then {@code AGENT_SPEAKING} whatever
-   * playback does, so a playback change need not be handed to the context. Any thread.
-   */
-  boolean talking() {
-    return talking;
   }
 
   /** Attached playback went from idle to busy ({@code false}) or from busy to idle. */

@@ -82,8 +82,7 @@ final class AudioAttachment implements AudioEngineHost, AgentActivityTracker.Obs
     if (event instanceof AgentStartTalkingEvent) {
       activity.startedTalking(now());
     } else if (event instanceof AgentStopTalkingEvent) {
-      AudioEngine e = engine;
-      activity.stoppedTalking(now(), () -> e != null && !e.isPlaybackIdle());
+      activity.stoppedTalking(now());
     } else if (event instanceof InterruptionEvent) {
       activity.cutOff(now());
     }
@@ -225,9 +224,6 @@ final class AudioAttachment implements AudioEngineHost, AgentActivityTracker.Obs
 
   @Override
   public void playbackChanged(AudioEngine e) {
-    if (activity.talking()) {
-      return; // the agent speaks whatever playback does; stoppedTalking reads playback afresh
-    }
     context.execute(() -> {
       if (e == engine) {
         activity.playbackChanged(e.isPlaybackIdle(), now());
